@@ -1,0 +1,1 @@
+"""The `originproof` command line (Typer + Rich)."""

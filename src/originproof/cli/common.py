@@ -1,0 +1,46 @@
+"""Options and objects shared by the CLI commands."""
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import typer
+
+from originproof.config import settings
+from originproof.policy import Policy, load_policy
+from originproof.registry import Registry
+from originproof.store import Store
+from originproof.store.blobs import BlobStore
+
+
+def parse_as_of(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"--as-of {value!r} is not an ISO 8601 date or date-time")
+
+
+def get_policy(path: Path | None) -> Policy:
+    try:
+        return load_policy(path)
+    except Exception as e:  # noqa: BLE001
+        raise typer.BadParameter(f"policy file {path}: {e}")
+
+
+def get_registry(dirs: list[Path] | None) -> Registry:
+    extra = list(dirs or [])
+    env = settings().registry_dirs
+    if env:
+        extra += [Path(d) for d in env.split(os.pathsep) if d]
+    return Registry.load(extra)
+
+
+def open_store(url: str | None) -> Store:
+    return Store(url or settings().resolved_store_url())
+
+
+def open_blobs() -> BlobStore:
+    return BlobStore(settings().resolved_blob_url())

@@ -1,0 +1,162 @@
+"""Entry point: `originproof check|extract|demo|bench …`."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from originproof import __version__
+from originproof.cli.common import get_policy, get_registry, open_blobs, open_store, parse_as_of
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="OriginProof — verify cross-border import sellers' origin distribution and production proof.")
+err = Console(stderr=True)
+
+
+def out_console() -> Console:
+    # Piped output gets a fixed, wide layout instead of an 80-column squeeze.
+    probe = Console()
+    return probe if probe.is_terminal else Console(width=160)
+
+
+class Fmt(str, Enum):
+    json = "json"
+    text = "text"
+    md = "md"
+    html = "html"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"originproof {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+         verbose: bool = typer.Option(False, "--verbose", "-v", help="Log reader details to stderr.")) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def check(
+    dossiers: list[Path] = typer.Argument(..., exists=True, help="Dossier folders or .zip files (dossier@1)."),
+    fmt: Fmt = typer.Option(Fmt.text, "--format", "-f", help="Report format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", help="Evaluation instant (ISO 8601); default submitted_at, else now."),
+    policy: Optional[Path] = typer.Option(None, "--policy", exists=True, help="Policy YAML merged over the shipped one."),
+    store: Optional[str] = typer.Option(None, "--store", help="Store URL (sqlite:///…, postgresql://…); default under ORIGINPROOF_HOME."),
+    no_record: bool = typer.Option(False, "--no-record", help="Check without recording the dossier in the store."),
+    web_archive: list[Path] = typer.Option([], "--web-archive", exists=True, help="WARC captures of listings: judge offline from them."),
+    registry_dir: list[Path] = typer.Option([], "--registry-dir", exists=True, help="Operator registry overrides (YAML)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Reader threads."),
+    all_findings: bool = typer.Option(False, "--all", help="Text format: show passing findings too."),
+) -> None:
+    """Check one or more dossiers; exit 0 approve, 10 review, 20 reject."""
+    from originproof.pipeline import CheckOptions, check_path
+    from originproof.report.render import render, render_text
+
+    pol = get_policy(policy)
+    reg = get_registry(registry_dir)
+    st = open_store(store)
+    opts = CheckOptions(policy=pol, registry=reg, store=st, record=not no_record, as_of=parse_as_of(as_of),
+                        web_archives=list(web_archive), workers=workers, blobs=None if no_record else open_blobs())
+    outputs: list[str] = []
+    worst = 0
+    try:
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), TimeElapsedColumn(),
+                      console=err, transient=True, disable=not err.is_terminal) as prog:
+            task = prog.add_task("checking", total=len(dossiers))
+            for d in dossiers:
+                prog.update(task, description=f"checking {d.name}")
+                res = check_path(d, opts)
+                worst = max(worst, res.exit_code)
+                if fmt == Fmt.json:
+                    outputs.append(json.dumps(res.report, ensure_ascii=False))
+                elif fmt == Fmt.text and output is None:
+                    render_text(res.report, console=out_console(), verbose=all_findings)
+                else:
+                    outputs.append(render(res.report, fmt.value))
+                prog.advance(task)
+    finally:
+        st.close()
+    text = "\n".join(outputs)
+    if output is not None:
+        output.write_text(text + ("\n" if text else ""), encoding="utf-8")
+    elif text:
+        sys.stdout.write(text + "\n")
+    raise typer.Exit(worst)
+
+
+@app.command()
+def extract(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="One evidence file."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="receipt|listing|certificate_of_origin|factory_licence|"
+                                       "production_agreement|customs_declaration|video"),
+    url: Optional[str] = typer.Option(None, "--url", help="For an HTML page: the address it was captured from."),
+    origin: Optional[str] = typer.Option(None, "--origin", help="Origin-country prior for reading (ISO alpha-2)."),
+    fmt: Fmt = typer.Option(Fmt.json, "--format", "-f"),
+) -> None:
+    """Read one file into the `extracted` object of report@1."""
+    from originproof.pipeline.single import extract_file
+
+    kinds = {None, "receipt", "listing", "certificate_of_origin", "factory_licence", "production_agreement",
+             "customs_declaration", "video"}
+    if kind not in kinds:
+        raise typer.BadParameter(f"--kind must be one of {sorted(k for k in kinds if k)}")
+    obj = extract_file(file, kind=kind, url=url, origin=origin, policy=get_policy(None), registry=get_registry(None))
+    if fmt == Fmt.json:
+        sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    else:
+        Console().print_json(json.dumps(obj, ensure_ascii=False))
+    raise typer.Exit(0 if obj.get("doc_type") else 1)
+
+
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("originproof-demo"), "--out", help="Where to write the sample dossier."),
+    fmt: Fmt = typer.Option(Fmt.text, "--format", "-f"),
+    store: Optional[str] = typer.Option(None, "--store"),
+) -> None:
+    """Write a realistic sample dossier (PDFs, a video, several languages) and check it."""
+    from originproof.samples.dossier import write_demo_dossier
+    from originproof.pipeline import CheckOptions, check_path
+    from originproof.report.render import render, render_text
+
+    with err.status("generating the sample dossier …"):
+        root = write_demo_dossier(out)
+    err.print(f"sample dossier written to [bold]{root}[/]")
+    st = open_store(store)
+    try:
+        with err.status("checking …"):
+            res = check_path(root, CheckOptions(policy=get_policy(None), registry=get_registry(None), store=st,
+                                                record=False))
+    finally:
+        st.close()
+    if fmt == Fmt.text:
+        render_text(res.report, console=out_console())
+    else:
+        sys.stdout.write(render(res.report, fmt.value) + "\n")
+    raise typer.Exit(res.exit_code)
+
+
+def _register_subapps() -> None:
+    try:
+        from originproof.bench.cli import bench_app
+        app.add_typer(bench_app, name="bench", help="Evaluation and speed benchmarks.")
+    except ImportError:
+        pass
+
+
+_register_subapps()
+
+if __name__ == "__main__":
+    app()

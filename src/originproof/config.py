@@ -1,0 +1,33 @@
+"""Settings from ORIGINPROOF_* environment variables (pydantic-settings)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ORIGINPROOF_", extra="ignore")
+
+    home: Path = Path.home() / ".originproof"
+    store_url: str | None = None  # default: sqlite:///<home>/originproof.db
+    blob_url: str | None = None  # default: file://<home>/blobs (any fsspec URL, e.g. s3://bucket/prefix)
+    cache_url: str | None = None  # default: file://<home>/cache
+    workers: int = 2  # in-process extraction threads
+    broker_url: str = "redis://127.0.0.1:6379/0"  # Celery, at scale
+    registry_dirs: str | None = None  # operator registry overrides (os.pathsep-separated)
+
+    def resolved_store_url(self) -> str:
+        return self.store_url or f"sqlite:///{self.home / 'originproof.db'}"
+
+    def resolved_blob_url(self) -> str:
+        return self.blob_url or str(self.home / "blobs")
+
+    def resolved_cache_url(self) -> str:
+        return self.cache_url or str(self.home / "cache")
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Readers: file → facts. Nothing in this package judges."""

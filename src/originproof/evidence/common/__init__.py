@@ -1,0 +1,1 @@
+"""Field-reading helpers shared by every reader (dates, money, names, identifiers, OCR)."""

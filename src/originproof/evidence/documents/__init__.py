@@ -1,0 +1,1 @@
+"""Reader package; registers itself with originproof.evidence.readers when built."""

@@ -1,0 +1,51 @@
+"""Facts observed from online listings (platform-side captures)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import ClassVar, Literal
+
+from pydantic import BaseModel, Field as PydField
+
+from originproof.facts.base import EvidenceFacts, Fact
+
+PageState = Literal["live", "out_of_stock", "gone", "blocked", "error", "not_product", "unknown"]
+
+
+class Observation(BaseModel):
+    """One capture of a listing URL (a WARC response, or a fetch error)."""
+
+    captured_at: datetime
+    url: str  # the URL requested
+    final_url: str | None = None  # after redirects
+    http_status: int | None = None
+    state: PageState = "unknown"
+    warc_record_id: str | None = None
+    is_product_page: bool | None = None
+    title: str | None = None
+    brand: str | None = None
+    availability: Literal["in_stock", "out_of_stock", "unknown"] = "unknown"
+    price: str | None = None
+    currency: str | None = None
+    gtin: str | None = None
+    sku: str | None = None
+    seller: str | None = None
+    detail: str = ""
+
+
+class ListingFacts(EvidenceFacts):
+    doc_type: str = "listing"
+    CANONICAL: ClassVar[tuple[str, ...]] = (
+        "url", "is_product_page", "title", "brand", "availability", "price", "currency", "gtin",
+        "sku", "seller")
+    url: Fact | None = None
+    is_product_page: Fact | None = None
+    title: Fact | None = None
+    brand: Fact | None = None
+    availability: Fact | None = None
+    price: Fact | None = None
+    currency: Fact | None = None
+    gtin: Fact | None = None
+    sku: Fact | None = None
+    seller: Fact | None = None
+    observations: list[Observation] = PydField(default_factory=list)
+    observed: bool = False  # False: no capture at all (replay mode) → rules say unknown

@@ -1,0 +1,95 @@
+"""The policy is data: a versioned YAML file; findings record which version produced them."""
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_POLICY = "haitao-provenance-1.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OfflinePolicy(_Strict):
+    min_stores: int = 3
+    receipt_date_tolerance_days: int = 1
+    video_max_age_days: int = 180
+    gps_max_distance_km: float = 2.0
+
+
+class OnlinePolicy(_Strict):
+    min_listings: int = 1
+    stable_min_observations: int = 3
+    stable_min_span_days: int = 14
+    stable_max_age_days: int = 7
+
+
+class ProductionPolicy(_Strict):
+    customs_max_age_days: int = 90
+
+
+class ReadingPolicy(_Strict):
+    min_field_confidence: float = 0.8
+    name_match_threshold: float = 88
+
+
+class IntakePolicy(_Strict):
+    max_file_mb: float = 200
+    max_dossier_mb: float = 1024
+    max_pages: int = 50
+    max_video_seconds: float = 600
+    max_zip_ratio: float = 100
+    max_zip_entries: int = 10000
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def max_dossier_bytes(self) -> int:
+        return int(self.max_dossier_mb * 1024 * 1024)
+
+
+class RepeatFraud(_Strict):
+    window_days: int = 365
+    add: list[str] = Field(default_factory=lambda: ["terminate_cooperation"])
+
+
+class SanctionsPolicy(_Strict):
+    ladder: dict[str, list[str]]
+    repeat_fraud: RepeatFraud = Field(default_factory=RepeatFraud)
+
+
+class Policy(_Strict):
+    id: str
+    version: str
+    timezone: str = "Asia/Shanghai"
+    offline: OfflinePolicy = Field(default_factory=OfflinePolicy)
+    online: OnlinePolicy = Field(default_factory=OnlinePolicy)
+    production: ProductionPolicy = Field(default_factory=ProductionPolicy)
+    reading: ReadingPolicy = Field(default_factory=ReadingPolicy)
+    intake: IntakePolicy = Field(default_factory=IntakePolicy)
+    sanctions: SanctionsPolicy
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """The shipped policy, with an operator file merged over it when given."""
+    data = yaml.safe_load(resources.files("originproof.policy").joinpath("data", DEFAULT_POLICY).read_text("utf-8"))
+    if path is not None:
+        over = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+        if not isinstance(over, dict):
+            raise ValueError(f"policy file {path} must hold a mapping")
+        data = _merge(data, over)
+    return Policy.model_validate(data)

@@ -1,0 +1,207 @@
+"""Reference data (chains, platforms, issuers, schemes …) shipped as YAML, each entry with a source.
+
+An operator adds or overrides entries without code: every YAML file in the directories named by
+`ORIGINPROOF_REGISTRY_DIRS` (os.pathsep-separated) is merged over the shipped file of the same
+name; list entries with the same `id` replace the shipped ones, others are appended.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pycountry
+import tldextract
+import yaml
+
+from originproof.evidence.common.names import fold, name_similarity
+
+_LISTS = {"chains.yaml": "chains", "platforms.yaml": "platforms", "coo_issuers.yaml": "issuers",
+          "licence_schemes.yaml": "schemes", "identifier_schemes.yaml": "schemes",
+          "gs1_prefixes.yaml": "prefixes", "editing_tools.yaml": "tools"}
+
+# The public-suffix snapshot bundled with tldextract: never fetched at run time.
+_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def _merge(name: str, base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    key = _LISTS.get(name)
+    out = dict(base)
+    for k, v in over.items():
+        if k == key and isinstance(v, list):
+            by_id = {e.get("id"): i for i, e in enumerate(out.get(k, [])) if isinstance(e, dict)}
+            merged = list(out.get(k, []))
+            for e in v:
+                if isinstance(e, dict) and e.get("id") in by_id:
+                    merged[by_id[e["id"]]] = e
+                else:
+                    merged.append(e)
+            out[k] = merged
+        elif isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = {**out[k], **v}
+        else:
+            out[k] = v
+    return out
+
+
+@dataclass(frozen=True)
+class Chain:
+    id: str
+    country: str
+    kind: str
+    names: tuple[str, ...]
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Platform:
+    id: str
+    country: str
+    name: str
+    hosts: tuple[str, ...]
+    product_url_patterns: tuple[str, ...] = ()
+    non_product_url_patterns: tuple[str, ...] = ()
+    product_hosts: tuple[str, ...] = ()
+
+
+@dataclass
+class Registry:
+    data: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    # ---------------------------------------------------------------- loading
+    @classmethod
+    def load(cls, extra_dirs: list[str | Path] | None = None) -> "Registry":
+        data: dict[str, dict[str, Any]] = {}
+        base = resources.files("originproof.registry").joinpath("data")
+        for entry in base.iterdir():
+            if entry.name.endswith((".yaml", ".yml")):
+                data[entry.name] = yaml.safe_load(entry.read_text("utf-8")) or {}
+        dirs = list(extra_dirs or [])
+        env = os.environ.get("ORIGINPROOF_REGISTRY_DIRS")
+        if env:
+            dirs += [d for d in env.split(os.pathsep) if d]
+        for d in dirs:
+            for p in sorted(Path(d).glob("*.y*ml")):
+                over = yaml.safe_load(p.read_text("utf-8")) or {}
+                data[p.name] = _merge(p.name, data.get(p.name, {}), over)
+        return cls(data=data)
+
+    def entries(self, file: str) -> list[dict[str, Any]]:
+        key = _LISTS.get(file)
+        return list((self.data.get(file) or {}).get(key, []) if key else [])
+
+    # ---------------------------------------------------------------- countries
+    @staticmethod
+    def is_country(code: str | None) -> bool:
+        return bool(code) and len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
+
+    @staticmethod
+    def country_name(code: str) -> str:
+        c = pycountry.countries.get(alpha_2=code.upper())
+        return c.name if c else code
+
+    # ---------------------------------------------------------------- chains
+    @functools.cached_property
+    def chains(self) -> list[Chain]:
+        out = []
+        for e in self.entries("chains.yaml"):
+            names = tuple(str(n) for n in (e.get("names") or []) if n)
+            out.append(Chain(id=e["id"], country=str(e.get("country", "")).upper(), kind=e.get("kind", ""),
+                             names=names, group=e.get("group")))
+        return out
+
+    @property
+    def pharmacy_chain_forbidden(self) -> set[str]:
+        return set((self.data.get("chains.yaml") or {}).get("pharmacy_chain_forbidden") or [])
+
+    def match_chain(self, name: str | None, country: str | None = None, threshold: float = 88
+                    ) -> tuple[Chain | None, float]:
+        """The registry chain a printed or claimed store name belongs to (any script/alias)."""
+        if not name:
+            return None, 0.0
+        best: Chain | None = None
+        score = 0.0
+        folded = fold(name)
+        for ch in self.chains:
+            if country and ch.country != country.upper():
+                continue
+            for n in ch.names:
+                fn = fold(n)
+                # A banner name printed inside a longer line ("マツモトキヨシ 新宿東口店") counts.
+                s = 100.0 if len(fn) >= 3 and fn in folded else name_similarity(name, n)
+                if s > score:
+                    best, score = ch, s
+        return (best, score) if score >= threshold else (None, score)
+
+    def chain_in_other_country(self, name: str, country: str) -> Chain | None:
+        ch, _ = self.match_chain(name)
+        return ch if ch and ch.country != country.upper() else None
+
+    # ---------------------------------------------------------------- platforms
+    @functools.cached_property
+    def platforms(self) -> list[Platform]:
+        out = []
+        for e in self.entries("platforms.yaml"):
+            out.append(Platform(
+                id=e["id"], country=str(e.get("country", "")).upper(), name=str(e.get("name", e["id"])),
+                hosts=tuple(h.lower() for h in e.get("hosts") or []),
+                product_url_patterns=tuple(e.get("product_url_patterns") or []),
+                non_product_url_patterns=tuple(e.get("non_product_url_patterns") or []),
+                product_hosts=tuple(h.lower() for h in e.get("product_hosts") or [])))
+        return out
+
+    def platform_for_url(self, url: str) -> Platform | None:
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+        if not host:
+            return None
+        best: Platform | None = None
+        best_len = -1
+        for p in self.platforms:
+            for h in p.hosts + p.product_hosts:
+                if (host == h or host.endswith("." + h)) and len(h) > best_len:
+                    best, best_len = p, len(h)
+        return best
+
+    @staticmethod
+    def registered_domain(url: str) -> str:
+        ext = _TLD(url)
+        return ext.top_domain_under_public_suffix if hasattr(ext, "top_domain_under_public_suffix") else ext.registered_domain
+
+    @staticmethod
+    def is_product_url(p: Platform, url: str) -> bool | None:
+        """True/False when the platform's URL patterns decide it, None when they do not."""
+        parts = urlsplit(url)
+        path = parts.path + (("?" + parts.query) if parts.query else "")
+        for pat in p.non_product_url_patterns:
+            if re.search(pat, path):
+                return False
+        for pat in p.product_url_patterns:
+            if re.search(pat, path):
+                return True
+        return None if p.product_url_patterns else None
+
+    # ---------------------------------------------------------------- other lists
+    def issuers(self, country: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.entries("coo_issuers.yaml")
+                if country is None or str(e.get("country", "")).upper() == country.upper()]
+
+    def licence_schemes(self, country: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.entries("licence_schemes.yaml")
+                if country is None or str(e.get("country", "")).upper() == country.upper()]
+
+    def hs_headings(self, category: str) -> list[str]:
+        cats = (self.data.get("hs_headings.yaml") or {}).get("categories") or {}
+        return [str(h) for h in (cats.get(category) or {}).get("headings", [])]
+
+    def editing_tools(self) -> list[dict[str, Any]]:
+        return self.entries("editing_tools.yaml")
+
+
+@functools.lru_cache(maxsize=1)
+def default_registry() -> Registry:
+    return Registry.load()

@@ -1,0 +1,105 @@
+"""Human renderings of a report@1 object: text (terminal), Markdown and a self-contained HTML page."""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, select_autoescape
+
+STATUS_MARK = {"pass": "✔", "fail": "✘", "warn": "⚠", "unknown": "?", "n/a": "–"}
+VERDICT_ZH = {"approve": "通过", "review": "人工复核", "reject": "驳回"}
+SEVERITY_ZH = {"none": "无", "nonconforming": "材料不符", "overdue": "逾期提交", "fraud": "弄虚作假"}
+SANCTION_ZH = {"reject_qualification": "驳回资质", "restrict_operations": "限制经营", "delist_products": "下架商品",
+               "ban_new_listings": "禁止上新", "terminate_cooperation": "终止合作"}
+ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "n/a": 4}
+
+
+def _pointer(e: dict[str, Any]) -> str:
+    if "url" in e:
+        return e["url"]
+    s = e.get("file") or ""
+    if e.get("page") is not None:
+        s += f" p.{e['page']}"
+    if e.get("bbox") is not None:
+        s += " [" + ",".join(f"{v:g}" for v in e["bbox"]) + "]"
+    if e.get("t") is not None:
+        s += f" @{e['t']:g}s"
+    return s
+
+
+def sorted_findings(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return sorted(report["findings"], key=lambda f: (ORDER.get(f["status"], 9), f["rule"], f["subject"]))
+
+
+def render_json(report: dict[str, Any], pretty: bool = False) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=2 if pretty else None)
+
+
+def render_markdown(report: dict[str, Any]) -> str:
+    d = report["dossier"]
+    lines = [f"# OriginProof — {d.get('brand')} ({d.get('origin_country')}) · merchant {d.get('merchant_id')}", "",
+             f"**Verdict 结论:** {report['verdict']} / {VERDICT_ZH[report['verdict']]}  ",
+             f"**Severity 严重程度:** {report['severity']} / {SEVERITY_ZH[report['severity']]}  ",
+             "**Sanctions 处置:** " + (", ".join(f"{s} ({SANCTION_ZH.get(s, s)})" for s in report["sanctions"]) or "—") + "  ",
+             f"Policy {report['policy']['id']}@{report['policy']['version']} · evaluated {report['evaluated_at']} · "
+             f"dossier `{(d.get('sha256') or '')[:16]}`", "",
+             "| | rule | subject | message | evidence |", "|---|---|---|---|---|"]
+    for f in sorted_findings(report):
+        msg = f"{f['message']['zh']}<br>{f['message']['en']}".replace("|", "\\|")
+        ev = "<br>".join(_pointer(e) for e in f.get("evidence", [])).replace("|", "\\|")
+        lines.append(f"| {STATUS_MARK[f['status']]} {f['status']} | `{f['rule']}` | {f['subject']} | {msg} | {ev} |")
+    return "\n".join(lines) + "\n"
+
+
+def render_text(report: dict[str, Any], console=None, verbose: bool = False) -> str:
+    """Rich terminal rendering; returns the plain text too (for --output)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    con = console or Console(record=True, width=140)
+    d = report["dossier"]
+    colour = {"approve": "green", "review": "yellow", "reject": "red"}[report["verdict"]]
+    con.print(f"[bold]{d.get('brand')}[/] ({d.get('origin_country')}) · merchant {d.get('merchant_id')} · "
+              f"policy {report['policy']['id']}@{report['policy']['version']}")
+    con.print(f"Verdict 结论: [bold {colour}]{report['verdict']} / {VERDICT_ZH[report['verdict']]}[/]   "
+              f"Severity 严重程度: {report['severity']} / {SEVERITY_ZH[report['severity']]}")
+    if report["sanctions"]:
+        con.print("Sanctions 处置: " + ", ".join(f"{s} ({SANCTION_ZH.get(s, s)})" for s in report["sanctions"]))
+    t = Table(show_lines=False, expand=True)
+    t.add_column("", width=8)
+    t.add_column("rule", style="bold", no_wrap=True)
+    t.add_column("subject", no_wrap=True)
+    t.add_column("message / 说明", ratio=3)
+    t.add_column("evidence", ratio=1)
+    style = {"fail": "red", "warn": "yellow", "unknown": "magenta", "pass": "green", "n/a": "dim"}
+    for f in sorted_findings(report):
+        if f["status"] in ("pass", "n/a") and not verbose:
+            continue
+        t.add_row(f"[{style[f['status']]}]{STATUS_MARK[f['status']]} {f['status']}[/]", f["rule"], f["subject"],
+                  f"{f['message']['zh']}\n{f['message']['en']}",
+                  "\n".join(_pointer(e) for e in f.get("evidence", [])))
+    con.print(t)
+    s = report.get("summary", {})
+    con.print(" · ".join(f"{k}: {v}" for k, v in s.items()))
+    return con.export_text() if console is None else ""
+
+
+_env = Environment(autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+_env.filters["pointer"] = _pointer
+
+
+def render_html(report: dict[str, Any]) -> str:
+    tpl = _env.from_string(resources.files("originproof.report").joinpath("templates", "report.html.j2").read_text("utf-8"))
+    return tpl.render(r=report, findings=sorted_findings(report), mark=STATUS_MARK, verdict_zh=VERDICT_ZH,
+                      severity_zh=SEVERITY_ZH, sanction_zh=SANCTION_ZH)
+
+
+def render(report: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return render_json(report)
+    if fmt == "md":
+        return render_markdown(report)
+    if fmt == "html":
+        return render_html(report)
+    return render_text(report)

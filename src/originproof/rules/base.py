@@ -1,0 +1,105 @@
+"""The rule engine: rules are pure functions from facts (+ policy, registries) to findings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Literal
+
+from originproof.facts import DossierFacts, EvidenceFacts, Unread
+from originproof.findings import Finding, Message, msg
+from originproof.policy import Policy
+from originproof.registry import Registry
+
+SeverityRule = Literal["nonconforming", "overdue", "fraud", "warn", "fraud_if_official"]
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    facts: DossierFacts
+    policy: Policy
+    registry: Registry
+    prior: tuple[Finding, ...] = ()  # findings of earlier rules, for roll-ups (DIST.ROUTE …)
+
+    @property
+    def manifest(self):
+        return self.facts.manifest
+
+
+RuleFn = Callable[[RuleContext], Iterable[Finding]]
+
+
+@dataclass
+class RuleSpec:
+    code: str
+    severity: SeverityRule
+    title_en: str
+    title_zh: str
+    fn: RuleFn
+    # Subjects: "dossier" | "visit" | "listing" | "document:<slot>" | "documents" | "evidence"
+    scope: str = "dossier"
+    needs_reader: str | None = None  # which reader family must be built for a decision
+
+
+RULES: dict[str, RuleSpec] = {}
+
+
+def rule(code: str, *, severity: SeverityRule, title_en: str, title_zh: str, scope: str = "dossier",
+         needs_reader: str | None = None) -> Callable[[RuleFn], RuleFn]:
+    def deco(fn: RuleFn) -> RuleFn:
+        RULES[code] = RuleSpec(code, severity, title_en, title_zh, fn, scope, needs_reader)
+        return fn
+    return deco
+
+
+def severity_for(spec_sev: SeverityRule, official: bool = False) -> str:
+    if spec_sev == "fraud_if_official":
+        return "fraud" if official else "nonconforming"
+    if spec_sev == "warn":
+        return "nonconforming"
+    return spec_sev
+
+
+# ----------------------------------------------------------------- finding builders
+def passed(code: str, subject: str, en: str, zh: str, evidence: list[dict] | None = None,
+           **facts: Any) -> Finding:
+    return Finding(rule=code, subject=subject, status="pass", severity=None, message=msg(zh, en),
+                   evidence=evidence or [], facts=facts)
+
+
+def failed(code: str, subject: str, en: str, zh: str, *, severity: str, evidence: list[dict] | None = None,
+           remedy: tuple[str, str] | None = None, status: str = "fail", **facts: Any) -> Finding:
+    """A `fail` (or `warn`) finding; `remedy` is (zh, en) telling the seller what to supply instead."""
+    rem = Message(zh=remedy[0], en=remedy[1]) if remedy else None
+    if rem is not None:
+        zh = f"{zh}。{rem.zh}" if not zh.endswith(("。", "；")) else f"{zh}{rem.zh}"
+        en = f"{en.rstrip('.')}. {rem.en}"
+    return Finding(rule=code, subject=subject, status=status, severity=severity, message=msg(zh, en),
+                   evidence=evidence or [], facts=facts, remedy=rem)
+
+
+def unknown(code: str, subject: str, en: str, zh: str, evidence: list[dict] | None = None,
+            **facts: Any) -> Finding:
+    return Finding(rule=code, subject=subject, status="unknown", severity=None, message=msg(zh, en),
+                   evidence=evidence or [], facts=facts)
+
+
+def not_applicable(code: str, subject: str, en: str, zh: str) -> Finding:
+    return Finding(rule=code, subject=subject, status="n/a", severity=None, message=msg(zh, en))
+
+
+def pending(code: str, subjects: list[str], reader: str) -> list[Finding]:
+    """`unknown` on each subject: the reader this rule needs is not built yet (never a guessed pass)."""
+    return [unknown(code, s, f"Not decided: the {reader} reader this rule needs is not built yet; a person must check",
+                    f"未判定：本规则所需的{reader}读取器尚未就绪，需人工核查", reader=reader) for s in subjects]
+
+
+def unread_finding(code: str, subject: str, item: Unread | None) -> Finding:
+    reason = item.reason if item else "no facts"
+    files = item.files if item else []
+    return unknown(code, subject,
+                   f"Could not be decided: the evidence could not be read ({reason}); a person must check it",
+                   f"无法判定：证据未能读取（{reason}），需人工核查",
+                   evidence=[{"file": f} for f in files], reason=reason)
+
+
+def is_read(item: Any) -> bool:
+    return isinstance(item, EvidenceFacts)

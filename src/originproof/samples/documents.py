@@ -1,0 +1,223 @@
+"""Render the production documents and receipts of a `DossierSpec` as text-layer PDFs (reportlab)
+and as raster scans/photos. Labels follow each country's language; the customs forms are Chinese."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+from originproof.samples.fonts import reportlab_font, script_for_lang
+from originproof.samples.spec import DossierSpec
+
+LABELS: dict[str, dict[str, str]] = {
+    "ja": {"coo": "原産地証明書", "licence_no": "許可番号", "holder": "名称", "address": "所在地", "issued": "許可年月日",
+           "expires": "有効期間満了日", "activities": "許可の種類", "authority": "許可権者", "agreement": "製造委託契約書",
+           "signed": "契約締結日", "term": "契約期間", "products": "対象製品", "seal": "（印）"},
+    "ko": {"coo": "원산지증명서", "licence_no": "등록번호", "holder": "상호", "address": "소재지", "issued": "등록일",
+           "expires": "유효기간", "activities": "업종", "authority": "발급기관", "agreement": "제조위탁계약서",
+           "signed": "계약체결일", "term": "계약기간", "products": "대상제품", "seal": "(인)"},
+    "de": {"coo": "Ursprungszeugnis", "licence_no": "Zertifikat-Nr.", "holder": "Inhaber", "address": "Anschrift",
+           "issued": "Ausstellungsdatum", "expires": "Gültig bis", "activities": "Geltungsbereich", "authority": "Zertifizierungsstelle",
+           "agreement": "Lohnherstellungsvertrag", "signed": "Datum der Unterzeichnung", "term": "Vertragslaufzeit",
+           "products": "Vertragsprodukte", "seal": "Unterschrift / Stempel"},
+    "fr": {"coo": "Certificat d'origine", "licence_no": "Certificat n°", "holder": "Titulaire", "address": "Adresse",
+           "issued": "Date d'émission", "expires": "Valable jusqu'au", "activities": "Périmètre", "authority": "Organisme certificateur",
+           "agreement": "Contrat de fabrication à façon", "signed": "Date de signature", "term": "Durée du contrat",
+           "products": "Produits couverts", "seal": "Signature / cachet"},
+    "it": {"coo": "Certificato di origine", "licence_no": "Certificato n.", "holder": "Titolare", "address": "Indirizzo",
+           "issued": "Data di emissione", "expires": "Valido fino al", "activities": "Campo di applicazione",
+           "authority": "Ente di certificazione", "agreement": "Contratto di produzione conto terzi", "signed": "Data di firma",
+           "term": "Durata del contratto", "products": "Prodotti", "seal": "Firma / timbro"},
+    "en": {"coo": "Certificate of Origin", "licence_no": "Registration No.", "holder": "Holder", "address": "Address",
+           "issued": "Date of issue", "expires": "Valid until", "activities": "Scope / activities", "authority": "Issuing authority",
+           "agreement": "Manufacturing Agreement", "signed": "Date signed", "term": "Term", "products": "Products", "seal": "Signature / seal"},
+}
+
+
+class _Page:
+    """A tiny layout helper: lines of text top-down, in one script's font."""
+
+    def __init__(self, c: canvas.Canvas, script: str):
+        self.c, self.script, self.y = c, script, A4[1] - 60
+        self.font = reportlab_font(script)
+        self.latin = reportlab_font("latin")
+
+    def line(self, text: str, size: float = 10.5, x: float = 50, gap: float = 6, font: str | None = None) -> None:
+        self.c.setFont(font or self.font, size)
+        self.c.drawString(x, self.y, text)
+        self.y -= size + gap
+
+    def field(self, label: str, value: str, size: float = 10.5) -> None:
+        self.line(f"{label}: {value}", size)
+
+    def rule(self) -> None:
+        self.c.line(50, self.y + 4, A4[0] - 50, self.y + 4)
+        self.y -= 8
+
+
+def _pdf(draw, script: str, producer: str = "ReportLab PDF Library - www.reportlab.com") -> bytes:
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=A4)
+    c.setProducer(producer)
+    draw(_Page(c, script))
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def coo_pdf(s: DossierSpec) -> bytes:
+    origin_name = {"JP": "JAPAN", "KR": "REPUBLIC OF KOREA", "US": "UNITED STATES OF AMERICA", "DE": "GERMANY",
+                   "FR": "FRANCE", "AU": "AUSTRALIA", "GB": "UNITED KINGDOM", "IT": "ITALY"}.get(s.country, s.country)
+    origin_name = s.extras.get("coo_origin_name", origin_name)
+    L = LABELS.get(s.lang, LABELS["en"])
+
+    def draw(p: _Page) -> None:
+        p.line(f"CERTIFICATE OF ORIGIN   {L['coo']}", 16)
+        p.field("Certificate No.", s.extras.get("coo_number", s.coo_number))
+        p.rule()
+        p.field("1. Exporter", f"{s.factory.name_en}, {s.factory.address}")
+        p.field("2. Consignee", "上海澄源国际贸易有限公司 Shanghai Chengyuan International Trading Co., Ltd., Shanghai, China")
+        p.field("3. Producer / Manufacturer", s.extras.get("coo_producer", s.factory.name_en))
+        p.field("4. Country of Origin", origin_name)
+        p.field("5. Invoice No. and date", f"{s.invoice_number}  {s.coo_date:%Y-%m-%d}")
+        p.line("6. Description of goods / HS code / Quantity")
+        for prod in s.extras.get("coo_products", s.products):
+            p.line(f"   {prod.name}   HS {prod.hs_code[:6]}   {1200} PCS", 10)
+        p.rule()
+        p.line(f"It is hereby certified that the goods described above originate in {origin_name}.")
+        p.field("Issued by", s.coo_issuer)
+        p.field("Date of issue", f"{s.coo_date:%Y-%m-%d}")
+        p.line("Authorized signature / stamp: ____________________")
+    return _pdf(draw, script_for_lang(s.lang))
+
+
+def licence_pdf(s: DossierSpec) -> bytes:
+    L = LABELS.get(s.lang, LABELS["en"])
+
+    def draw(p: _Page) -> None:
+        p.line(s.licence_title, 16)
+        p.rule()
+        p.field(L["licence_no"], s.extras.get("licence_number", s.licence_number))
+        p.field(L["holder"], s.extras.get("licence_holder", s.factory.name))
+        if s.factory.reg_no:
+            p.field("Reg. No.", s.factory.reg_no)
+        p.field(L["address"], s.extras.get("factory_address", s.factory.address))
+        p.field(L["activities"], "、".join(s.extras.get("licence_activities", s.licence_activities)))
+        p.field(L["issued"], f"{s.licence_issued:%Y-%m-%d}")
+        if s.licence_expires:
+            p.field(L["expires"], f"{s.extras.get('licence_expires', s.licence_expires):%Y-%m-%d}")
+        p.field(L["authority"], s.licence_authority)
+        p.line(L["seal"])
+    return _pdf(draw, script_for_lang(s.lang))
+
+
+def agreement_pdf(s: DossierSpec) -> bytes:
+    L = LABELS.get(s.lang, LABELS["en"])
+
+    def draw(p: _Page) -> None:
+        p.line(f"{L['agreement']} / Manufacturing Agreement", 16)
+        p.rule()
+        p.field("Party A (Brand owner / Client)", f"{s.extras.get('agreement_owner', s.owner.name)} ({s.owner.name_en})")
+        p.field("    Address", s.owner.address)
+        p.field("Party B (Manufacturer)", f"{s.extras.get('agreement_factory', s.factory.name)} ({s.factory.name_en})")
+        p.field("    Address", s.factory.address)
+        p.field(L["signed"], f"{s.agreement_signed:%Y-%m-%d}")
+        p.field(L["term"], f"{s.agreement_start:%Y-%m-%d} – {s.agreement_end:%Y-%m-%d}")
+        p.line(f"{L['products']}: {s.brand} ({s.brand_local})")
+        for prod in s.products:
+            p.line(f"   - {prod.name_local} / {prod.name}", 10)
+        p.line("Party B manufactures the products for Party A under Party A's brand and specifications.")
+        if not s.extras.get("agreement_unsigned"):
+            p.line(f"Party A: {s.owner.name_en}   {L['seal']}: [signed]")
+            p.line(f"Party B: {s.factory.name_en}   {L['seal']}: [signed]")
+    return _pdf(draw, script_for_lang(s.lang))
+
+
+def customs_pdf(s: DossierSpec) -> bytes:
+    def draw(p: _Page) -> None:
+        p.line("中华人民共和国海关进口货物报关单", 16)
+        p.field("海关编号", s.extras.get("customs_number", s.customs_number))
+        p.field("境内收货人", f"{s.merchant_name}  统一社会信用代码 {s.extras.get('consignee_uscc', s.merchant_uscc)}")
+        p.field("境外发货人", s.factory.name_en)
+        p.field("进口日期", f"{s.customs_imported:%Y%m%d}")
+        p.field("申报日期", f"{s.extras.get('customs_declared', s.customs_declared):%Y%m%d}")
+        p.field("监管方式", f"{s.supervision_mode} 保税电商")
+        p.field("启运国(地区)", s.country)
+        p.rule()
+        p.line("项号  商品编号      商品名称及规格型号                         数量及单位   原产国(地区)")
+        for i, prod in enumerate(s.products, 1):
+            origin = s.extras.get("customs_origin", s.country)
+            p.line(f"{i}    {prod.hs_code}  {prod.name}   1200件   {origin}", 9.5)
+    return _pdf(draw, "zh")
+
+
+RENDERERS = {"certificate_of_origin": coo_pdf, "factory_licence": licence_pdf,
+             "production_agreement": agreement_pdf, "customs_declaration": customs_pdf}
+
+
+def render_text_pdf(doc_type: str, spec: DossierSpec, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(RENDERERS[doc_type](spec))
+    return out
+
+
+def render_scan(doc_type: str, spec: DossierSpec, out: Path, *, dpi: int = 150, rotate: int = 0, noise: float = 4.0,
+                skew: float = 0.6, as_pdf: bool = True, seed: int = 0) -> Path:
+    """A scanned copy: rasterise, rotate/skew, add noise, JPEG; optionally wrapped back in a PDF."""
+    import pymupdf as fitz
+    import numpy as np
+    from PIL import Image
+
+    doc = fitz.open(stream=RENDERERS[doc_type](spec), filetype="pdf")
+    pix = doc[0].get_pixmap(dpi=dpi)
+    img = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    img = img.rotate(skew, expand=True, fillcolor="white")
+    if rotate:
+        img = img.rotate(rotate, expand=True)
+    arr = np.asarray(img).astype(np.int16)
+    rng = np.random.default_rng(seed)
+    arr = np.clip(arr + rng.normal(0, noise, arr.shape), 0, 255).astype(np.uint8)
+    img = Image.fromarray(arr)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=85)
+    if as_pdf:
+        pdf = fitz.open()
+        page = pdf.new_page(width=img.width * 72 / dpi, height=img.height * 72 / dpi)
+        page.insert_image(page.rect, stream=buf.getvalue())
+        out.write_bytes(pdf.tobytes())
+    else:
+        out.write_bytes(buf.getvalue())
+    return out
+
+
+def receipt_lines(spec: DossierSpec, store_index: int, visit_day: Any = None) -> list[str]:
+    st = spec.stores[store_index]
+    day = visit_day or spec.extras.get("receipt_date") or (spec.submitted_at.date().fromordinal(
+        spec.submitted_at.date().toordinal() - 20 + store_index))
+    prod = spec.products[0]
+    cur = {"JPY": "¥", "KRW": "₩", "USD": "$", "EUR": "€", "AUD": "$", "GBP": "£"}.get(spec.currency, "")
+    name = spec.extras.get("receipt_chain", st.chain_local)
+    return [name, st.branch, st.address, f"{day:%Y-%m-%d} 14:{10 + store_index:02d}",
+            "-" * 24, f"{prod.name_local}", f"  1 x {cur}{prod.price}", f"JAN/EAN {prod.gtin}",
+            "-" * 24, f"TOTAL {cur}{prod.price}"]
+
+
+def render_receipt_image(spec: DossierSpec, store_index: int, out: Path, width: int = 480) -> Path:
+    from PIL import Image, ImageDraw
+
+    from originproof.samples.fonts import pil_font
+
+    lines = receipt_lines(spec, store_index)
+    font = pil_font(script_for_lang(spec.lang), 22)
+    h = 40 + 34 * len(lines)
+    img = Image.new("RGB", (width, h), "white")
+    d = ImageDraw.Draw(img)
+    for i, ln in enumerate(lines):
+        d.text((24, 20 + 34 * i), ln, fill="black", font=font)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    img.save(out, "JPEG", quality=90)
+    return out

@@ -1,0 +1,39 @@
+"""Write a whole dossier folder from a `DossierSpec` (used by `originproof demo`, tests and the corpus)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from originproof.samples.documents import render_receipt_image, render_text_pdf
+from originproof.samples.spec import DossierSpec, clean_spec
+from originproof.samples.video import render_store_video
+
+
+def write_dossier(spec: DossierSpec, root: Path, *, video_seconds: float = 6.0, online: bool = True,
+                  offline: bool = True, receipts: bool = True) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    docs: dict[str, list] = {}
+    for slot, name in (("certificate_of_origin", "coo.pdf"), ("factory_licence", "licence.pdf"),
+                       ("production_agreement", "agreement.pdf"), ("customs_declaration", "customs.pdf")):
+        render_text_pdf(slot, spec, root / "evidence" / "production" / name)
+        docs[slot] = [f"evidence/production/{name}"]
+    videos, receipt_paths = [], []
+    if offline:
+        for i, st in enumerate(spec.stores):
+            rel = f"evidence/offline/store{i + 1}.mp4"
+            render_store_video(spec, i, root / rel, seconds=video_seconds, location=(st.lat, st.lon), seed=spec.seed + i)
+            videos.append(rel)
+            if receipts:
+                rr = f"evidence/offline/store{i + 1}_receipt.jpg"
+                render_receipt_image(spec, i, root / rr)
+                receipt_paths.append(rr)
+            else:
+                receipt_paths.append(None)
+    manifest = spec.manifest(videos, docs, receipt_paths, online=online, offline=offline)
+    (root / "dossier.yaml").write_text(yaml.safe_dump(manifest, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def write_demo_dossier(out: Path, country: str = "JP", seed: int = 1) -> Path:
+    return write_dossier(clean_spec(country, seed), Path(out))
