@@ -59,43 +59,43 @@ def severity_for(spec_sev: SeverityRule, official: bool = False) -> str:
 
 
 # ----------------------------------------------------------------- finding builders
-def passed(code: str, subject: str, en: str, zh: str, evidence: list[dict] | None = None,
+def passed(rule_code: str, subject: str, en: str, zh: str, evidence: list[dict] | None = None,
            **facts: Any) -> Finding:
-    return Finding(rule=code, subject=subject, status="pass", severity=None, message=msg(zh, en),
+    return Finding(rule=rule_code, subject=subject, status="pass", severity=None, message=msg(zh, en),
                    evidence=evidence or [], facts=facts)
 
 
-def failed(code: str, subject: str, en: str, zh: str, *, severity: str, evidence: list[dict] | None = None,
+def failed(rule_code: str, subject: str, en: str, zh: str, *, severity: str, evidence: list[dict] | None = None,
            remedy: tuple[str, str] | None = None, status: str = "fail", **facts: Any) -> Finding:
     """A `fail` (or `warn`) finding; `remedy` is (zh, en) telling the seller what to supply instead."""
     rem = Message(zh=remedy[0], en=remedy[1]) if remedy else None
     if rem is not None:
         zh = f"{zh}。{rem.zh}" if not zh.endswith(("。", "；")) else f"{zh}{rem.zh}"
         en = f"{en.rstrip('.')}. {rem.en}"
-    return Finding(rule=code, subject=subject, status=status, severity=severity, message=msg(zh, en),
+    return Finding(rule=rule_code, subject=subject, status=status, severity=severity, message=msg(zh, en),
                    evidence=evidence or [], facts=facts, remedy=rem)
 
 
-def unknown(code: str, subject: str, en: str, zh: str, evidence: list[dict] | None = None,
+def unknown(rule_code: str, subject: str, en: str, zh: str, evidence: list[dict] | None = None,
             **facts: Any) -> Finding:
-    return Finding(rule=code, subject=subject, status="unknown", severity=None, message=msg(zh, en),
+    return Finding(rule=rule_code, subject=subject, status="unknown", severity=None, message=msg(zh, en),
                    evidence=evidence or [], facts=facts)
 
 
-def not_applicable(code: str, subject: str, en: str, zh: str) -> Finding:
-    return Finding(rule=code, subject=subject, status="n/a", severity=None, message=msg(zh, en))
+def not_applicable(rule_code: str, subject: str, en: str, zh: str) -> Finding:
+    return Finding(rule=rule_code, subject=subject, status="n/a", severity=None, message=msg(zh, en))
 
 
-def pending(code: str, subjects: list[str], reader: str) -> list[Finding]:
+def pending(rule_code: str, subjects: list[str], reader: str) -> list[Finding]:
     """`unknown` on each subject: the reader this rule needs is not built yet (never a guessed pass)."""
-    return [unknown(code, s, f"Not decided: the {reader} reader this rule needs is not built yet; a person must check",
+    return [unknown(rule_code, s, f"Not decided: the {reader} reader this rule needs is not built yet; a person must check",
                     f"未判定：本规则所需的{reader}读取器尚未就绪，需人工核查", reader=reader) for s in subjects]
 
 
-def unread_finding(code: str, subject: str, item: Unread | None) -> Finding:
+def unread_finding(rule_code: str, subject: str, item: Unread | None) -> Finding:
     reason = item.reason if item else "no facts"
     files = item.files if item else []
-    return unknown(code, subject,
+    return unknown(rule_code, subject,
                    f"Could not be decided: the evidence could not be read ({reason}); a person must check it",
                    f"无法判定：证据未能读取（{reason}），需人工核查",
                    evidence=[{"file": f} for f in files], reason=reason)
