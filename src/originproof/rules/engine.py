@@ -8,10 +8,22 @@ from originproof.registry import Registry
 from originproof.rules.base import RULES, RuleContext, unknown
 
 
+_FAMILY_ORDER = ("intake", "offline", "video", "online", "route", "production", "identifiers", "chain",
+                 "authenticity")
+_NOT_RULES = {"base", "engine", "subjects", "dates"}
+
+
 def _load_rule_modules() -> None:
-    # Importing registers the rules; the order of families is the order of the report.
-    from originproof.rules import (authenticity, chain, intake, offline, online, production,  # noqa: F401
-                                   route)
+    """Import every rule module of this package (importing registers its rules), families first in
+    report order, then any new family module, so adding a family touches only its own file."""
+    import importlib
+    import pkgutil
+
+    import originproof.rules as pkg
+
+    found = {m.name for m in pkgutil.iter_modules(pkg.__path__)} - _NOT_RULES
+    for name in [n for n in _FAMILY_ORDER if n in found] + sorted(found - set(_FAMILY_ORDER)):
+        importlib.import_module(f"originproof.rules.{name}")
 
 
 def run_rules(facts: DossierFacts, policy: Policy, registry: Registry) -> list[Finding]:
