@@ -176,14 +176,17 @@ class Registry:
     def is_product_url(p: Platform, url: str) -> bool | None:
         """True/False when the platform's URL patterns decide it, None when they do not."""
         parts = urlsplit(url)
+        host = (parts.hostname or "").lower().rstrip(".")
         path = parts.path + (("?" + parts.query) if parts.query else "")
+        if p.product_hosts and not any(host == h or host.endswith("." + h) for h in p.product_hosts):
+            return False  # e.g. www.rakuten.co.jp/<shop>/ is a store front; items live on item.rakuten.co.jp
         for pat in p.non_product_url_patterns:
             if re.search(pat, path):
                 return False
         for pat in p.product_url_patterns:
             if re.search(pat, path):
                 return True
-        return None if p.product_url_patterns else None
+        return None
 
     # ---------------------------------------------------------------- other lists
     def issuers(self, country: str | None = None) -> list[dict[str, Any]]:
