@@ -1,11 +1,27 @@
-"""Render a store-visit video for a `DossierSpec`: one continuous hand-held take that pans from
-the store entrance to the shelf, the till and the printed receipt (PyAV, H.264)."""
+"""Render a store-visit video for a `DossierSpec`: one hand-held take that walks from the store
+sign to the shelf (product with its EAN barcode held to the camera), the till (total and payment
+words in the local language) and the printed receipt held to the camera (PyAV, H.264).
+
+The camera dwells on each scene and pans between them with jitter, motion blur and drifting light,
+as a phone in a hand does. Container metadata looks like a phone original (no `Lavf` encoder tag):
+creation time, make/model, ISO 6709 location.
+
+Defect knobs (keyword arguments, defaulting to `spec.extras`):
+  video_stages   order of scenes shown, e.g. ["store", "payment", "shelf_pick", "receipt"] or
+                 with one left out;
+  video_splice   True: the second half comes from another take (another position, light, tint);
+  video_pts_gap  seconds: drop that much footage mid-video but keep the timestamps (a jump);
+  video_software an editing app written into `com.apple.quicktime.software` (e.g. "CapCut 12.1");
+  video_location (lat, lon) written as the recording location instead of the store's.
+"""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 import random
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any, Sequence
 
 import av
 import numpy as np
@@ -15,67 +31,276 @@ from originproof.samples.documents import receipt_lines
 from originproof.samples.fonts import pil_font, script_for_lang
 from originproof.samples.spec import DossierSpec
 
+STAGES = ("store", "shelf_pick", "payment", "receipt")
+# Till words in the store's language: (payment, total).
+PAY_WORDS = {"ja": ("お会計", "合計"), "ko": ("결제", "합계"), "en": ("PAYMENT", "TOTAL"), "de": ("Bezahlen", "Summe"),
+             "fr": ("Paiement", "Total à payer"), "it": ("Pagamento", "Totale")}
+CUR_SIGN = {"JPY": "¥", "KRW": "₩", "USD": "$", "EUR": "€", "AUD": "$", "GBP": "£"}
+# Summer UTC offsets of the sample stores (enough to turn a local receipt time into UTC).
+UTC_OFFSET_H = {"JP": 9, "KR": 9, "US": -7, "DE": 2, "FR": 2, "IT": 2, "AU": 10, "GB": 1}
 
-def _panel(w: int, h: int, bg: tuple[int, int, int], lines: list[tuple[str, int]], script: str) -> Image.Image:
-    img = Image.new("RGB", (w, h), bg)
+
+def visit_day(spec: DossierSpec, i: int) -> date:
+    """The day store visit i really happened (the clean receipt prints the same day)."""
+    d0 = spec.submitted_at.date()
+    return d0.fromordinal(d0.toordinal() - 20 + i)
+
+
+def visit_time(spec: DossierSpec, i: int) -> datetime:
+    """Recording start in UTC: a few minutes before the receipt's 14:1i local time."""
+    off = timezone(timedelta(hours=UTC_OFFSET_H.get(spec.country, 0)))
+    local = datetime.combine(visit_day(spec, i), datetime.min.time(), off).replace(hour=14, minute=8 + i)
+    return local.astimezone(timezone.utc)
+
+
+# --------------------------------------------------------------------------- scene panels
+def _text(d: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, script: str, fill) -> None:
+    d.text(xy, text, fill=fill, font=pil_font(script, max(8, size)))
+
+
+def _barcode(gtin: str, module: int) -> Image.Image | None:
+    try:
+        import zxingcpp
+        bc = zxingcpp.create_barcode(gtin, zxingcpp.BarcodeFormat.EAN13)
+        img = Image.fromarray(np.asarray(bc.to_image(scale=1, add_quiet_zones=True)))
+    except Exception:  # noqa: BLE001 — an invalid GTIN simply shows no barcode
+        return None
+    return img.resize((img.width * module, max(img.height * module, module * 30)), Image.NEAREST).convert("RGB")
+
+
+def _store_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Image:
+    st = spec.stores[i]
+    img = Image.new("RGB", (w, h), (200, 30, 40))
     d = ImageDraw.Draw(img)
-    y = h // 6
-    for text, size in lines:
-        f = pil_font(script, size)
-        d.text((w // 12, y), text, fill=(20, 20, 20) if sum(bg) > 380 else (250, 250, 250), font=f)
-        y += int(size * 1.5)
+    d.rectangle([0, int(h * 0.62), w, h], fill=(225, 222, 210))  # aisle below the sign
+    for k in range(6):
+        y = int(h * 0.66) + k * h // 18
+        d.line([0, y, w, y], fill=(150, 140, 120), width=max(1, h // 180))
+    _text(d, (w // 12, h // 8), spec.extras.get("sign_chain", st.chain_local), h // 7, sc, (255, 255, 255))
+    _text(d, (w // 12, int(h * 0.38)), st.branch, h // 13, sc, (255, 240, 240))
     return img
 
 
-def store_panorama(spec: DossierSpec, i: int, h: int = 360) -> Image.Image:
-    st = spec.stores[i]
-    sc = script_for_lang(spec.lang)
+def _shelf_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Image:
     prod = spec.products[0]
+    img = Image.new("RGB", (w, h), (120, 105, 85))
+    d = ImageDraw.Draw(img)
+    for k in range(1, 4):  # shelf boards behind the product
+        y = k * h // 4
+        d.rectangle([0, y - h // 60, w, y + h // 60], fill=(90, 75, 60))
+    x0, y0, x1, y1 = w // 10, h // 12, w * 9 // 10, h * 11 // 12  # the product box held to the camera
+    d.rectangle([x0, y0, x1, y1], fill=(240, 238, 230))
+    _text(d, (x0 + w // 30, y0 + h // 24), spec.brand, h // 10, "latin", (30, 60, 130))
+    _text(d, (x0 + w // 30, y0 + h // 5), prod.name_local, h // 17, sc, (20, 20, 20))
+    bc = _barcode(prod.gtin, max(2, h // 150))
+    if bc is not None:
+        img.paste(bc, (x0 + w // 30, y1 - bc.height - h // 30))
+        _text(d, (x0 + w // 30 + bc.width + w // 40, y1 - h // 8), prod.gtin, h // 22, "latin", (20, 20, 20))
+    return img
+
+
+def _payment_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Image:
+    prod = spec.products[0]
+    pay, total = PAY_WORDS.get(spec.lang, PAY_WORDS["en"])
+    cur = CUR_SIGN.get(spec.currency, "")
+    img = Image.new("RGB", (w, h), (70, 72, 80))
+    d = ImageDraw.Draw(img)
+    d.rectangle([w // 8, h // 8, w * 7 // 8, h * 5 // 8], fill=(15, 40, 30))  # till display
+    _text(d, (w // 6, h // 6), pay, h // 9, sc, (120, 255, 160))
+    _text(d, (w // 6, int(h * 0.36)), f"{total} {cur}{prod.price}", h // 9, sc, (120, 255, 160))
+    d.rectangle([w // 3, int(h * 0.7), w * 2 // 3, h], fill=(40, 40, 44))  # card terminal
+    _text(d, (w // 3 + w // 30, int(h * 0.74)), "VISA  IC", h // 16, "latin", (230, 230, 230))
+    return img
+
+
+def _receipt_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Image:
+    img = Image.new("RGB", (w, h), (55, 50, 48))
+    d = ImageDraw.Draw(img)
+    lines = receipt_lines(spec, i)
+    size = max(9, h // 24)
+    step = int(size * 1.55)
+    ph = step * len(lines) + size * 2
+    top = max(2, (h - ph) // 2)
+    d.rectangle([w // 5, top, w * 4 // 5, min(h - 2, top + ph)], fill=(250, 250, 246))
+    for k, ln in enumerate(lines):
+        _text(d, (w // 5 + size, top + size + k * step), ln, size, sc, (15, 15, 15))
+    return img
+
+
+PANELS = {"store": _store_panel, "shelf_pick": _shelf_panel, "payment": _payment_panel, "receipt": _receipt_panel}
+
+
+def _aisle(w: int, h: int, rng: random.Random) -> Image.Image:
+    """Texture walked past between scenes, so pans stay continuous."""
+    img = Image.new("RGB", (w, h), (185, 180, 170))
+    d = ImageDraw.Draw(img)
+    x = 0
+    while x < w:
+        bw = rng.randint(w // 30, w // 10)
+        col = tuple(rng.randint(60, 230) for _ in range(3))
+        d.rectangle([x, rng.randint(h // 5, h // 2), x + bw, h * 4 // 5], fill=col)
+        x += bw + rng.randint(2, w // 40)
+    return img
+
+
+def store_panorama(spec: DossierSpec, i: int, h: int = 360, stages: Sequence[str] | None = None,
+                   seed: int = 0) -> tuple[Image.Image, list[float]]:
+    """The walk as one wide image and the x-centres (left edges) of each scene in it."""
+    sc = script_for_lang(spec.lang)
     w = int(h * 16 / 9)
-    panels = [
-        _panel(w, h, (200, 30, 40), [(spec.extras.get("sign_chain", st.chain_local), 44), (st.branch, 26)], sc),
-        _panel(w, h, (235, 235, 225), [(prod.name_local, 26), (spec.brand, 34), (prod.gtin, 22)], sc),
-        _panel(w, h, (60, 70, 90), [("TOTAL", 34), (prod.price + " " + spec.currency, 30)], sc),
-        _panel(w, h, (250, 250, 248), [(t, 18) for t in receipt_lines(spec, i)[:8]], sc),
-    ]
-    pano = Image.new("RGB", (w * len(panels), h))
-    for k, p in enumerate(panels):
-        pano.paste(p, (k * w, 0))
-    return pano
+    stages = list(stages or STAGES)
+    rng = random.Random(seed * 7 + i)
+    parts: list[Image.Image] = []
+    lefts: list[float] = []
+    x = 0
+    for k, st in enumerate(stages):
+        if k:
+            a = _aisle(w // 2, h, rng)
+            parts.append(a)
+            x += a.width
+        lefts.append(float(x))
+        p = PANELS[st](spec, i, w, h, sc)
+        parts.append(p)
+        x += p.width
+    pano = Image.new("RGB", (x, h))
+    xx = 0
+    for p in parts:
+        pano.paste(p, (xx, 0))
+        xx += p.width
+    return pano, lefts
+
+
+# --------------------------------------------------------------------------- camera
+def _path(lefts: list[float], seconds: float) -> Any:
+    """Camera x (left edge) over time: dwell on each scene, smooth pan between them."""
+    n = len(lefts)
+    dwell = 0.62 * seconds / n
+    pan = (seconds - dwell * n) / max(1, n - 1)
+
+    def x_at(t: float) -> float:
+        t = min(max(t, 0.0), seconds)
+        for k in range(n):
+            start = k * (dwell + pan)
+            if t <= start + dwell or k == n - 1:
+                return lefts[k]
+            if t < start + dwell + pan:
+                u = (t - start - dwell) / pan
+                u = u * u * (3 - 2 * u)
+                return lefts[k] + (lefts[k + 1] - lefts[k]) * u
+        return lefts[-1]
+    return x_at, dwell, pan
 
 
 def render_store_video(spec: DossierSpec, i: int, out: Path, *, seconds: float = 8.0, fps: int = 15,
                        size: tuple[int, int] = (640, 360), created_at: datetime | None = None,
-                       location: tuple[float, float] | None = None, seed: int = 0) -> Path:
+                       location: tuple[float, float] | None = None, seed: int = 0,
+                       stages: Sequence[str] | None = None, splice: bool | None = None,
+                       pts_gap: float | None = None, software: str | None = None,
+                       make_model: tuple[str, str] = ("Apple", "iPhone 14"), crf: int = 24) -> Path:
+    import cv2
+
+    ex = spec.extras
+    stages = list(stages if stages is not None else ex.get("video_stages", STAGES))
+    splice = bool(ex.get("video_splice", False) if splice is None else splice)
+    pts_gap = float(ex.get("video_pts_gap", 0.0) if pts_gap is None else pts_gap)
+    software = software if software is not None else ex.get("video_software")
+    location = tuple(ex["video_location"]) if ex.get("video_location") else location
     w, h = size
-    pano = np.asarray(store_panorama(spec, i, h))
-    rng = random.Random(seed)
-    n = int(seconds * fps)
+    pano_img, lefts = store_panorama(spec, i, h, stages, seed)
+    pano = np.asarray(pano_img)
     span = pano.shape[1] - w
+    x_at, dwell, pan = _path(lefts, seconds)
+    n = int(round(seconds * fps))
+    rng = random.Random(seed * 1009 + i)
+    nrng = np.random.default_rng(seed * 31 + i)
+    noise = nrng.normal(0, 2.5, (h + 16, w + 16, 3)).astype(np.float32)
+    # A splice joins another take: later in the walk, other light and tint, another hand.
+    cut_at = (dwell + pan) * 1.0 + dwell * 0.5 if splice else None
+    gap_at = seconds * 0.45 if pts_gap else None
     out.parent.mkdir(parents=True, exist_ok=True)
-    with av.open(str(out), "w", format="mp4") as c:
-        when = created_at or spec.submitted_at.replace(day=max(1, spec.submitted_at.day - 3))
-        c.metadata["creation_time"] = when.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
-        if location:
-            c.metadata["location"] = f"{location[0]:+08.4f}{location[1]:+09.4f}/"
+    when = created_at or visit_time(spec, i)
+    meta = {"creation_time": when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000000Z"),
+            "com.apple.quicktime.make": make_model[0], "com.apple.quicktime.model": make_model[1],
+            "com.apple.quicktime.creationdate": when.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    if software:
+        meta["com.apple.quicktime.software"] = software
+    if location:
+        iso = f"{location[0]:+08.4f}{location[1]:+09.4f}"
+        meta["location"] = iso + "/"
+        meta["com.apple.quicktime.location.ISO6709"] = iso + "+035.000/"
+    with av.open(str(out), "w", format="mp4",
+                 options={"movflags": "use_metadata_tags", "fflags": "+bitexact"}) as c:
+        for k, v in meta.items():
+            c.metadata[k] = v
         s = c.add_stream("libx264", rate=fps)
         s.width, s.height, s.pix_fmt = w, h, "yuv420p"
-        s.options = {"crf": "26", "preset": "veryfast"}
+        s.options = {"crf": str(crf), "preset": "veryfast"}
+        s.metadata["handler_name"] = "Core Media Video"
         jx = jy = 0.0
+        prev_x = None
+        take_b = False
         for k in range(n):
-            # Ease along the panorama, dwelling on each panel, with hand-held jitter.
-            u = k / max(1, n - 1)
-            x = span * (u - math.sin(2 * math.pi * u * 3) / (2 * math.pi * 3))
-            jx = 0.8 * jx + rng.uniform(-3, 3)
-            jy = 0.8 * jy + rng.uniform(-2, 2)
+            t = k / fps
+            if gap_at is not None and t >= gap_at:
+                t = t + pts_gap  # the footage in between was cut out; the clock keeps running
+            if cut_at is not None and t >= cut_at:
+                take_b = True
+            tt = t + (pan * 0.9 if take_b else 0.0)
+            x = x_at(tt) + (w * 0.18 if take_b else 0.0)
+            jx = 0.85 * jx + rng.uniform(-2.5, 2.5)
+            jy = 0.85 * jy + rng.uniform(-1.6, 1.6)
             x0 = int(min(max(x + jx, 0), span))
-            frame = pano[:, x0:x0 + w].copy()
-            dy = int(jy)
-            frame = np.roll(frame, dy, axis=0)
-            light = 1.0 + 0.08 * math.sin(k / 11)
-            frame = np.clip(frame.astype(np.float32) * light, 0, 255).astype(np.uint8)
-            for pkt in s.encode(av.VideoFrame.from_ndarray(frame, format="rgb24")):
+            frame = pano[:, x0:x0 + w].astype(np.float32)
+            frame = np.roll(frame, int(jy), axis=0)
+            v = abs(x0 - prev_x) if prev_x is not None else 0
+            prev_x = x0
+            if v > 3:  # motion blur of a moving phone
+                frame = cv2.blur(frame, (min(int(v), 31), 1))
+            light = 1.0 + 0.10 * math.sin(t / 1.7 + seed) + 0.05 * math.sin(t * 2.3)
+            if take_b:
+                light *= 0.78
+                frame = frame * np.array([1.0, 0.93, 0.82], np.float32)
+            ox, oy = rng.randint(0, 15), rng.randint(0, 15)
+            frame = frame * light + noise[oy:oy + h, ox:ox + w]
+            frame = np.clip(frame, 0, 255).astype(np.uint8)
+            vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
+            vf.pts = int(round(t * fps))
+            vf.time_base = Fraction(1, fps)
+            for pkt in s.encode(vf):
                 c.mux(pkt)
         for pkt in s.encode():
             c.mux(pkt)
+    return out
+
+
+def reencode_video(src: Path, out: Path, *, size: tuple[int, int], crf: int = 28, mirror: bool = False,
+                   trim_start: float = 0.0) -> Path:
+    """The same footage passed through another encoder: other size, quality, optionally mirrored or
+    trimmed; metadata copied so that only the pixels tell it is a copy."""
+    import cv2
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with av.open(str(src)) as ic:
+        meta = dict(ic.metadata)
+        ist = ic.streams.video[0]
+        fps = int(round(float(ist.average_rate or 15)))
+        with av.open(str(out), "w", format="mp4",
+                     options={"movflags": "use_metadata_tags", "fflags": "+bitexact"}) as oc:
+            for k, v in meta.items():
+                if k not in ("major_brand", "minor_version", "compatible_brands", "encoder", "location-eng"):
+                    oc.metadata[k] = v
+            s = oc.add_stream("libx264", rate=fps)
+            s.width, s.height, s.pix_fmt = size[0], size[1], "yuv420p"
+            s.options = {"crf": str(crf), "preset": "veryfast"}
+            for fr in ic.decode(ist):
+                if fr.time is not None and fr.time < trim_start:
+                    continue
+                a = fr.to_ndarray(format="rgb24")
+                a = cv2.resize(a, size, interpolation=cv2.INTER_AREA)
+                if mirror:
+                    a = np.ascontiguousarray(a[:, ::-1])
+                for pkt in s.encode(av.VideoFrame.from_ndarray(a, format="rgb24")):
+                    oc.mux(pkt)
+            for pkt in s.encode():
+                oc.mux(pkt)
     return out
