@@ -1,1 +1,11 @@
-"""Reader package; registers itself with originproof.evidence.readers when built."""
+"""Document readers: text layer or OCR, type recognition from content, one field reader per type."""
+from __future__ import annotations
+
+from originproof.evidence.documents.reader import read_document
+from originproof.evidence.readers import register_reader
+
+READER_VERSION = "1.0.0"
+
+register_reader("document", "documents", READER_VERSION)(read_document)
+
+__all__ = ["read_document", "READER_VERSION"]

@@ -1,0 +1,298 @@
+"""Lines of text with positions, from a PDF's text layer or from OCR of a page image.
+
+One engine per script: RapidOCR (PP-OCR, Chinese + Latin) for Chinese pages, Tesseract for
+Japanese (RapidOCR garbles kana), Korean (RapidOCR cannot read Hangul) and the Latin-script
+languages (RapidOCR drops the spaces between words, which legal names need). Each page is OCRed
+once, after rotation (0/90/180/270) and skew are corrected.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract's OpenMP is 6–8× slower on small boxes
+
+
+@dataclass
+class OcrLine:
+    """One line of text. bbox [x0,y0,x1,y1], origin top-left, PDF points (text layer) or pixels."""
+
+    text: str
+    bbox: list[float]
+    confidence: float = 1.0
+    page: int = 1
+    words: list[tuple[str, list[float]]] = field(default_factory=list)
+
+    def span_bbox(self, start: int, end: int) -> list[float]:
+        """The box of characters [start, end) of `text` (from word boxes when known)."""
+        if start <= 0 and end >= len(self.text):
+            return list(self.bbox)
+        if self.words:
+            pos, boxes = 0, []
+            for w, b in self.words:
+                i = self.text.find(w, pos)
+                if i < 0:
+                    continue
+                j = i + len(w)
+                if j > start and i < end:
+                    boxes.append(b)
+                pos = j
+            if boxes:
+                return [min(b[0] for b in boxes), min(b[1] for b in boxes),
+                        max(b[2] for b in boxes), max(b[3] for b in boxes)]
+        n = max(1, len(self.text))
+        x0, y0, x1, y1 = self.bbox
+        w = x1 - x0
+        return [x0 + w * start / n, y0, x0 + w * min(end, n) / n, y1]
+
+
+# ----------------------------------------------------------------------------- text layer
+def pdf_text_lines(doc: Any, page_index: int) -> list[OcrLine]:
+    """Lines from a PDF page's text layer (PyMuPDF words, grouped by block/line)."""
+    page = doc[page_index]
+    words = page.get_text("words")
+    groups: dict[tuple[int, int], list] = {}
+    for x0, y0, x1, y1, w, b, ln, _wn in words:
+        groups.setdefault((b, ln), []).append((x0, y0, x1, y1, w))
+    lines = []
+    for (_b, _l), ws in groups.items():
+        ws.sort(key=lambda t: t[0])
+        text = " ".join(w[4] for w in ws)
+        bbox = [min(w[0] for w in ws), min(w[1] for w in ws), max(w[2] for w in ws), max(w[3] for w in ws)]
+        lines.append(OcrLine(text, bbox, 1.0, page_index + 1, [(w[4], list(w[:4])) for w in ws]))
+    return merge_rows(lines)
+
+
+def merge_rows(lines: list[OcrLine], tol: float = 0.5) -> list[OcrLine]:
+    """Join fragments that sit on one baseline (a label and its value drawn separately)."""
+    lines = sorted(lines, key=lambda l: (l.page, (l.bbox[1] + l.bbox[3]) / 2, l.bbox[0]))
+    out: list[OcrLine] = []
+    for l in lines:
+        if out:
+            p = out[-1]
+            h = max(1.0, min(p.bbox[3] - p.bbox[1], l.bbox[3] - l.bbox[1]))
+            if p.page == l.page and abs((p.bbox[1] + p.bbox[3]) / 2 - (l.bbox[1] + l.bbox[3]) / 2) < tol * h \
+                    and l.bbox[0] >= p.bbox[2] - 2:
+                gap = "   " if l.bbox[0] - p.bbox[2] > 2.5 * h else " "
+                p.text = p.text + gap + l.text
+                p.words = p.words + l.words
+                p.bbox = [min(p.bbox[0], l.bbox[0]), min(p.bbox[1], l.bbox[1]), max(p.bbox[2], l.bbox[2]),
+                          max(p.bbox[3], l.bbox[3])]
+                p.confidence = min(p.confidence, l.confidence)
+                continue
+        out.append(OcrLine(l.text, list(l.bbox), l.confidence, l.page, list(l.words)))
+    return out
+
+
+# ----------------------------------------------------------------------------- image prep
+def to_gray(img: Any) -> np.ndarray:
+    from PIL import Image
+    if isinstance(img, Image.Image):
+        return np.asarray(img.convert("L"))
+    a = np.asarray(img)
+    if a.ndim == 3:
+        import cv2
+        return cv2.cvtColor(a, cv2.COLOR_RGB2GRAY)
+    return a
+
+
+def _ink(gray: np.ndarray, max_side: int = 900) -> np.ndarray:
+    import cv2
+    h, w = gray.shape
+    s = min(1.0, max_side / max(h, w))
+    small = cv2.resize(gray, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA) if s < 1 else gray
+    _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    return bw
+
+
+def _profile_score(bw: np.ndarray) -> float:
+    rows = bw.sum(axis=1).astype(np.float64)
+    return float(np.var(np.diff(rows)))
+
+
+def estimate_skew(gray: np.ndarray, limit: float = 6.0, step: float = 0.25) -> float:
+    """Angle (degrees, counter-clockwise) that makes text rows horizontal: projection-profile search."""
+    import cv2
+    bw = _ink(gray, 700)
+    h, w = bw.shape
+    c = (w / 2, h / 2)
+    best, best_a = -1.0, 0.0
+    for a in np.arange(-limit, limit + 1e-9, step):
+        m = cv2.getRotationMatrix2D(c, a, 1.0)
+        r = cv2.warpAffine(bw, m, (w, h), flags=cv2.INTER_NEAREST)
+        s = _profile_score(r)
+        if s > best:
+            best, best_a = s, float(a)
+    return best_a
+
+
+def quarter_turn_needed(gray: np.ndarray) -> bool:
+    """True when text lines run vertically (the page is rotated 90/270)."""
+    bw = _ink(gray)
+    return _profile_score(bw.T) > 1.3 * _profile_score(bw)
+
+
+def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    """Rotate counter-clockwise by `angle` degrees, expanding the canvas, white fill."""
+    import cv2
+    if angle % 360 == 0:
+        return gray
+    if angle % 90 == 0:
+        k = int(angle // 90) % 4
+        return np.ascontiguousarray(np.rot90(gray, k))
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def tesseract_osd_rotation(gray: np.ndarray) -> int | None:
+    """Degrees to rotate counter-clockwise so the text is upright, per Tesseract OSD."""
+    import pytesseract
+    from PIL import Image
+    try:
+        out = pytesseract.image_to_osd(Image.fromarray(gray), config="--psm 0 -c min_characters_to_try=20")
+    except Exception:  # noqa: BLE001 — too little text for OSD
+        return None
+    m = re.search(r"Rotate:\s*(\d+)", out)
+    conf = re.search(r"Orientation confidence:\s*([\d.]+)", out)
+    if not m or (conf and float(conf.group(1)) < 1.0):
+        return None
+    # OSD's "Rotate" is clockwise degrees to correct.
+    return (360 - int(m.group(1))) % 360
+
+
+def remove_rules(gray: np.ndarray) -> np.ndarray:
+    """Whiten long horizontal/vertical rules: Tesseract merges a rule touching a text line into garbage."""
+    import cv2
+    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    h, w = gray.shape
+    horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 12), 1)))
+    vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 12))))
+    mask = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    out = gray.copy()
+    out[mask > 0] = 255
+    return out
+
+
+def upright(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """Correct quarter turns and skew. Returns the corrected image and the total CCW angle applied."""
+    total = 0.0
+    if quarter_turn_needed(gray):
+        gray = rotate(gray, 90)
+        total += 90
+    skew = estimate_skew(gray)
+    if abs(skew) >= 0.2:
+        gray = rotate(gray, skew)
+        total += skew
+    osd = tesseract_osd_rotation(gray)
+    if osd in (90, 180, 270):
+        gray = rotate(gray, osd)
+        total += osd
+    return remove_rules(gray), total
+
+
+# ----------------------------------------------------------------------------- engines
+_rapid = None
+_rapid_lock = threading.Lock()
+
+
+def _rapidocr():
+    global _rapid
+    with _rapid_lock:
+        if _rapid is None:
+            from rapidocr_onnxruntime import RapidOCR
+            _rapid = RapidOCR()
+    return _rapid
+
+
+def ocr_rapid(gray: np.ndarray, page: int = 1) -> list[OcrLine]:
+    eng = _rapidocr()
+    res, _ = eng(np.stack([gray] * 3, axis=-1) if gray.ndim == 2 else gray)
+    lines = []
+    for box, text, conf in res or []:
+        xs = [p[0] for p in box]
+        ys = [p[1] for p in box]
+        lines.append(OcrLine(str(text), [float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))],
+                             float(conf), page))
+    return merge_rows(lines)
+
+
+TESS_LANG = {"ja": "jpn+eng", "ko": "kor+eng", "de": "deu+eng", "fr": "fra+eng", "it": "ita+eng", "es": "spa+eng",
+             "nl": "nld+eng", "th": "tha+eng", "en": "eng", "zh": "chi_sim+eng"}
+
+
+def ocr_tesseract(gray: np.ndarray, lang: str = "en", page: int = 1, psm: int = 6) -> list[OcrLine]:
+    import pytesseract
+    from PIL import Image
+    d = pytesseract.image_to_data(Image.fromarray(gray), lang=TESS_LANG.get(lang, lang),
+                                  config=f"--psm {psm}", output_type=pytesseract.Output.DICT)
+    groups: dict[tuple[int, int, int], list] = {}
+    for i, w in enumerate(d["text"]):
+        if not w or not w.strip():
+            continue
+        key = (d["block_num"][i], d["par_num"][i], d["line_num"][i])
+        x, y, ww, hh = d["left"][i], d["top"][i], d["width"][i], d["height"][i]
+        groups.setdefault(key, []).append((w.strip(), [x, y, x + ww, y + hh], float(d["conf"][i])))
+    lines = []
+    cjk = lang in ("ja", "zh", "ko")
+    for ws in groups.values():
+        ws.sort(key=lambda t: t[1][0])
+        parts = []
+        for j, (w, b, _c) in enumerate(ws):
+            if j and cjk and _is_cjk(parts[-1][-1]) and _is_cjk(w[0]):
+                parts.append(w)  # Tesseract spaces out CJK characters; the text has none there
+            else:
+                parts.append((" " if j else "") + w)
+        text = "".join(parts)
+        confs = [max(0.0, c) / 100 for _w, _b, c in ws]
+        bbox = [min(b[0] for _w, b, _c in ws), min(b[1] for _w, b, _c in ws),
+                max(b[2] for _w, b, _c in ws), max(b[3] for _w, b, _c in ws)]
+        lines.append(OcrLine(text, bbox, float(np.mean(confs)) if confs else 0.0, page, [(w, b) for w, b, _c in ws]))
+    return merge_rows(lines)
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return 0x3000 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF
+
+
+def engine_for(lang: str) -> str:
+    return "rapid" if lang == "zh" else "tesseract"
+
+
+def ocr_image(gray: np.ndarray, lang: str, page: int = 1) -> list[OcrLine]:
+    if engine_for(lang) == "rapid":
+        return ocr_rapid(gray, page)
+    return ocr_tesseract(gray, lang, page)
+
+
+def script_of(text: str) -> str:
+    """Dominant script of a text: 'ko', 'ja' (kana present), 'zh' (Han only) or 'latin'."""
+    hangul = len(re.findall(r"[\uac00-\ud7af]", text))
+    kana = len(re.findall(r"[\u3040-\u30ff]", text))
+    han = len(re.findall(r"[\u4e00-\u9fff]", text))
+    latin = len(re.findall(r"[A-Za-z]", text))
+    if hangul >= 3 and hangul >= kana:
+        return "ko"
+    if kana >= 3:
+        return "ja"
+    if han >= 6 and han * 2 >= latin / 3:
+        return "zh"
+    return "latin"
+
+
+def load_image(path: Path) -> np.ndarray:
+    from PIL import Image, ImageOps
+    with Image.open(path) as im:
+        im = ImageOps.exif_transpose(im)
+        return to_gray(im.convert("RGB"))
