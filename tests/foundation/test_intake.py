@@ -268,3 +268,24 @@ def test_many_dossiers_json_lines_worst_exit(dossier_copy, tmp_path):
     lines = [json.loads(ln) for ln in res.stdout.splitlines() if ln.startswith("{")]
     assert len(lines) == 2 and lines[1]["verdict"] == "reject"
     assert res.exit_code == 20
+
+
+def test_zero_store_offline_route(dossier_copy):
+    def mut(m):
+        m["distribution"] = {"offline": []}
+    code, [r] = run_check(dossier_copy(mut))
+    [f] = findings(r, "INTAKE.MANIFEST", "fail")
+    assert "offline / online" in f["message"]["en"] and code == 20
+
+
+def test_deadline_passed_via_cli(dossier_copy):
+    code, [r] = run_check(dossier_copy(lambda m: m.__setitem__("deadline", "2026-06-01T00:00:00+08:00")))
+    [f] = findings(r, "PROCESS.DEADLINE", "fail")
+    assert f["severity"] == "overdue" and code == 20 and "ban_new_listings" in r["sanctions"]
+
+
+def test_non_platform_url_via_cli(dossier_copy):
+    code, [r] = run_check(dossier_copy(
+        lambda m: m["distribution"].__setitem__("online", [{"url": "https://my-own-shop.example/hadaluna"}])))
+    [f] = findings(r, "DIST.ONLINE.PLATFORM", "fail")
+    assert f["subject"] == "distribution.online[0]" and code == 20

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -146,6 +147,57 @@ def demo(
     else:
         sys.stdout.write(render(res.report, fmt.value) + "\n")
     raise typer.Exit(res.exit_code)
+
+
+@app.command()
+def worker(concurrency: int = typer.Option(2, "--concurrency", "-c", min=1),
+           broker: Optional[str] = typer.Option(None, "--broker", help="Broker URL (default ORIGINPROOF_BROKER_URL)."),
+           queues: str = typer.Option("celery", "--queues", "-Q")) -> None:
+    """Run a Celery worker that checks dossiers submitted with `originproof submit`."""
+    if broker:
+        os.environ["ORIGINPROOF_BROKER_URL"] = broker
+    from originproof.service.tasks import app as capp
+
+    capp.worker_main(["worker", f"--concurrency={concurrency}", "--pool=prefork", "-Q", queues, "--loglevel=INFO"])
+
+
+@app.command()
+def submit(
+    dossiers: list[Path] = typer.Argument(..., exists=True),
+    broker: Optional[str] = typer.Option(None, "--broker"),
+    store: Optional[str] = typer.Option(None, "--store", help="Store URL the workers record into."),
+    as_of: Optional[str] = typer.Option(None, "--as-of"),
+    wait: bool = typer.Option(True, "--wait/--no-wait", help="Wait for the reports (JSON Lines on stdout)."),
+    timeout: float = typer.Option(3600, "--timeout"),
+) -> None:
+    """Queue dossiers for distributed workers (blobs must be shared storage, e.g. ORIGINPROOF_BLOB_URL=s3://…)."""
+    import tempfile
+
+    from originproof.dossier.intake import sha256_file
+    if broker:
+        os.environ["ORIGINPROOF_BROKER_URL"] = broker
+    from originproof.service.tasks import check_dossier, zip_dossier
+    from originproof.verdict import EXIT_CODES
+
+    blobs = open_blobs()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, d in enumerate(dossiers):
+            z = zip_dossier(d, Path(tmp) / f"d{i}.zip")
+            sha = sha256_file(z)
+            blobs.put_file(z, sha)
+            opts = {"store_url": store, "as_of": as_of, "blob_url": None}
+            results.append(check_dossier.apply_async(args=[sha, {k: v for k, v in opts.items() if v}]))
+    if not wait:
+        for r in results:
+            typer.echo(r.id)
+        raise typer.Exit(0)
+    worst = 0
+    for r in results:
+        rep = r.get(timeout=timeout)
+        worst = max(worst, EXIT_CODES[rep["verdict"]])
+        sys.stdout.write(json.dumps(rep, ensure_ascii=False) + "\n")
+    raise typer.Exit(worst)
 
 
 def _register_subapps() -> None:

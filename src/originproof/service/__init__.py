@@ -1,0 +1,1 @@
+"""Distributed execution: the same check function run by Celery workers (Redis or RabbitMQ broker)."""
