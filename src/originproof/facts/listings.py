@@ -30,6 +30,25 @@ class Observation(BaseModel):
     sku: str | None = None
     seller: str | None = None
     detail: str = ""
+    # Where the capture is kept and how it was read (added for the observation pipeline).
+    warc_file: str | None = None
+    ip_address: str | None = None
+    redirects: list[str] = PydField(default_factory=list)  # hop URLs after the first
+    page_kind: str | None = None  # product | search | category | login | block | gone | error
+    field_confidence: dict[str, float] = PydField(default_factory=dict)
+    field_source: dict[str, str] = PydField(default_factory=dict)  # json-ld, microdata, platform:amazon, text …
+
+    @property
+    def conclusive(self) -> bool:
+        """Live or gone (rules.md: a block, captcha, timeout or 5xx is neither)."""
+        return self.state in ("live", "out_of_stock", "gone", "not_product")
+
+    def pointer(self) -> dict:
+        out: dict = {"url": self.url, "warc_record_id": self.warc_record_id,
+                     "captured_at": self.captured_at.isoformat()}
+        if self.warc_file:
+            out["file"] = self.warc_file
+        return out
 
 
 class ListingFacts(EvidenceFacts):
