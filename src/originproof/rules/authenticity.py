@@ -31,9 +31,3 @@ def image_edited(ctx: RuleContext):
       title_en="Evidence not reused", title_zh="证据未被重复使用")
 def duplicate(ctx: RuleContext):
     yield from pending("AUTH.DUPLICATE", _subjects(ctx), "forensics")
-
-
-@rule("AUTH.IDENTIFIERS", severity="fraud_if_official", scope="documents", needs_reader="document",
-      title_en="Identifiers internally valid", title_zh="编号校验有效")
-def identifiers(ctx: RuleContext):
-    yield from pending("AUTH.IDENTIFIERS", S.all_documents(ctx.facts), "document")
