@@ -221,3 +221,36 @@ def render_receipt_image(spec: DossierSpec, store_index: int, out: Path, width: 
     out.parent.mkdir(parents=True, exist_ok=True)
     img.save(out, "JPEG", quality=90)
     return out
+
+
+def render_photo(doc_type: str, spec: DossierSpec, out: Path, *, dpi: int = 170, tilt: float = 0.06, blur: float = 0.8,
+                 quality: int = 80, seed: int = 0) -> Path:
+    """A phone photo of the printed page: perspective (keystone), uneven light, slight blur, JPEG."""
+    import cv2
+    import numpy as np
+    import pymupdf as fitz
+
+    doc = fitz.open(stream=RENDERERS[doc_type](spec), filetype="pdf")
+    pix = doc[0].get_pixmap(dpi=dpi)
+    img = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, pix.n)[:, :, :3].copy()
+    h, w = img.shape[:2]
+    rng = np.random.default_rng(seed)
+    pad = int(0.06 * max(h, w))
+    canvas = np.full((h + 2 * pad, w + 2 * pad, 3), (96, 90, 84), np.uint8)  # a desk around the sheet
+    canvas[pad:pad + h, pad:pad + w] = img
+    H, W = canvas.shape[:2]
+    src = np.float32([[pad, pad], [pad + w, pad], [pad + w, pad + h], [pad, pad + h]])
+    d = tilt * w
+    jit = lambda: float(rng.uniform(-0.3, 0.3) * d)  # noqa: E731
+    dst = np.float32([[pad + d + jit(), pad + jit()], [pad + w - d + jit(), pad + jit()],
+                      [pad + w + jit(), pad + h + jit()], [pad + jit(), pad + h + jit()]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    warped = cv2.warpPerspective(canvas, m, (W, H), borderValue=(96, 90, 84))
+    yy, xx = np.mgrid[0:H, 0:W]
+    light = 0.85 + 0.15 * (xx / W) * (1 - 0.5 * yy / H)  # light falls off across the sheet
+    warped = np.clip(warped * light[..., None] + rng.normal(0, 3, warped.shape), 0, 255).astype(np.uint8)
+    if blur > 0:
+        warped = cv2.GaussianBlur(warped, (0, 0), blur)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(out), cv2.cvtColor(warped, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return out

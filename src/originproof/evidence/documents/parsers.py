@@ -114,6 +114,13 @@ def _scheme(doc: DocText, registry: Any, country: str | None) -> tuple[str | Non
                     if best is not None and len(k) == best_len and str(best.get("country", "")).upper() == country:
                         continue
                     best, best_len, best_line = s, len(k), i
+    if best is None and country:
+        # "ISO 22716" titles come in every language; the country's GMP stand-in scheme is meant.
+        for i, t in head:
+            if "22716" in t:
+                for s in registry.licence_schemes(country):
+                    if "22716" in s.get("id", "").replace("_", "") or "iso22716" in s.get("id", ""):
+                        return s["id"], i
     return (best["id"], best_line) if best else (None, None)
 
 
@@ -163,7 +170,7 @@ def _party(doc: DocText, key: str, role: str) -> tuple[dict[str, Any], Any] | No
         return None
     v = hit.value
     # Party lines print the local name and, in brackets, the Latin one.
-    m = re.match(r"^(.*?)\s*[(（]([^()（）]+)[)）]\s*$", v)
+    m = re.match(r"^(.*?)\s*[(（]([^()（）]+)[)）]?\s*$", v)
     name, alias = (m.group(1).strip(), m.group(2).strip()) if m else (split_name_address(v)[0], None)
     reg = None
     for line in doc.lines[hit.line_index + 1: hit.line_index + 4]:
