@@ -50,3 +50,6 @@ class VideoFacts(EvidenceFacts):
     stages_checked: bool = False
     fingerprint: list[str] = PydField(default_factory=list)  # per-segment perceptual hashes (hex)
     ocr_calls: int = 0
+    # Software tags naming an editing tool (registry editing_tools.yaml): {tool, tag, value, weak}.
+    editing_tools: list[dict] = PydField(default_factory=list)
+    decode_errors: int = 0

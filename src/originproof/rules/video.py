@@ -1,44 +1,373 @@
-"""Rules judged from the store-visit videos themselves (reader: evidence/video)."""
+"""Rules judged from the store-visit videos themselves (reader: evidence/video): continuity, the
+purchase stages, the receipt, the recording metadata and reuse. The seller's claims are only what
+the video is compared with, never evidence for a pass."""
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any, Iterator
+
+from originproof.evidence.common.names import contains_name, fold, name_similarity
+from originproof.evidence.video.fingerprint import NEAR_DUPLICATE, video_distance
+from originproof.evidence.video.geo import haversine_km
+from originproof.facts import Unread, VideoFacts
 from originproof.rules import subjects as S
-from originproof.rules.base import RuleContext, not_applicable, pending, rule
+from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown, unread_finding
+from originproof.rules.offline import visit_receipt
 
 NA_EN, NA_ZH = "Offline route not used", "未使用线下门店路径"
+STAGES = ("store", "shelf_pick", "payment", "receipt")
+STAGE_EN = {"store": "store environment", "shelf_pick": "goods taken from the shelf", "payment": "payment",
+            "receipt": "receipt printed"}
+STAGE_ZH = {"store": "门店环境", "shelf_pick": "从货架取货", "payment": "付款", "receipt": "打印小票"}
+CUT_MIN_CONFIDENCE = 0.75  # a detected cut below this is reported as uncertain (warn)
 
 
-def _pending(code: str, ctx: RuleContext):
+def _videos(ctx: RuleContext, code: str) -> Iterator[tuple[int, str, Any, VideoFacts | None, Any]]:
+    """(i, subject, visit, facts, finding-if-unread) per visit; n/a when the route is unused."""
     subs = S.visits(ctx.facts)
     if not subs:
-        return [not_applicable(code, "distribution.offline", NA_EN, NA_ZH)]
-    return pending(code, subs, "video")
+        yield -1, "distribution.offline", None, None, not_applicable(code, "distribution.offline", NA_EN, NA_ZH)
+        return
+    for i, sub in enumerate(subs):
+        visit = ctx.manifest.distribution.offline[i]
+        v = ctx.facts.videos[i] if i < len(ctx.facts.videos) else None
+        if not isinstance(v, VideoFacts):
+            yield i, sub, visit, None, unread_finding(code, sub, v if isinstance(v, Unread) else None)
+        else:
+            yield i, sub, visit, v, None
 
 
+def _created(v: VideoFacts) -> datetime | None:
+    val = v.get("created_at")
+    try:
+        return datetime.fromisoformat(val) if val else None
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------------------------- continuity
 @rule("DIST.OFFLINE.VIDEO_CONTINUOUS", severity="fraud", scope="visit", needs_reader="video",
       title_en="One continuous take", title_zh="视频连续无剪辑")
 def continuous(ctx: RuleContext):
-    yield from _pending("DIST.OFFLINE.VIDEO_CONTINUOUS", ctx)
+    code = "DIST.OFFLINE.VIDEO_CONTINUOUS"
+    for i, sub, visit, v, pre in _videos(ctx, code):
+        if pre is not None:
+            yield pre
+            continue
+        if not v.continuity_checked:
+            yield unknown(code, sub, "The video could not be decoded far enough to check continuity",
+                          "视频无法充分解码，未能核查连续性", evidence=[{"file": visit.video}])
+            continue
+        sure = [d for d in v.discontinuities if d.kind != "uncertain" and d.confidence >= CUT_MIN_CONFIDENCE]
+        unsure = [d for d in v.discontinuities if d not in sure]
+        if sure:
+            ts = ", ".join(f"{d.t:.1f} s" for d in sure)
+            yield failed(code, sub, f"The video is not one continuous take: {sure[0].kind.replace('_', ' ')} at {ts}",
+                         f"视频并非一镜到底：在 {ts} 处存在剪辑/拼接或时间戳跳变", severity="fraud",
+                         evidence=[{"file": visit.video, "t": round(d.t, 2)} for d in sure],
+                         remedy=("请提供未经剪辑的原始连续录像（从进店到打印小票一镜到底）",
+                                 "Supply the unedited original recording, one continuous take from the store "
+                                 "entrance to the printed receipt"),
+                         discontinuities=[d.model_dump() for d in sure])
+        elif unsure:
+            ts = ", ".join(f"{d.t:.1f} s" for d in unsure)
+            yield failed(code, sub, f"Possible discontinuity at {ts} that could not be classified with confidence",
+                         f"在 {ts} 处疑似不连续，无法确定，需人工复核", severity="fraud", status="warn",
+                         evidence=[{"file": visit.video, "t": round(d.t, 2)} for d in unsure],
+                         remedy=("如为原始连续录像，请提供手机中的原始文件", "If this is an original continuous take, "
+                                 "supply the original file from the phone"),
+                         discontinuities=[d.model_dump() for d in unsure])
+        else:
+            yield passed(code, sub, "One continuous take: no cut, splice or timestamp jump found",
+                         "视频连续：未发现剪辑、拼接或时间戳跳变", evidence=[{"file": visit.video}])
 
 
+# ----------------------------------------------------------------------------- stages
 @rule("DIST.OFFLINE.VIDEO_STAGES", severity="nonconforming", scope="visit", needs_reader="video",
       title_en="Whole purchase shown in order", title_zh="完整购买流程")
 def stages(ctx: RuleContext):
-    yield from _pending("DIST.OFFLINE.VIDEO_STAGES", ctx)
+    code = "DIST.OFFLINE.VIDEO_STAGES"
+    for i, sub, visit, v, pre in _videos(ctx, code):
+        if pre is not None:
+            yield pre
+            continue
+        if not v.stages_checked:
+            yield unknown(code, sub, "The purchase stages could not be read from the video", "未能从视频中识别购买流程",
+                          evidence=[{"file": visit.video}])
+            continue
+        first: dict[str, Any] = {}
+        for m in sorted(v.stage_marks, key=lambda m: m.t):
+            first.setdefault(m.stage, m)
+        timeline = [{"stage": m.stage, "t": m.t, "thumbnail": m.thumbnail, "cue": m.cue}
+                    for m in sorted(v.stage_marks, key=lambda m: m.t)]
+        ev = [{"file": visit.video, "t": round(first[s].t, 2)} for s in STAGES if s in first]
+        missing = [s for s in STAGES if s not in first]
+        if missing:
+            yield failed(code, sub, "The video does not show " + ", ".join(STAGE_EN[s] for s in missing),
+                         "视频未展示：" + "、".join(STAGE_ZH[s] for s in missing), severity="nonconforming",
+                         evidence=ev or [{"file": visit.video}],
+                         remedy=("请提供完整展示门店环境、从货架取货、付款、打印小票全过程的购买视频",
+                                 "Supply a video that shows the whole purchase: the store, taking the goods from the "
+                                 "shelf, paying, and the receipt being printed"),
+                         missing=missing, timeline=timeline)
+            continue
+        seen = sorted(STAGES, key=lambda s: first[s].t)
+        if seen != list(STAGES):
+            yield failed(code, sub, "The purchase stages are out of order: " + " → ".join(
+                f"{STAGE_EN[s]} ({first[s].t:.1f} s)" for s in seen),
+                "购买流程顺序不符：" + " → ".join(f"{STAGE_ZH[s]}（{first[s].t:.1f} 秒）" for s in seen),
+                severity="nonconforming", evidence=ev,
+                remedy=("请提供按 门店环境→取货→付款→打印小票 顺序连续拍摄的购买视频",
+                        "Supply a video that shows store → shelf pick → payment → receipt in that order"),
+                order=seen, timeline=timeline)
+            continue
+        low = [s for s in STAGES if first[s].confidence < ctx.policy.reading.min_field_confidence]
+        if low:
+            yield unknown(code, sub, "Stages found, but " + ", ".join(STAGE_EN[s] for s in low) + " only with low confidence",
+                          "已识别流程，但“" + "、".join(STAGE_ZH[s] for s in low) + "”置信度不足，需人工核查",
+                          evidence=ev, timeline=timeline)
+            continue
+        yield passed(code, sub, "Whole purchase shown in order: " + " → ".join(f"{STAGE_EN[s]} {first[s].t:.1f} s" for s in STAGES),
+                     "完整购买流程按序展示：" + " → ".join(f"{STAGE_ZH[s]} {first[s].t:.1f} 秒" for s in STAGES),
+                     evidence=ev, timeline=timeline)
+
+
+# ----------------------------------------------------------------------------- receipt
+def _as_date(val: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(val)[:10]) if val else None
+    except ValueError:
+        return None
 
 
 @rule("DIST.OFFLINE.RECEIPT", severity="nonconforming", scope="visit", needs_reader="video",
       title_en="Receipt matches", title_zh="小票相符")
 def receipt(ctx: RuleContext):
-    yield from _pending("DIST.OFFLINE.RECEIPT", ctx)
+    code = "DIST.OFFLINE.RECEIPT"
+    m = ctx.manifest
+    minc = ctx.policy.reading.min_field_confidence
+    tol = ctx.policy.offline.receipt_date_tolerance_days
+    remedy = ("请提供清晰可读、与所申报门店一致、列有本品牌商品且日期与视频拍摄日期相符的购物小票",
+              "Supply a legible receipt from the claimed store that lists the brand's product and is dated the day "
+              "the video was recorded")
+    subs = S.visits(ctx.facts)
+    if not subs:
+        yield not_applicable(code, "distribution.offline", NA_EN, NA_ZH)
+        return
+    for i, sub in enumerate(subs):
+        visit = m.distribution.offline[i]
+        v = ctx.facts.videos[i] if i < len(ctx.facts.videos) else None
+        photo = ctx.facts.receipt_photos[i] if i < len(ctx.facts.receipt_photos) else None
+        rc = visit_receipt(ctx, i)
+        if rc is None:
+            photo_read_not_receipt = photo is not None and not isinstance(photo, Unread)
+            video_has_none = isinstance(v, VideoFacts) and v.stages_checked and not any(
+                s.stage == "receipt" for s in v.stage_marks)
+            if (photo is None or photo_read_not_receipt) and video_has_none:
+                ev = [{"file": visit.video}] + ([{"file": visit.receipt}] if visit.receipt else [])
+                yield failed(code, sub, "No legible receipt: none is shown in the video"
+                             + (" and the receipt photo is not a readable receipt" if photo_read_not_receipt else ""),
+                             "未见清晰可读的小票：视频中未展示小票" + ("，小票照片也无法识别" if photo_read_not_receipt else ""),
+                             severity="nonconforming", evidence=ev, remedy=remedy)
+            else:
+                why = (photo.reason if isinstance(photo, Unread) else
+                       v.reason if isinstance(v, Unread) else "the receipt in the video could not be parsed")
+                yield unknown(code, sub, f"The receipt could not be read ({why}); a person must check it",
+                              f"小票未能读取（{why}），需人工核查", evidence=[{"file": visit.video}])
+            continue
+        problems: list[tuple[str, str, dict]] = []  # (en, zh, pointer)
+        doubts: list[str] = []
+        name = rc.get("store_name")
+        if not name and not rc.get("date") and not rc.get("items"):
+            yield failed(code, sub, "The receipt is not legible (no store, date or items could be read)",
+                         "小票无法辨认（未能读出门店、日期或商品）", severity="nonconforming",
+                         evidence=[rc.pointer()], remedy=remedy)
+            continue
+        # Store ↔ claimed chain.
+        country = visit.store.country.upper()
+        claimed, _ = ctx.registry.match_chain(visit.store.chain, country)
+        printed = None
+        if rc.get("chain_id"):
+            printed = next((c for c in ctx.registry.chains if c.id == rc.get("chain_id")), None)
+        if printed is None and name:
+            printed, _ = ctx.registry.match_chain(name, country)
+            if printed is None:
+                printed, _ = ctx.registry.match_chain(name)
+        conf_name = rc.store_name.confidence if rc.store_name is not None else 0.0
+        if name is None:
+            doubts.append("store name unreadable")
+        elif printed is not None and claimed is not None:
+            if printed.id != claimed.id and (conf_name >= minc or printed.country != country):
+                problems.append((f"the receipt is from {name} ({printed.id}), not from the claimed {visit.store.chain}",
+                                 f"小票门店为 {name}（{printed.id}），与申报的 {visit.store.chain} 不符",
+                                 rc.pointer("store_name")))
+        elif name_similarity(name, visit.store.chain) < ctx.policy.reading.name_match_threshold and not (
+                contains_name(name, visit.store.chain) or contains_name(visit.store.chain, name)):
+            if conf_name >= minc:
+                problems.append((f"the store printed on the receipt ({name}) does not match the claimed chain "
+                                 f"{visit.store.chain}", f"小票门店（{name}）与申报连锁 {visit.store.chain} 不符",
+                                 rc.pointer("store_name")))
+            else:
+                doubts.append("store name read with low confidence")
+        # The brand's product.
+        names = [m.brand.name, *m.brand.local_names] + [p.name for p in m.products]
+        gtins = [p.gtin for p in m.products if p.gtin]
+        text = "\n".join([str(rc.text or "")] + [str(it.get("name", "")) for it in (rc.get("items") or [])])
+        listed = any(contains_name(text, n) for n in names if n and len(fold(n)) >= 3) or any(
+            g in text.replace(" ", "") for g in gtins)
+        if not listed:
+            if rc.get("items") or rc.text:
+                problems.append(("the receipt does not list the brand's product (name or GTIN)",
+                                 "小票未列出本品牌商品（名称或商品条码）", rc.pointer("items")))
+            else:
+                doubts.append("items unreadable")
+        # Date ↔ recording date.
+        rdate = _as_date(rc.get("date"))
+        created = _created(v) if isinstance(v, VideoFacts) else None
+        if rdate is None:
+            doubts.append("date unreadable")
+        elif created is None:
+            doubts.append("the video has no recording date to compare with")
+        else:
+            days = abs((rdate - created.date()).days)
+            if days > tol:
+                if rc.date.confidence >= minc:
+                    problems.append((f"the receipt is dated {rdate}, {days} days from the recording date {created.date()}",
+                                     f"小票日期 {rdate} 与视频拍摄日期 {created.date()} 相差 {days} 天",
+                                     rc.pointer("date")))
+                else:
+                    doubts.append("date read with low confidence")
+        facts = {"store_name": name, "chain_id": printed.id if printed else None, "date": rc.get("date"),
+                 "source": "photo" if rc is photo else "video"}
+        if problems:
+            yield failed(code, sub, "Receipt does not match: " + "; ".join(p[0] for p in problems),
+                         "小票不符：" + "；".join(p[1] for p in problems), severity="nonconforming",
+                         evidence=[p[2] for p in problems], remedy=remedy, **facts)
+        elif doubts:
+            yield unknown(code, sub, "Receipt only partly read: " + ", ".join(doubts) + "; a person must check it",
+                          "小票仅部分可读：" + "，".join(doubts) + "，需人工核查", evidence=[rc.pointer()], **facts)
+        else:
+            yield passed(code, sub, f"Receipt from {name} lists the brand's product and matches the recording date",
+                         f"小票（{name}）列有本品牌商品，日期与拍摄日期相符",
+                         evidence=[rc.pointer("store_name"), rc.pointer("date")], **facts)
 
 
+# ----------------------------------------------------------------------------- metadata
 @rule("DIST.OFFLINE.VIDEO_ORIGINAL", severity="fraud", scope="visit", needs_reader="video",
       title_en="Original recording", title_zh="原始录像")
 def original(ctx: RuleContext):
-    yield from _pending("DIST.OFFLINE.VIDEO_ORIGINAL", ctx)
+    code = "DIST.OFFLINE.VIDEO_ORIGINAL"
+    pol = ctx.policy.offline
+    minc = ctx.policy.reading.min_field_confidence
+    origin = ctx.manifest.brand.origin_country.upper() if ctx.manifest else ""
+    remedy = ("请提供手机拍摄的原始视频文件（未经剪辑软件处理、保留拍摄时间与定位信息）",
+              "Supply the original file from the recording phone (not passed through an editing app, with its "
+              "recording time and location kept)")
+    for i, sub, visit, v, pre in _videos(ctx, code):
+        if pre is not None:
+            yield pre
+            continue
+        ptr = {"file": visit.video, "t": 0.0}
+        fails: list[tuple[str, str, str]] = []  # (en, zh, severity)
+        warns: list[tuple[str, str]] = []
+        created = _created(v)
+        ev_at = ctx.facts.evaluated_at
+        if created is None:
+            warns.append(("the recording has no creation time", "视频缺少拍摄时间"))
+        else:
+            if created.tzinfo is None or ev_at.tzinfo is None:
+                created = created.replace(tzinfo=None)
+                ev_at = ev_at.replace(tzinfo=None)
+            if created > ev_at:
+                fails.append((f"it was recorded on {created:%Y-%m-%d %H:%M} UTC, after the submission",
+                              f"拍摄时间 {created:%Y-%m-%d %H:%M}（UTC）晚于提交时间", "fraud"))
+            elif (ev_at - created).days > pol.video_max_age_days:
+                fails.append((f"it was recorded {(ev_at - created).days} days before the submission, more than "
+                              f"{pol.video_max_age_days}", f"拍摄于提交前 {(ev_at - created).days} 天，超过 "
+                              f"{pol.video_max_age_days} 天", "nonconforming"))
+        for t in v.editing_tools:
+            what = "transcoded by" if t.get("weak") else "processed by the editing tool"
+            warns.append((f"{what} {t.get('tool')} ({t.get('tag')}: {t.get('value')})",
+                          f"经过编辑/转码软件 {t.get('tool')} 处理（{t.get('tag')}: {t.get('value')}）"))
+        loc = v.get("location")
+        lc = v.location_country
+        if lc is not None and lc.value and str(lc.value).upper() != origin:
+            if lc.confidence >= minc:
+                fails.append((f"its GPS position lies in {lc.value}, not in the origin country {origin}",
+                              f"视频定位在 {lc.value}，不在品牌发源地 {origin}", "fraud"))
+            else:
+                warns.append((f"its GPS position lies near a border, possibly in {lc.value}",
+                              f"视频定位靠近国界，可能位于 {lc.value}"))
+        store_loc = visit.store.location
+        dist = None
+        if loc and store_loc is not None:
+            dist = haversine_km(float(loc["lat"]), float(loc["lon"]), store_loc.lat, store_loc.lon)
+            if dist > pol.gps_max_distance_km:
+                fails.append((f"its GPS position is {dist:.1f} km from the claimed store (limit {pol.gps_max_distance_km:g} km)",
+                              f"视频定位距申报门店 {dist:.1f} 公里（上限 {pol.gps_max_distance_km:g} 公里）", "fraud"))
+        facts = {"created_at": v.get("created_at"), "device": v.get("device"), "gps": loc,
+                 "gps_country": lc.value if lc is not None else None,
+                 "gps_distance_km": round(dist, 2) if dist is not None else None,
+                 "editing_tools": [t.get("tool") for t in v.editing_tools]}
+        if fails:
+            sev = "fraud" if any(s == "fraud" for *_x, s in fails) else "nonconforming"
+            yield failed(code, sub, "Recording metadata contradicts the claim: " + "; ".join(f[0] for f in fails),
+                         "录像元数据与申报不符：" + "；".join(f[1] for f in fails), severity=sev, evidence=[ptr],
+                         remedy=remedy, **facts)
+        elif warns:
+            yield failed(code, sub, "Recording metadata is doubtful: " + "; ".join(w[0] for w in warns),
+                         "录像元数据存疑：" + "；".join(w[1] for w in warns), severity="fraud", status="warn",
+                         evidence=[ptr], remedy=remedy, **facts)
+        else:
+            yield passed(code, sub, "Recording metadata is plausible (creation time, no editing traces"
+                         + (", GPS at the store" if dist is not None else ", GPS in the origin country" if lc else "") + ")",
+                         "录像元数据合理（拍摄时间、无编辑痕迹" + ("、定位与门店一致" if dist is not None else "") + "）",
+                         evidence=[ptr], **facts)
 
 
+# ----------------------------------------------------------------------------- reuse
 @rule("DIST.OFFLINE.VIDEO_UNIQUE", severity="fraud", scope="visit", needs_reader="video",
       title_en="Video not reused", title_zh="视频未被重复使用")
 def unique(ctx: RuleContext):
-    yield from _pending("DIST.OFFLINE.VIDEO_UNIQUE", ctx)
+    code = "DIST.OFFLINE.VIDEO_UNIQUE"
+    m = ctx.manifest
+    vids = ctx.facts.videos
+    remedy = ("请为每家门店提供各自独立拍摄的原始购买视频，不得重复使用或挪用他人视频",
+              "Supply a separately recorded original video for each store visit; do not reuse a video or use "
+              "someone else's")
+    for i, sub, visit, v, pre in _videos(ctx, code):
+        if pre is not None:
+            yield pre
+            continue
+        same: list[tuple[int, float]] = []
+        for j, o in enumerate(vids):
+            if j == i or not isinstance(o, VideoFacts):
+                continue
+            if o.sha256 and o.sha256 == v.sha256:
+                same.append((j, 0.0))
+                continue
+            if v.fingerprint and o.fingerprint:
+                d = video_distance(v.fingerprint, o.fingerprint)
+                if d <= NEAR_DUPLICATE:
+                    same.append((j, d))
+        hits = [h for h in ctx.facts.reuse if h.kind == "video" and h.file == visit.video and h.other_dossier
+                not in ("this", ctx.facts.digest) and (
+                    (h.other_merchant_id or "") != m.merchant.id or fold(h.other_brand or "") != fold(m.brand.name))]
+        if same:
+            yield failed(code, sub, "The video is a near-duplicate of the video of " + ", ".join(
+                f"distribution.offline[{j}] (distance {d:.3f})" for j, d in same),
+                "该视频与本档案中 " + "、".join(f"distribution.offline[{j}]" for j, _ in same) + " 的视频近似重复",
+                severity="fraud", evidence=[{"file": visit.video}] + [{"file": m.distribution.offline[j].video} for j, _ in same],
+                remedy=remedy, duplicates=[{"visit": j, "distance": d} for j, d in same])
+        elif hits:
+            yield failed(code, sub, "The video was already submitted in another dossier (" + ", ".join(
+                f"{h.other_dossier[:12]} of merchant {h.other_merchant_id}, brand {h.other_brand}" for h in hits) + ")",
+                "该视频已出现在其他商家或品牌的档案中（" + "、".join(h.other_dossier[:12] for h in hits) + "）",
+                severity="fraud", evidence=[{"file": visit.video}], remedy=remedy,
+                other_dossiers=sorted({h.other_dossier for h in hits}))
+        elif not ctx.facts.reuse_checked:
+            yield unknown(code, sub, "Not a duplicate within this dossier; earlier dossiers were not searched",
+                          "本档案内无重复；未检索历史档案，需人工核查", evidence=[{"file": visit.video}])
+        else:
+            yield passed(code, sub, "Not a near-duplicate of any other video in this or earlier dossiers",
+                         "与本档案及历史档案中的视频均无近似重复", evidence=[{"file": visit.video}])

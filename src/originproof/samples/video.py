@@ -70,7 +70,8 @@ def _barcode(gtin: str, module: int) -> Image.Image | None:
 
 def _store_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Image:
     st = spec.stores[i]
-    img = Image.new("RGB", (w, h), (200, 30, 40))
+    palette = [(200, 30, 40), (30, 70, 160), (20, 120, 60), (230, 120, 20), (110, 40, 130), (0, 120, 140)]
+    img = Image.new("RGB", (w, h), palette[sum(map(ord, st.chain_local)) % len(palette)])
     d = ImageDraw.Draw(img)
     d.rectangle([0, int(h * 0.62), w, h], fill=(225, 222, 210))  # aisle below the sign
     for k in range(6):
@@ -171,10 +172,10 @@ def store_panorama(spec: DossierSpec, i: int, h: int = 360, stages: Sequence[str
 
 
 # --------------------------------------------------------------------------- camera
-def _path(lefts: list[float], seconds: float) -> Any:
+def _path(lefts: list[float], seconds: float, dwell_share: float = 0.62) -> Any:
     """Camera x (left edge) over time: dwell on each scene, smooth pan between them."""
     n = len(lefts)
-    dwell = 0.62 * seconds / n
+    dwell = dwell_share * seconds / n
     pan = (seconds - dwell * n) / max(1, n - 1)
 
     def x_at(t: float) -> float:
@@ -209,9 +210,11 @@ def render_store_video(spec: DossierSpec, i: int, out: Path, *, seconds: float =
     pano_img, lefts = store_panorama(spec, i, h, stages, seed)
     pano = np.asarray(pano_img)
     span = pano.shape[1] - w
-    x_at, dwell, pan = _path(lefts, seconds)
-    n = int(round(seconds * fps))
     rng = random.Random(seed * 1009 + i)
+    # Every take is paced and framed a little differently (who holds the phone, how high).
+    x_at, dwell, pan = _path(lefts, seconds, 0.55 + 0.14 * rng.random())
+    tilt = int(h * rng.uniform(-0.07, 0.07))
+    n = int(round(seconds * fps))
     nrng = np.random.default_rng(seed * 31 + i)
     noise = nrng.normal(0, 2.5, (h + 16, w + 16, 3)).astype(np.float32)
     # A splice joins another take: later in the walk, other light and tint, another hand.
@@ -245,13 +248,13 @@ def render_store_video(spec: DossierSpec, i: int, out: Path, *, seconds: float =
                 t = t + pts_gap  # the footage in between was cut out; the clock keeps running
             if cut_at is not None and t >= cut_at:
                 take_b = True
-            tt = t + (pan * 0.9 if take_b else 0.0)
-            x = x_at(tt) + (w * 0.18 if take_b else 0.0)
+            tt = t + ((dwell + pan) if take_b else 0.0)  # take B resumes one scene further on
+            x = x_at(tt) + (w * 0.06 if take_b else 0.0)
             jx = 0.85 * jx + rng.uniform(-2.5, 2.5)
             jy = 0.85 * jy + rng.uniform(-1.6, 1.6)
             x0 = int(min(max(x + jx, 0), span))
             frame = pano[:, x0:x0 + w].astype(np.float32)
-            frame = np.roll(frame, int(jy), axis=0)
+            frame = np.roll(frame, int(jy) + tilt, axis=0)
             v = abs(x0 - prev_x) if prev_x is not None else 0
             prev_x = x0
             if v > 3:  # motion blur of a moving phone

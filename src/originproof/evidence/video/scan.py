@@ -1,0 +1,226 @@
+"""One decoding pass over a video: low-resolution luma for continuity and fingerprints, packet
+timestamps for jumps, and the steadiest frame of each pause of the camera (kept at full size)
+for reading the purchase stages.
+
+Only reference frames are decoded (`skip_frame="NONREF"`): a cut or splice changes every frame
+after it, so it shows between consecutive reference frames as well, at about 60 % of the cost of a
+full decode. The luma is taken from the decoded Y plane by striding (no colour conversion).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+SMALL_W = 64
+DWELL_MOTION = 0.22  # normalised mean |Δ| between reference frames below which the camera rests
+DWELL_MIN_S = 0.45
+_PLANAR8 = {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "nv21", "gray"}
+
+
+@dataclass
+class Pause:
+    start: float
+    end: float
+    t: float  # time of the kept frame
+    motion: float
+    frame: Any = None  # av.VideoFrame at full size (dropped after reading)
+
+
+@dataclass
+class Scan:
+    times: np.ndarray  # decoded (reference) frame times, s
+    smalls: np.ndarray  # (n, h, SMALL_W) uint8 luma
+    motion: np.ndarray  # normalised mean |Δ| to the previous decoded frame (0 for the first)
+    packet_pts: list[float] = field(default_factory=list)
+    keyframes: list[float] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
+    decoded: int = 0
+    decode_errors: int = 0
+    rotation: int = 0
+    width: int | None = None
+    height: int | None = None
+
+
+def _luma_small(f: Any, sh: int) -> np.ndarray:
+    w, h = f.width, f.height
+    if f.format.name in _PLANAR8:
+        pl = f.planes[0]
+        y = np.frombuffer(pl, np.uint8).reshape(-1, pl.line_size)[:h, :w]
+        step = max(1, h // (sh * 4))
+        y = y[::step, ::step]
+    else:  # 10-bit HEVC and the like: let swscale do it
+        y = f.reformat(width=SMALL_W * 4, height=sh * 4, format="gray").to_ndarray()
+    return cv2.resize(y, (SMALL_W, sh), interpolation=cv2.INTER_AREA)
+
+
+def _norm(a: np.ndarray) -> np.ndarray:
+    a = a.astype(np.float32)
+    return (a - a.mean()) / (a.std() + 4.0)  # +4: flat frames (a wall, darkness) are not amplified
+
+
+def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24) -> Scan:
+    vs = container.streams.video[0]
+    vs.thread_type = "AUTO"
+    vs.codec_context.skip_frame = "NONREF"
+    tb = float(vs.time_base) if vs.time_base else 1 / 90000
+    start = float(vs.start_time * tb) if vs.start_time is not None else 0.0
+    times: list[float] = []
+    smalls: list[np.ndarray] = []
+    motion: list[float] = []
+    pts: list[float] = []
+    keys: list[float] = []
+    pauses: list[Pause] = []
+    sh = None
+    prev = None
+    run: Pause | None = None
+    errors = 0
+    rotation = 0
+    w = h = None
+
+    def close_run() -> None:
+        nonlocal run
+        if run is not None and run.end - run.start >= DWELL_MIN_S:
+            pauses.append(run)
+            if len(pauses) > max_pauses:  # keep the longest pauses only
+                pauses.sort(key=lambda p: p.end - p.start)
+                pauses.pop(0).frame = None
+                pauses.sort(key=lambda p: p.t)
+        run = None
+
+    for pkt in container.demux(vs):
+        if pkt.pts is not None:
+            pts.append(pkt.pts * tb - start)
+            if pkt.is_keyframe:
+                keys.append(pkt.pts * tb - start)
+        try:
+            frames = pkt.decode()
+        except Exception:  # noqa: BLE001 — a corrupt packet is counted, not fatal
+            errors += 1
+            continue
+        for f in frames:
+            if f.pts is None:
+                continue
+            t = float(f.pts * tb) - start
+            if sh is None:
+                w, h = f.width, f.height
+                sh = max(8, int(round(SMALL_W * h / max(1, w))))
+                rotation = int(getattr(f, "rotation", 0) or 0) % 360
+            s = _luma_small(f, sh)
+            z = _norm(s)
+            m = float(np.abs(z - prev).mean()) if prev is not None else 0.0
+            prev = z
+            times.append(t)
+            smalls.append(s)
+            motion.append(m)
+            if not keep_pauses:
+                continue
+            if m < DWELL_MOTION:
+                if run is None:
+                    run = Pause(start=t, end=t, t=t, motion=m, frame=f)
+                else:
+                    run.end = t
+                    # the steadiest frame, preferring the middle of the pause
+                    if m < run.motion * 0.85 or (m < run.motion * 1.15 and abs(t - (run.start + run.end) / 2)
+                                                  < abs(run.t - (run.start + run.end) / 2)):
+                        run.t, run.motion, run.frame = t, m, f
+            else:
+                close_run()
+    close_run()
+    pts.sort()
+    n = len(times)
+    return Scan(times=np.asarray(times, np.float64), smalls=np.stack(smalls) if n else np.zeros((0, 1, SMALL_W), np.uint8),
+                motion=np.asarray(motion, np.float32), packet_pts=pts, keyframes=keys, pauses=pauses, decoded=n,
+                decode_errors=errors, rotation=rotation, width=w, height=h)
+
+
+# --------------------------------------------------------------------------- continuity
+@dataclass
+class Jump:
+    t: float
+    kind: str  # cut | timestamp_jump | uncertain
+    confidence: float
+    detail: str
+
+
+def _residual(a: np.ndarray, b: np.ndarray) -> tuple[float, tuple[float, float]]:
+    """Mean |Δ| after undoing the global shift between two normalised frames (camera motion)."""
+    win = cv2.createHanningWindow((a.shape[1], a.shape[0]), cv2.CV_32F)
+    (dx, dy), _resp = cv2.phaseCorrelate(a, b, win)
+    if not (math.isfinite(dx) and math.isfinite(dy)):
+        dx = dy = 0.0
+    m = np.float32([[1, 0, dx], [0, 1, dy]])
+    shifted = cv2.warpAffine(a, m, (a.shape[1], a.shape[0]), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    mx, my = int(math.ceil(abs(dx))) + 1, int(math.ceil(abs(dy))) + 1
+    if a.shape[1] - 2 * mx < 8 or a.shape[0] - 2 * my < 6:
+        return float(np.abs(b - a).mean()), (dx, dy)
+    r = np.abs(b[my:-my, mx:-mx] - shifted[my:-my, mx:-mx]).mean()
+    return float(r), (dx, dy)
+
+
+def _hist_dist(a: np.ndarray, b: np.ndarray) -> float:
+    """Distance of brightness-normalised luma histograms: content, not position."""
+    ha = np.histogram(np.clip(a, -3, 3), bins=24, range=(-3, 3))[0].astype(np.float32)
+    hb = np.histogram(np.clip(b, -3, 3), bins=24, range=(-3, 3))[0].astype(np.float32)
+    ha /= ha.sum() + 1e-6
+    hb /= hb.sum() + 1e-6
+    return float(0.5 * np.abs(ha - hb).sum())
+
+
+def find_discontinuities(sc: Scan, fps: float | None) -> list[Jump]:
+    out: list[Jump] = []
+    # 1. Timestamp jumps: a gap in the presentation times far beyond the frame interval.
+    if len(sc.packet_pts) > 3:
+        d = np.diff(np.asarray(sc.packet_pts))
+        d = d[d > 0]
+        if len(d):
+            step = float(np.median(d))
+            for t0, gap in zip(sc.packet_pts[:-1], np.diff(np.asarray(sc.packet_pts))):
+                if gap > max(4 * step, 0.3):
+                    out.append(Jump(t=round(float(t0 + gap), 3), kind="timestamp_jump", confidence=0.95,
+                                    detail=f"presentation time jumps {gap:.2f} s (frame interval {step * 1000:.0f} ms)"))
+                elif gap > max(2.5 * step, 0.15):
+                    out.append(Jump(t=round(float(t0 + gap), 3), kind="uncertain", confidence=0.5,
+                                    detail=f"irregular frame interval {gap:.2f} s"))
+    # 2. Visual cuts: a change that camera motion does not explain, far above its neighbours.
+    n = len(sc.times)
+    if n < 3:
+        return out
+    z = [_norm(s) for s in sc.smalls]
+    means = np.array([float(s.mean()) for s in sc.smalls], np.float32)
+    step = np.zeros(n, np.float32)  # relative brightness step: light drifts in one take, jumps between takes
+    step[1:] = np.abs(np.diff(means)) / (np.maximum(means[1:], means[:-1]) + 8.0)
+    res = np.zeros(n, np.float32)
+    hist = np.zeros(n, np.float32)
+    for k in range(1, n):
+        if sc.motion[k] < 0.25:
+            res[k] = sc.motion[k]  # nothing moved enough to hide a cut
+            continue
+        res[k], _ = _residual(z[k - 1], z[k])
+        hist[k] = _hist_dist(z[k - 1], z[k])
+    span = max(3, int(round(1.0 * n / max(1e-6, sc.times[-1] - sc.times[0] + 1e-6))))  # ≈ 1 s of frames
+    for k in range(1, n):
+        if res[k] < 0.3 and step[k] < 0.08:
+            continue
+        lo, hi = max(1, k - span), min(n, k + span + 1)
+        neigh = np.concatenate([res[lo:k], res[k + 1:hi]])
+        nstep = np.concatenate([step[lo:k], step[k + 1:hi]])
+        base = float(np.median(neigh)) if len(neigh) else 0.0
+        sbase = float(np.percentile(nstep, 75)) if len(nstep) else 0.0
+        ratio = res[k] / (base + 0.05)
+        sratio = step[k] / (sbase + 0.01)
+        t = float(sc.times[k])
+        detail = (f"frame change {res[k]:.2f} after motion compensation vs {base:.2f} around it; histogram shift "
+                  f"{hist[k]:.2f}; brightness step {step[k] * 100:.0f}% vs {sbase * 100:.0f}%")
+        content_cut = res[k] >= 0.55 and ratio >= 3.0 and hist[k] >= 0.12
+        light_cut = step[k] >= 0.08 and sratio >= 4.0 and res[k] >= 0.3
+        if content_cut or light_cut:
+            conf = 0.9 if (content_cut and light_cut) else 0.8
+            out.append(Jump(t=round(t, 3), kind="cut", confidence=conf, detail=detail))
+        elif (res[k] >= 0.5 and ratio >= 2.5 and hist[k] >= 0.12) or (step[k] >= 0.1 and sratio >= 4.0):
+            out.append(Jump(t=round(t, 3), kind="uncertain", confidence=0.5, detail=detail))
+    out.sort(key=lambda j: j.t)
+    return out
