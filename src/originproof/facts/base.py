@@ -63,6 +63,8 @@ class SignatureState(BaseModel):
     allowed_changes_only: bool = True
     signer: str | None = None
     signed_at: str | None = None
+    modification_level: str | None = None  # pyHanko ModificationLevel name of changes after signing
+    coverage: str | None = None  # pyHanko SignatureCoverageLevel name
 
 
 class Forensics(BaseModel):
@@ -70,6 +72,10 @@ class Forensics(BaseModel):
     signatures: list[SignatureState] = PydField(default_factory=list)
     # Perceptual / text fingerprints used by the reuse index (hex strings, scheme-tagged).
     fingerprints: dict[str, list[str]] = PydField(default_factory=dict)
+    # Which checks ran ("pdf", "signatures", "image"), so a rule can tell "clean" from "not looked at".
+    checks: list[str] = PydField(default_factory=list)
+    revisions: int | None = None  # saved revisions of a PDF (1 = no incremental update)
+    heatmaps: list[str] = PydField(default_factory=list)  # reviewer heat-map PNGs written next to thumbnails
 
     def to_report(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,126 @@
+"""Digital signatures of a PDF, validated with pyHanko: integrity, coverage, changes after signing.
+
+Trust roots are PEM files named by `ORIGINPROOF_TRUST_ROOTS` (os.pathsep-separated) or by
+`ReadContext.extra["trust_roots"]`; none by default, so an intact signature is `trusted=False`
+(a person decides) until an operator configures the roots it must chain to. Never fetches
+revocation data: the verifier reaches no network from here.
+"""
+from __future__ import annotations
+
+import io
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from originproof.facts.base import At, SignatureState, Signal
+
+log = logging.getLogger(__name__)
+
+
+def trust_root_paths(extra: dict[str, Any] | None = None) -> list[Path]:
+    raw: list[str] = []
+    if extra and extra.get("trust_roots"):
+        v = extra["trust_roots"]
+        raw += list(v) if isinstance(v, (list, tuple)) else str(v).split(os.pathsep)
+    env = os.environ.get("ORIGINPROOF_TRUST_ROOTS")
+    if env:
+        raw += env.split(os.pathsep)
+    return [Path(p) for p in raw if p]
+
+
+def _load_roots(paths: list[Path]):
+    from asn1crypto import pem, x509
+
+    roots = []
+    for p in paths:
+        try:
+            data = p.read_bytes()
+        except OSError:
+            log.warning("trust root %s unreadable", p)
+            continue
+        if pem.detect(data):
+            for _t, _h, der in pem.unarmor(data, multiple=True):
+                roots.append(x509.Certificate.load(der))
+        else:
+            roots.append(x509.Certificate.load(data))
+    return roots
+
+
+def has_signatures(data: bytes) -> bool:
+    return b"/ByteRange" in data and (b"/Sig" in data or b"/DocTimeStamp" in data)
+
+
+def validate(data: bytes, file: str, extra: dict[str, Any] | None = None) -> tuple[list[SignatureState], list[Signal]]:
+    if not has_signatures(data):
+        return [], []
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = _load_roots(trust_root_paths(extra))
+    states: list[SignatureState] = []
+    signals: list[Signal] = []
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        sigs = list(reader.embedded_signatures)
+    except Exception as e:  # noqa: BLE001
+        signals.append(Signal(code="pdf.signature_unreadable", severity="warn", at=At(file=file),
+                              detail=f"signature dictionary could not be parsed: {type(e).__name__}: {e}"[:300]))
+        return states, signals
+    for es in sigs:
+        name = es.field_name or "?"
+        vc = ValidationContext(trust_roots=roots or None, allow_fetching=False, revocation_mode="soft-fail")
+        if not roots:
+            vc = ValidationContext(trust_roots=[], allow_fetching=False, revocation_mode="soft-fail")
+        try:
+            if es.sig_object.get("/Type") == "/DocTimeStamp":
+                st = validate_pdf_timestamp(es, validation_context=vc)
+            else:
+                st = validate_pdf_signature(es, signer_validation_context=vc)
+        except Exception as e:  # noqa: BLE001 — a mangled signature is broken, not a crash
+            states.append(SignatureState(field=name, intact=False, covers_whole_file=False, trusted=False,
+                                         modified_after_signing=True, allowed_changes_only=False))
+            signals.append(Signal(code="pdf.signature_broken", severity="fraud", at=At(file=file),
+                                  detail=f"signature {name} cannot be validated: {type(e).__name__}: {e}"[:300]))
+            continue
+        intact = bool(getattr(st, "intact", False)) and bool(getattr(st, "valid", False))
+        coverage = getattr(st, "coverage", None)
+        whole = coverage == SignatureCoverageLevel.ENTIRE_FILE
+        level = getattr(st, "modification_level", None)
+        docmdp_ok = getattr(st, "docmdp_ok", None)
+        after = not whole
+        allowed = True
+        if after:
+            allowed = level is not None and level <= ModificationLevel.FORM_FILLING and docmdp_ok is not False
+        signer = None
+        try:
+            signer = st.signing_cert.subject.human_friendly
+        except Exception:  # noqa: BLE001
+            pass
+        when = getattr(st, "signer_reported_dt", None)
+        state = SignatureState(field=name, intact=intact, covers_whole_file=whole, trusted=bool(getattr(st, "trusted", False)),
+                               modified_after_signing=after, allowed_changes_only=allowed, signer=signer,
+                               signed_at=when.isoformat() if when else None,
+                               modification_level=level.name if level is not None else None,
+                               coverage=coverage.name if coverage is not None else None)
+        states.append(state)
+        if not intact:
+            signals.append(Signal(code="pdf.signature_broken", severity="fraud", at=At(file=file),
+                                  detail=f"signature {name} ({signer or 'unknown signer'}): the signed bytes no longer "
+                                         "match the signature (content changed inside the signed range)"))
+        elif after and not allowed:
+            signals.append(Signal(code="pdf.modified_after_signing", severity="fraud", at=At(file=file),
+                                  detail=f"signature {name}: the file was changed after signing beyond what is allowed "
+                                         f"(modification level {level.name if level is not None else 'unknown'})"))
+        elif after:
+            signals.append(Signal(code="pdf.signed_then_updated", severity="info", at=At(file=file),
+                                  detail=f"signature {name}: later revisions only add "
+                                         f"{'validation data / timestamps' if level == ModificationLevel.LTA_UPDATES else 'signatures / form fields'}"))
+        if intact and not state.trusted:
+            signals.append(Signal(code="pdf.signature_untrusted", severity="warn", at=At(file=file),
+                                  detail=f"signature {name} ({signer or 'unknown signer'}) is intact but does not chain to a "
+                                         "configured trust root"))
+    return states, signals

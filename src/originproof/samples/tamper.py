@@ -1,0 +1,388 @@
+"""A generated tamper corpus: production documents edited the ways forgers edit them, plus untouched
+originals from several producers, so detection and false-alarm rates can be measured
+(`originproof bench forensics`). Everything is rendered in code; nothing is downloaded.
+
+Each sample is (name, tamper type or "original", doc_type, path). Tamper types:
+  incremental_overlay  — pypdf incremental update painting a white box + a new value over a field
+  incremental_replace  — pypdf incremental update rewriting a value inside the page content stream
+  editor_resave        — full re-save by an editor (PDFelement-style producer), one value changed
+  cover_retype         — full re-save with a covered-and-retyped field (white box + new text)
+  scan_paste           — a scan (JPEG) with typed digits pasted over a number, re-saved
+  scan_paste_pdf       — the same, wrapped back into a PDF page
+  scan_clone           — a scan with a region cloned over another field (copy-move), re-saved
+  photo_editor_tag     — a receipt photo re-saved by an image editor (EXIF Software)
+  signed_modified      — signed (pyHanko, self-signed test certificate), then changed incrementally
+  signed_broken        — signed, then bytes inside the signed range altered
+"""
+from __future__ import annotations
+
+import io
+import random
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from originproof.samples.documents import RENDERERS, render_receipt_image, render_scan
+from originproof.samples.fonts import pil_font
+from originproof.samples.spec import COUNTRIES, clean_spec
+
+DOC_TYPES = ("certificate_of_origin", "factory_licence", "production_agreement", "customs_declaration")
+OFFICIAL = {"certificate_of_origin", "factory_licence", "customs_declaration"}
+PDF_TAMPERS = ("incremental_overlay", "incremental_replace", "editor_resave", "cover_retype", "signed_modified",
+               "signed_broken")
+SCAN_TAMPERS = ("scan_paste", "scan_paste_pdf", "scan_clone")
+PHOTO_TAMPERS = ("photo_editor_tag",)
+HONEST_PRODUCERS = ("ReportLab PDF Library - www.reportlab.com", "Microsoft® Word for Microsoft 365",
+                    "LibreOffice 7.6", "macOS Version 14.2 (Build 23C64) Quartz PDFContext",
+                    "Adobe PDF Library 23.1.175")
+
+
+@dataclass
+class Sample:
+    name: str
+    tamper: str  # "original" for untouched files
+    doc_type: str
+    path: Path
+    official: bool
+
+
+# ------------------------------------------------------------------ helpers
+def _value_rect(pdf: bytes) -> tuple[int, tuple[float, float, float, float], str, float]:
+    """The first long number on the page (a document number): (page, rect, text, font size)."""
+    import pymupdf as fitz
+
+    doc = fitz.open(stream=pdf, filetype="pdf")
+    page = doc[0]
+    for w in page.get_text("words"):
+        if re.search(r"\d{5,}", w[4]):
+            spans = [s for b in page.get_text("dict")["blocks"] for ln in b.get("lines", []) for s in ln["spans"]
+                     if w[4] in s["text"]]
+            size = spans[0]["size"] if spans else 10.5
+            return 0, (w[0], w[1], w[2], w[3]), w[4], size
+    w = page.get_text("words")[3]
+    return 0, (w[0], w[1], w[2], w[3]), w[4], 10.5
+
+
+def _altered(text: str, rng: random.Random) -> str:
+    digits = [i for i, c in enumerate(text) if c.isdigit()]
+    out = list(text)
+    for i in rng.sample(digits, min(2, len(digits))):
+        out[i] = str((int(out[i]) + rng.randint(1, 8)) % 10)
+    return "".join(out)
+
+
+def _overlay_pdf(width: float, height: float, rect, text: str, size: float) -> bytes:
+    """A one-page PDF with a white box over `rect` (top-left origin) and `text` typed on it."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(width, height))
+    x0, y0, x1, y1 = rect
+    c.setFillColorRGB(1, 1, 1)
+    c.rect(x0 - 1, height - y1 - 1, (x1 - x0) + 2, (y1 - y0) + 2, stroke=0, fill=1)
+    c.setFillColorRGB(0, 0, 0)
+    c.setFont("Helvetica", size)
+    c.drawString(x0, height - y1 + (y1 - y0) * 0.22, text)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ PDF tampers
+def incremental_overlay(pdf: bytes, rng: random.Random) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    _p, rect, text, size = _value_rect(pdf)
+    w = PdfWriter(io.BytesIO(pdf), incremental=True)
+    page = w.pages[0]
+    ov = PdfReader(io.BytesIO(_overlay_pdf(float(page.mediabox.width), float(page.mediabox.height), rect,
+                                           _altered(text, rng), size))).pages[0]
+    page.merge_page(ov)
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def incremental_replace(pdf: bytes, rng: random.Random) -> bytes:
+    """Rewrite a date inside the content stream (glyph ids for TrueType subsets: swap two digits' codes)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ContentStream
+
+    w = PdfWriter(io.BytesIO(pdf), incremental=True)
+    page = w.pages[0]
+    cs = ContentStream(page.get_contents(), w)
+    ops = cs.operations
+    # Drop one text-showing operation (a whole field line) and repeat the previous one in its place:
+    # the classic "replace a line" edit, done at the content-stream level.
+    shows = [i for i, (_args, op) in enumerate(ops) if op in (b"Tj", b"TJ")]
+    if len(shows) >= 4:
+        i, j = shows[2], shows[rng.randint(3, len(shows) - 1)]
+        ops[j] = (ops[i][0], ops[j][1])
+    page.replace_contents(cs)
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def editor_resave(pdf: bytes, rng: random.Random) -> bytes:
+    import pymupdf as fitz
+
+    doc = fitz.open(stream=pdf, filetype="pdf")
+    md = dict(doc.metadata)
+    md["producer"] = rng.choice(["Wondershare PDFelement 10.3.8", "Foxit PDF Editor 12.1", "PDF-XChange Editor 10.1",
+                                 "Smallpdf", "iLovePDF"])
+    md["modDate"] = fitz.get_pdf_now()
+    doc.set_metadata(md)
+    return doc.tobytes(garbage=3, deflate=True)
+
+
+def cover_retype(pdf: bytes, rng: random.Random) -> bytes:
+    import pymupdf as fitz
+
+    doc = fitz.open(stream=pdf, filetype="pdf")
+    page = doc[0]
+    _p, rect, text, size = _value_rect(pdf)
+    r = fitz.Rect(rect[0] - 1, rect[1] - 1, rect[2] + 1, rect[3] + 1)
+    page.draw_rect(r, color=None, fill=(1, 1, 1), overlay=True)
+    page.insert_text((rect[0], rect[3] - (rect[3] - rect[1]) * 0.2), _altered(text, rng), fontsize=size,
+                     fontname="helv")
+    return doc.tobytes(garbage=3, deflate=True)
+
+
+def _test_signer():
+    """A self-signed signing certificate made in code (no key material is shipped)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+    from asn1crypto import keys as akeys, x509 as ax509
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "OriginProof Test Chamber"),
+                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "OriginProof test CA")])
+    now = datetime.now(timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=True, key_encipherment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    der_cert = cert.public_bytes(serialization.Encoding.DER)
+    der_key = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption())
+    signer = signers.SimpleSigner(signing_cert=ax509.Certificate.load(der_cert),
+                                  signing_key=akeys.PrivateKeyInfo.load(der_key),
+                                  cert_registry=SimpleCertificateStore.from_certs([ax509.Certificate.load(der_cert)]))
+    pem = cert.public_bytes(serialization.Encoding.PEM)
+    return signer, pem
+
+
+_SIGNER = None
+
+
+def test_signer():
+    global _SIGNER
+    if _SIGNER is None:
+        _SIGNER = _test_signer()
+    return _SIGNER
+
+
+def sign_pdf(pdf: bytes, field: str = "Signature1") -> bytes:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+
+    signer, _pem = test_signer()
+    w = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    out = io.BytesIO()
+    signers.sign_pdf(w, signers.PdfSignatureMetadata(field_name=field), signer=signer, output=out)
+    return out.getvalue()
+
+
+def signed_modified(pdf: bytes, rng: random.Random) -> bytes:
+    return incremental_overlay(sign_pdf(pdf), rng)
+
+
+def signed_broken(pdf: bytes, rng: random.Random) -> bytes:
+    """Alter a byte inside the signed range (the first revision's Producer string)."""
+    data = bytearray(sign_pdf(pdf))
+    i = data.find(b"(ReportLab")
+    if i < 0:
+        i = data.find(b"/Producer")
+    data[i + 2] = ord("X") if data[i + 2] != ord("X") else ord("Y")
+    return bytes(data)
+
+
+def honest_pdf(doc_type: str, spec, producer: str) -> bytes:
+    import pymupdf as fitz
+
+    pdf = RENDERERS[doc_type](spec)
+    if producer.startswith("ReportLab"):
+        return pdf
+    doc = fitz.open(stream=pdf, filetype="pdf")
+    md = dict(doc.metadata)
+    md["producer"] = producer
+    md["creator"] = producer.split(" ")[0]
+    doc.set_metadata(md)
+    return doc.tobytes(garbage=1, deflate=True)
+
+
+# ------------------------------------------------------------------ raster tampers
+def _scan_jpeg(doc_type: str, spec, seed: int, dpi: int = 150) -> bytes:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as td:
+        p = render_scan(doc_type, spec, Path(td) / "s.jpg", dpi=dpi, as_pdf=False, seed=seed,
+                        noise=3.0 + (seed % 3), skew=0.3 + 0.2 * (seed % 4))
+        return p.read_bytes()
+
+
+def _number_box_px(img: Image.Image, doc_type: str, spec, dpi: int) -> tuple[int, int, int, int]:
+    _p, rect, _t, _s = _value_rect(RENDERERS[doc_type](spec))
+    k = dpi / 72
+    return int(rect[0] * k) - 2, int(rect[1] * k) - 2, int(rect[2] * k) + 3, int(rect[3] * k) + 3
+
+
+def scan_paste(doc_type: str, spec, rng: random.Random, dpi: int = 150) -> bytes:
+    raw = _scan_jpeg(doc_type, spec, rng.randint(0, 999), dpi)
+    img = Image.open(io.BytesIO(raw)).convert("RGB")
+    x0, y0, x1, y1 = _number_box_px(img, doc_type, spec, dpi)
+    _p, _r, text, size = _value_rect(RENDERERS[doc_type](spec))
+    patch = Image.new("RGB", (x1 - x0, y1 - y0), (255, 255, 255))
+    d = ImageDraw.Draw(patch)
+    d.text((2, 1), _altered(text, rng), fill=(0, 0, 0), font=pil_font("latin", int(size * dpi / 72 * 0.95)))
+    img.paste(patch, (x0, y0))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.choice([90, 92, 95]))
+    return buf.getvalue()
+
+
+def scan_clone(doc_type: str, spec, rng: random.Random, dpi: int = 150) -> bytes:
+    raw = _scan_jpeg(doc_type, spec, rng.randint(0, 999), dpi)
+    img = Image.open(io.BytesIO(raw)).convert("RGB")
+    W, H = img.size
+    # Clone the title block (stamp-like, rich in detail) over a lower part of the page.
+    src = (int(W * 0.07), int(H * 0.04), int(W * 0.55), int(H * 0.10))
+    region = img.crop(src)
+    dy = int(H * rng.uniform(0.35, 0.55))
+    img.paste(region, (src[0] + rng.randint(0, 40), src[1] + dy))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=rng.choice([88, 92, 95]))
+    return buf.getvalue()
+
+
+def phone_photo(spec, store_index: int, seed: int, software: str | None = None) -> bytes:
+    """A receipt 'photographed': perspective, uneven light, sensor noise, camera EXIF."""
+    import tempfile
+
+    import cv2
+
+    with tempfile.TemporaryDirectory() as td:
+        p = render_receipt_image(spec, store_index, Path(td) / "r.jpg")
+        rec = np.asarray(Image.open(p).convert("RGB"), dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    h, w = rec.shape[:2]
+    H, W = int(h * 1.3), int(w * 1.6)
+    bg = np.full((H, W, 3), rng.uniform(90, 150, 3), dtype=np.float32)
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    ox, oy = (W - w) / 2, (H - h) / 2
+    jit = rng.uniform(-18, 18, (4, 2)).astype(np.float32)
+    dst = src + np.float32([ox, oy]) + jit
+    M = cv2.getPerspectiveTransform(src, dst)
+    warped = cv2.warpPerspective(rec, M, (W, H), borderMode=cv2.BORDER_CONSTANT, borderValue=(-1, -1, -1))
+    mask = warped[..., 0] >= 0
+    out = np.where(mask[..., None], warped, bg)
+    yy, xx = np.mgrid[0:H, 0:W]
+    light = 0.82 + 0.18 * np.cos((xx / W - rng.uniform(0.2, 0.8)) * 2.5) * np.cos((yy / H - 0.5) * 1.5)
+    out = out * light[..., None] + rng.normal(0, rng.uniform(2.5, 5), out.shape)
+    img = Image.fromarray(np.clip(out, 0, 255).astype(np.uint8))
+    exif = Image.Exif()
+    exif[0x010F] = "Apple"
+    exif[0x0110] = "iPhone 14"
+    exif[0x0131] = software or "17.2.1"
+    exif[0x0132] = "2026:06:01 14:12:00"
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=int(rng.integers(85, 95)), exif=exif)
+    return buf.getvalue()
+
+
+def photo_editor_tag(spec, rng: random.Random) -> bytes:
+    raw = phone_photo(spec, rng.randint(0, 2), rng.randint(0, 9999))
+    img = Image.open(io.BytesIO(raw))
+    exif = img.getexif()
+    exif[0x0131] = rng.choice(["Adobe Photoshop 25.0 (Windows)", "GIMP 2.10.36", "美图秀秀", "Snapseed 2.21",
+                               "PicsArt Photo Studio"])
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=92, exif=exif)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ corpus
+def build_corpus(out: Path, per_type: int = 8, originals: int = 100, seed: int = 7) -> list[Sample]:
+    """Tampered samples (`per_type` of each tamper type) and `originals` untouched files."""
+    rng = random.Random(seed)
+    out.mkdir(parents=True, exist_ok=True)
+    samples: list[Sample] = []
+
+    def spec_for(i: int):
+        return clean_spec(COUNTRIES[i % len(COUNTRIES)], seed=100 + i)
+
+    def put(name: str, tamper: str, doc_type: str, data: bytes, ext: str) -> None:
+        p = out / f"{name}.{ext}"
+        p.write_bytes(data)
+        samples.append(Sample(name, tamper, doc_type, p, doc_type in OFFICIAL))
+
+    fns = {"incremental_overlay": incremental_overlay, "incremental_replace": incremental_replace,
+           "editor_resave": editor_resave, "cover_retype": cover_retype, "signed_modified": signed_modified,
+           "signed_broken": signed_broken}
+    for t in PDF_TAMPERS:
+        for i in range(per_type):
+            dt = DOC_TYPES[i % len(DOC_TYPES)]
+            put(f"{t}-{i}", t, dt, fns[t](RENDERERS[dt](spec_for(i)), rng), "pdf")
+    for t in SCAN_TAMPERS:
+        for i in range(per_type):
+            dt = DOC_TYPES[i % len(DOC_TYPES)]
+            if t == "scan_clone":
+                put(f"{t}-{i}", t, dt, scan_clone(dt, spec_for(i), rng), "jpg")
+            else:
+                jpg = scan_paste(dt, spec_for(i), rng)
+                if t == "scan_paste_pdf":
+                    put(f"{t}-{i}", t, dt, _wrap_pdf(jpg), "pdf")
+                else:
+                    put(f"{t}-{i}", t, dt, jpg, "jpg")
+    for i in range(per_type):
+        put(f"photo_editor_tag-{i}", "photo_editor_tag", "receipt", photo_editor_tag(spec_for(i), rng), "jpg")
+    # Originals: text PDFs from several producers, signed originals, scans (JPEG and PDF), phone photos.
+    kinds = ["text"] * 4 + ["scan"] * 3 + ["scan_pdf"] + ["photo"] * 2 + ["signed"]
+    for i in range(originals):
+        k = kinds[i % len(kinds)]
+        dt = DOC_TYPES[i % len(DOC_TYPES)]
+        s = spec_for(i + 50)
+        if k == "text":
+            put(f"original-text-{i}", "original", dt, honest_pdf(dt, s, HONEST_PRODUCERS[i % len(HONEST_PRODUCERS)]), "pdf")
+        elif k == "signed":
+            put(f"original-signed-{i}", "original", dt, sign_pdf(RENDERERS[dt](s)), "pdf")
+        elif k == "scan":
+            put(f"original-scan-{i}", "original", dt, _scan_jpeg(dt, s, i, dpi=rng.choice([150, 200])), "jpg")
+        elif k == "scan_pdf":
+            put(f"original-scanpdf-{i}", "original", dt, _wrap_pdf(_scan_jpeg(dt, s, i)), "pdf")
+        else:
+            put(f"original-photo-{i}", "original", "receipt", phone_photo(s, i % 3, i), "jpg")
+    return samples
+
+
+def _wrap_pdf(jpg: bytes, dpi: int = 150) -> bytes:
+    import pymupdf as fitz
+
+    im = Image.open(io.BytesIO(jpg))
+    pdf = fitz.open()
+    page = pdf.new_page(width=im.width * 72 / dpi, height=im.height * 72 / dpi)
+    page.insert_image(page.rect, stream=jpg)
+    return pdf.tobytes()

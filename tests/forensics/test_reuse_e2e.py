@@ -1,0 +1,100 @@
+"""End to end through pipeline.check_path with a SQLite store: what counts as reuse across dossiers."""
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from originproof.pipeline.check import CheckOptions, check_path
+from originproof.policy import load_policy
+from originproof.registry import default_registry
+from originproof.samples.dossier import write_dossier
+from originproof.samples.spec import clean_spec
+from originproof.store import Store
+
+
+def _find(report, rule, subject):
+    return [f for f in report["findings"] if f["rule"] == rule and f["subject"] == subject]
+
+
+def _status(report, rule, subject):
+    fs = _find(report, rule, subject)
+    assert fs, f"no {rule} finding on {subject}"
+    return fs[0]["status"]
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    base = tmp_path_factory.mktemp("reuse")
+    store = Store(f"sqlite:///{base / 's.db'}")
+    opts = CheckOptions(policy=load_policy(None), registry=default_registry(), store=store, record=True)
+    a = write_dossier(clean_spec("JP", 1), base / "a", offline=False)
+    return base, store, opts, a
+
+
+def _variant(src: Path, dst: Path, *, merchant: str | None = None, brand: str | None = None, uscc: str | None = None) -> Path:
+    shutil.copytree(src, dst)
+    m = yaml.safe_load((dst / "dossier.yaml").read_text("utf-8"))
+    if merchant:
+        m["merchant"]["id"] = merchant
+    if uscc:
+        m["merchant"]["uscc"] = uscc
+    if brand:
+        m["brand"]["name"] = brand
+    m["submitted_at"] = m["submitted_at"].replace("10:00", "10:05")  # a distinct dossier digest
+    (dst / "dossier.yaml").write_text(yaml.safe_dump(m, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dst
+
+
+def test_reuse_semantics(env):
+    base, store, opts, a = env
+    r1 = check_path(a, opts).report
+    assert _status(r1, "AUTH.DUPLICATE", "production.certificate_of_origin[0]") == "pass"
+    # Same dossier twice is not a duplicate.
+    r2 = check_path(a, opts).report
+    assert all(f["status"] != "fail" for f in r2["findings"] if f["rule"] == "AUTH.DUPLICATE")
+    # Same merchant + brand resubmitting (new digest) is not reuse.
+    b = _variant(a, base / "b")
+    r3 = check_path(b, opts).report
+    assert r3["dossier"]["sha256"] != r1["dossier"]["sha256"]
+    assert all(f["status"] != "fail" for f in r3["findings"] if f["rule"] == "AUTH.DUPLICATE")
+    # Another merchant reusing the CoO → fail naming the other dossier(s).
+    c = _variant(a, base / "c", merchant="M-999999", uscc="91310000MA1FL8TQ2X")
+    r4 = check_path(c, opts).report
+    coo = _find(r4, "AUTH.DUPLICATE", "production.certificate_of_origin[0]")[0]
+    assert coo["status"] == "fail" and coo["severity"] == "fraud"
+    assert r1["dossier"]["sha256"] in coo["facts"]["other_dossiers"]
+    assert r1["dossier"]["sha256"][:12] in coo["message"]["en"]
+    assert coo["remedy"]["zh"] and coo["remedy"]["en"]
+    # …and the factory licence, shared by one factory, is not reuse by itself (same licence).
+    assert _status(r4, "AUTH.DUPLICATE", "production.factory_licence[0]") == "pass"
+    # The earlier dossier is flagged for re-check.
+    assert store.dossier_flagged(r1["dossier"]["sha256"])
+
+
+def test_shared_factory_licence_across_brands(env):
+    base, store, opts, a = env
+    # Another brand of the same owner/factory: its own CoO/customs/agreement, the same licence file.
+    s1 = clean_spec("JP", 1)
+    s2 = clean_spec("JP", 2)
+    prods = [replace(p, name=p.name.replace("Hadaluna", "Kiyora") + " Deluxe", name_local=p.name_local.replace("ハダルナ", "キヨラ"),
+                     sku=p.sku + "K") for p in s2.products]
+    # Same factory (and so the same licence), another brand owner and importer with their own shipment.
+    s2 = s2.with_(brand="Kiyora", brand_local="キヨラ", merchant_id="M-777777", merchant_name="杭州清禾跨境贸易有限公司",
+                  products=prods, factory=s1.factory)
+    d = write_dossier(s2, base / "d", offline=False)
+    shutil.copy(a / "evidence/production/licence.pdf", d / "evidence/production/licence.pdf")
+    r = check_path(d, opts).report
+    assert _status(r, "AUTH.DUPLICATE", "production.factory_licence[0]") == "pass"
+    # Its own production documents were never seen elsewhere.
+    cu = _find(r, "AUTH.DUPLICATE", "production.customs_declaration[0]")[0]
+    assert cu["status"] == "pass", cu["message"]["en"]
+
+
+def test_unknown_without_store(tmp_path):
+    a = write_dossier(clean_spec("KR", 3), tmp_path / "a", offline=False)
+    r = check_path(a, CheckOptions(policy=load_policy(None), registry=default_registry(), store=None)).report
+    assert _status(r, "AUTH.DUPLICATE", "production.certificate_of_origin[0]") == "unknown"
