@@ -120,14 +120,16 @@ def agreement_pdf(s: DossierSpec) -> bytes:
     def draw(p: _Page) -> None:
         p.line(f"{L['agreement']} / Manufacturing Agreement", 16)
         p.rule()
-        p.field("Party A (Brand owner / Client)", f"{s.extras.get('agreement_owner', s.owner.name)} ({s.owner.name_en})")
+        p.field("Party A (Brand owner / Client)", f"{s.extras.get('agreement_owner', s.owner.name)} "
+                f"({s.extras.get('agreement_owner_en', s.owner.name_en)})")
         p.field("    Address", s.owner.address)
-        p.field("Party B (Manufacturer)", f"{s.extras.get('agreement_factory', s.factory.name)} ({s.factory.name_en})")
+        p.field("Party B (Manufacturer)", f"{s.extras.get('agreement_factory', s.factory.name)} "
+                f"({s.extras.get('agreement_factory_en', s.factory.name_en)})")
         p.field("    Address", s.factory.address)
         p.field(L["signed"], f"{s.agreement_signed:%Y-%m-%d}")
         p.field(L["term"], f"{s.agreement_start:%Y-%m-%d} – {s.agreement_end:%Y-%m-%d}")
-        p.line(f"{L['products']}: {s.brand} ({s.brand_local})")
-        for prod in s.products:
+        p.line(f"{L['products']}: {s.extras.get('agreement_brand_line', f'{s.brand} ({s.brand_local})')}")
+        for prod in s.extras.get("agreement_products", s.products):
             p.line(f"   - {prod.name_local} / {prod.name}", 10)
         p.line("Party B manufactures the products for Party A under Party A's brand and specifications.")
         if not s.extras.get("agreement_unsigned"):
@@ -148,7 +150,7 @@ def customs_pdf(s: DossierSpec) -> bytes:
         p.field("启运国(地区)", s.country)
         p.rule()
         p.line("项号  商品编号      商品名称及规格型号                         数量及单位   原产国(地区)")
-        for i, prod in enumerate(s.products, 1):
+        for i, prod in enumerate(s.extras.get("customs_products", s.products), 1):
             origin = s.extras.get("customs_origin", s.country)
             p.line(f"{i}    {prod.hs_code}  {prod.name}   1200件   {origin}", 9.5)
     return _pdf(draw, "zh")
