@@ -98,6 +98,9 @@ def country_from_address(text: str, prior: str | None = None) -> tuple[str | Non
         if rx.search(text or ""):
             votes[c] = votes.get(c, 0) + 1
     if not votes:
+        # A bare "postcode town" line fits the prior country's shape but proves little.
+        if prior and re.search(r"\b\d{4,5}\s+[^\W\d]{3,}", text or ""):
+            return prior, 0.8
         return None, 0.0
     ranked = sorted(votes.items(), key=lambda kv: -kv[1])
     if prior and prior in votes:
