@@ -215,12 +215,12 @@ def find_discontinuities(sc: Scan, fps: float | None) -> list[Jump]:
         t = float(sc.times[k])
         detail = (f"frame change {res[k]:.2f} after motion compensation vs {base:.2f} around it; histogram shift "
                   f"{hist[k]:.2f}; brightness step {step[k] * 100:.0f}% vs {sbase * 100:.0f}%")
-        content_cut = res[k] >= 0.55 and ratio >= 3.0 and hist[k] >= 0.12
-        light_cut = step[k] >= 0.08 and sratio >= 4.0 and res[k] >= 0.3
+        content_cut = res[k] >= 0.65 and ratio >= 3.0 and hist[k] >= 0.15
+        light_cut = step[k] >= 0.08 and sratio >= 4.0 and res[k] >= 0.4
         if content_cut or light_cut:
             conf = 0.9 if (content_cut and light_cut) else 0.8
             out.append(Jump(t=round(t, 3), kind="cut", confidence=conf, detail=detail))
-        elif (res[k] >= 0.5 and ratio >= 2.5 and hist[k] >= 0.12) or (step[k] >= 0.1 and sratio >= 4.0):
+        elif (res[k] >= 0.58 and ratio >= 3.0 and hist[k] >= 0.15) or (step[k] >= 0.15 and sratio >= 5.0 and res[k] >= 0.4):
             out.append(Jump(t=round(t, 3), kind="uncertain", confidence=0.5, detail=detail))
     out.sort(key=lambda j: j.t)
     return out

@@ -1,0 +1,136 @@
+"""End to end through pipeline.check_path: each generated store visit gives the expected status of
+the expected DIST.OFFLINE rule."""
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from originproof.samples.video import visit_day
+from tests.video.conftest import finding
+
+pytestmark = pytest.mark.slow
+
+
+def test_clean_visit_passes_video_rules_and_keeps_timeline(video_dossier, checker, jp):
+    res = checker(video_dossier("clean", jp, [{"store": 0}]))
+    for rule in ("DIST.OFFLINE.VIDEO_CONTINUOUS", "DIST.OFFLINE.VIDEO_STAGES", "DIST.OFFLINE.VIDEO_ORIGINAL",
+                 "DIST.OFFLINE.RECEIPT", "DIST.OFFLINE.STORE_COUNTRY"):
+        f = finding(res, rule)
+        assert f["status"] == "pass", (rule, f["message"])
+    # Without a store, earlier dossiers are not searched: uniqueness is not claimed.
+    assert finding(res, "DIST.OFFLINE.VIDEO_UNIQUE")["status"] == "unknown"
+    v = res.facts.videos[0]
+    stages = v.stages.value
+    assert [s["stage"] for s in stages] == ["store", "shelf_pick", "payment", "receipt"]
+    assert all(s["thumbnail"].startswith("data:image/jpeg;base64,") for s in stages)
+    assert stages == sorted(stages, key=lambda s: s["t"])
+    assert v.location_country.value == "JP" and v.ocr_calls <= 4
+    assert v.receipt_facts is not None and v.receipt_facts.get("chain_id") == "jp_matsumoto_kiyoshi"
+
+
+def test_spliced_visit_fails_continuity(video_dossier, checker, jp):
+    f = finding(checker(video_dossier("splice", jp, [{"store": 0, "splice": True}])), "DIST.OFFLINE.VIDEO_CONTINUOUS")
+    assert f["status"] == "fail" and f["severity"] == "fraud"
+    assert any("t" in e for e in f["evidence"])
+
+
+def test_timestamp_jump_fails_continuity(video_dossier, checker, de):
+    res = checker(video_dossier("gap", de, [{"store": 1, "pts_gap": 2.0}]))
+    f = finding(res, "DIST.OFFLINE.VIDEO_CONTINUOUS")
+    assert f["status"] == "fail"
+    assert any(d.kind == "timestamp_jump" for d in res.facts.videos[0].discontinuities)
+
+
+def test_missing_receipt_fails_stages_and_receipt(video_dossier, checker, jp):
+    res = checker(video_dossier("noreceipt", jp, [{"store": 0, "stages": ["store", "shelf_pick", "payment"]}]))
+    f = finding(res, "DIST.OFFLINE.VIDEO_STAGES")
+    assert f["status"] == "fail" and f["facts"]["missing"] == ["receipt"]
+    assert finding(res, "DIST.OFFLINE.RECEIPT")["status"] == "fail"
+
+
+def test_missing_shelf_pick_fails_stages(video_dossier, checker, jp):
+    f = finding(checker(video_dossier("noshelf", jp, [{"store": 0, "stages": ["store", "payment", "receipt"]}])),
+                "DIST.OFFLINE.VIDEO_STAGES")
+    assert f["status"] == "fail" and f["facts"]["missing"] == ["shelf_pick"]
+
+
+def test_stages_out_of_order_fail(video_dossier, checker, de):
+    f = finding(checker(video_dossier("order", de, [{"store": 1, "stages": ["store", "payment", "shelf_pick", "receipt"]}])),
+                "DIST.OFFLINE.VIDEO_STAGES")
+    assert f["status"] == "fail" and f["facts"]["order"] == ["store", "payment", "shelf_pick", "receipt"]
+
+
+def test_clean_german_visit_passes_stages(video_dossier, checker, de):
+    res = checker(video_dossier("de_clean", de, [{"store": 1}]))
+    assert finding(res, "DIST.OFFLINE.VIDEO_STAGES")["status"] == "pass"
+    assert finding(res, "DIST.OFFLINE.VIDEO_CONTINUOUS")["status"] == "pass"
+
+
+def test_receipt_from_another_chain_fails(video_dossier, checker, jp):
+    spec = jp.with_(extras={"receipt_chain": "ウエルシア薬局"})
+    f = finding(checker(video_dossier("otherchain", spec, [{"store": 0}])), "DIST.OFFLINE.RECEIPT")
+    assert f["status"] == "fail" and "welcia" in f["message"]["en"].lower()
+
+
+def test_receipt_dated_a_week_off_fails(video_dossier, checker, jp):
+    spec = jp.with_(extras={"receipt_date": visit_day(jp, 0) - timedelta(days=7)})
+    f = finding(checker(video_dossier("weekoff", spec, [{"store": 0}])), "DIST.OFFLINE.RECEIPT")
+    assert f["status"] == "fail" and "7 days" in f["message"]["en"]
+
+
+def test_gps_in_another_country_fails_original_and_country(video_dossier, checker, jp):
+    spec = jp.with_(extras={"video_location": (37.5636, 126.9850)})  # Seoul
+    res = checker(video_dossier("gps_kr", spec, [{"store": 0}]))
+    f = finding(res, "DIST.OFFLINE.VIDEO_ORIGINAL")
+    assert f["status"] == "fail" and f["severity"] == "fraud" and f["facts"]["gps_country"] == "KR"
+    assert finding(res, "DIST.OFFLINE.STORE_COUNTRY")["status"] == "fail"
+
+
+def test_editing_app_tag_warns(video_dossier, checker, jp):
+    f = finding(checker(video_dossier("capcut", jp, [{"store": 0, "software": "CapCut 12.1.0"}])),
+                "DIST.OFFLINE.VIDEO_ORIGINAL")
+    assert f["status"] == "warn" and "CapCut" in f["message"]["en"]
+
+
+def test_same_video_twice_in_one_dossier_is_not_unique(video_dossier, checker, jp, tmp_path_factory):
+    from originproof.samples.video import reencode_video
+
+    base = video_dossier("clean", jp, [{"store": 0}])
+    copy = reencode_video(base / "evidence/offline/visit1.mp4", tmp_path_factory.mktemp("re") / "small.mp4",
+                          size=(480, 270), crf=30)
+    res = checker(video_dossier("dup_within", jp, [{"store": 0, "file": base / "evidence/offline/visit1.mp4"},
+                                                   {"store": 1, "file": copy}]))
+    for sub in ("distribution.offline[0]", "distribution.offline[1]"):
+        f = finding(res, "DIST.OFFLINE.VIDEO_UNIQUE", sub)
+        assert f["status"] == "fail" and f["severity"] == "fraud"
+
+
+def test_three_videos_of_one_store_count_once(video_dossier, checker, jp):
+    # Known limit: these synthetic takes of one scene differ only in jitter and pacing, so the
+    # fingerprint also calls them the same footage (VIDEO_UNIQUE); real takes differ far more.
+    res = checker(video_dossier("one_store", jp, [{"store": 0, "seed": 11}, {"store": 0, "seed": 12},
+                                                  {"store": 0, "seed": 13}]))
+    ms = finding(res, "DIST.OFFLINE.MIN_STORES", "dossier")
+    assert ms["status"] == "fail" and ms["facts"]["claimed_distinct"] == 1
+
+
+def test_reencoded_video_under_second_merchant(video_dossier, checker, jp, tmp_path_factory):
+    from originproof.samples.video import reencode_video
+
+    base = video_dossier("clean", jp, [{"store": 0}])
+    db = tmp_path_factory.mktemp("store") / "s.db"
+    url = f"sqlite:///{db}"
+    first = checker(base, url, record=True)
+    assert finding(first, "DIST.OFFLINE.VIDEO_UNIQUE")["status"] in ("pass", "unknown")
+    copy = reencode_video(base / "evidence/offline/visit1.mp4", tmp_path_factory.mktemp("re2") / "v.mp4",
+                          size=(512, 288), crf=28)
+    other = jp.with_(merchant_id="M-999999", merchant_name="杭州某某贸易有限公司")
+    res = checker(video_dossier("second_merchant", other, [{"store": 0, "file": copy}]), url, record=True)
+    f = finding(res, "DIST.OFFLINE.VIDEO_UNIQUE")
+    if not res.facts.reuse_checked:
+        pytest.skip("cross-dossier reuse index (evidence/forensics/reuse.py) not built yet")
+    if not any(h.kind == "video" for h in res.facts.reuse):
+        pytest.xfail("the forensics reuse index does not match video ('vseq') fingerprints with video_distance yet")
+    assert f["status"] == "fail" and f["severity"] == "fraud"
