@@ -206,6 +206,7 @@ def _register_subapps() -> None:
         app.add_typer(bench_app, name="bench", help="Evaluation and speed benchmarks.")
     except ImportError:
         pass
+    from originproof.cli import monitor; monitor.register(app)  # noqa: E702
 
 
 _register_subapps()

@@ -445,6 +445,7 @@ class FixtureSite:
     robots: dict[str, str] = field(default_factory=dict)
     hits: list[tuple[str, str]] = field(default_factory=list)
     delay: dict[tuple[str, str], float] = field(default_factory=dict)
+    compress: bool = True  # gzip bodies when the client accepts it (as real shops do)
 
     def set(self, url: str, resp: Resp) -> None:
         p = urlsplit(url)
@@ -472,7 +473,8 @@ def serve_fixture_site(site: FixtureSite) -> tuple[ThreadingHTTPServer, int]:
             d = site.delay.get((self.headers.get("Host", "").split(":")[0].lower(), self.path))
             if d:
                 _time.sleep(d)
-            gz = "gzip" in (self.headers.get("Accept-Encoding") or "") and len(body) > 200 and status == 200
+            gz = (site.compress and "gzip" in (self.headers.get("Accept-Encoding") or "") and len(body) > 200
+                  and status == 200 and not any(k.lower() == "content-encoding" for k, _ in headers))
             if gz:
                 body = _gzip.compress(body)
             self.send_response(status)
@@ -483,12 +485,24 @@ def serve_fixture_site(site: FixtureSite) -> tuple[ThreadingHTTPServer, int]:
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client stopped reading (body cap, timeout): expected in tests
 
         def log_message(self, *a):  # keep test output clean
             pass
 
-    srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class LoopbackServer(ThreadingHTTPServer):
+        def server_bind(self):  # skip HTTPServer's getfqdn(): no name lookup at all
+            import socketserver
+            socketserver.TCPServer.server_bind(self)
+            self.server_name, self.server_port = "localhost", self.server_address[1]
+
+        def handle_error(self, request, client_address):  # a client that hangs up is not an error here
+            pass
+
+    srv = LoopbackServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     return srv, srv.server_address[1]

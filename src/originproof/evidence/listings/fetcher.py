@@ -94,14 +94,12 @@ class _PinnedBackend(httpcore.SyncBackend):
         raise httpcore.ConnectError("unix sockets are not used for listings")
 
 
-def _client(host: str, address: str, pol: FetchPolicy) -> httpx.Client:
+def _transport(host: str, address: str) -> httpx.HTTPTransport:
     transport = httpx.HTTPTransport(trust_env=False, retries=0)
     transport._pool = httpcore.ConnectionPool(  # noqa: SLF001 — the pinned backend is the point
         ssl_context=httpx.create_ssl_context(trust_env=False), max_connections=1, retries=0,
         network_backend=_PinnedBackend(host, address))
-    timeout = httpx.Timeout(connect=pol.connect_timeout_s, read=pol.read_timeout_s, write=pol.read_timeout_s,
-                            pool=pol.connect_timeout_s)
-    return httpx.Client(transport=transport, follow_redirects=False, trust_env=False, timeout=timeout)
+    return transport
 
 
 def decode_content(raw: bytes, encoding: str | None, cap: int) -> bytes:
@@ -207,10 +205,15 @@ class ListingFetcher:
                    "Accept-Encoding": "gzip, deflate", "Upgrade-Insecure-Requests": "1", "Connection": "close"}
         start = time.monotonic()
         when = self.clock()
+        timeout = httpx.Timeout(connect=self.policy.connect_timeout_s, read=self.policy.read_timeout_s,
+                                write=self.policy.read_timeout_s, pool=self.policy.connect_timeout_s)
+        # The transport directly, not a Client: no redirect handling, cookies, proxies or env settings.
+        req = httpx.Request("GET", wire_url, headers=headers, extensions={"timeout": timeout.as_dict()})
         try:
-            with _client(host, res.address, self.policy) as client:
+            with _transport(host, res.address) as transport:
                 self.requests += 1
-                with client.stream("GET", wire_url, headers=headers) as r:
+                r = transport.handle_request(req)
+                try:
                     raw = bytearray()
                     truncated = False
                     for chunk in r.iter_raw():
@@ -223,7 +226,9 @@ class ListingFetcher:
                             raise httpx.ReadTimeout("total time limit reached")
                     status, reason = r.status_code, r.reason_phrase
                     resp_headers = [(k, v) for k, v in r.headers.multi_items()]
-                    req_headers = [(k, v) for k, v in r.request.headers.multi_items()]
+                    req_headers = [(k, v) for k, v in req.headers.multi_items()]
+                finally:
+                    r.close()
         except httpx.TimeoutException as e:
             return self._error(n, listing_url, "timeout", str(e) or type(e).__name__)
         except (httpx.HTTPError, httpcore.ConnectError, OSError) as e:

@@ -28,7 +28,11 @@ CONF = {"json-ld": 0.95, "microdata": 0.95, "rdfa": 0.93, "opengraph": 0.9, "pla
 PRODUCT_TYPES = {"product", "productgroup", "individualproduct", "productmodel", "vehicle", "drug",
                  "dietarysupplement"}
 LIST_TYPES = {"searchresultspage", "collectionpage", "itemlist", "offercatalog"}
-MAX_HTML_CHARS = 3_000_000  # a product page is far below this; beyond it only the head is read
+MAX_HTML_CHARS = 3_000_000
+_LC = "translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
+PRICE_ZONE = ("//*[@itemprop='price' or " + " or ".join(f"contains({_LC},'{w}')" for w in
+                                                        ("price", "preis", "prix", "prezzo", "precio", "kakaku"))
+              + " or contains(@id,'price')][string-length(normalize-space(.)) < 40]")  # a product page is far below this; beyond it only the head is read
 
 
 @dataclass
@@ -103,7 +107,7 @@ def parse_price(text: Any, country: str | None = None) -> tuple[str | None, str 
         d = Decimal(n)
     except InvalidOperation:
         return None, cur
-    return (format(d.normalize(), "f") if d == d.to_integral() else str(d)), cur
+    return format(d.normalize(), "f"), cur
 
 
 def _first(v: Any) -> Any:
@@ -457,6 +461,13 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
         h1 = _xp_text(tree, ["//h1"])
         if h1 or title_tag:
             f["title"] = Read(h1 or title_tag, "title")
+    if "price" not in f:
+        pz = _xp_text(tree, [PRICE_ZONE])
+        amt, cur = parse_price(pz, country) if pz else (None, None)
+        if amt:
+            f["price"] = Read(amt, "text")
+            if cur and "currency" not in f:
+                f["currency"] = Read(cur, "text")
     if "gtin" not in f:
         m = re.search(r"(?:JAN|EAN|GTIN|UPC|바코드|Barcode|Code EAN|Codice EAN)\s*(?:コード|code)?\s*[:：]?\s*(\d{8,14})",
                       text, re.IGNORECASE)
