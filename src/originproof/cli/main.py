@@ -158,7 +158,9 @@ def worker(concurrency: int = typer.Option(2, "--concurrency", "-c", min=1),
         os.environ["ORIGINPROOF_BROKER_URL"] = broker
     from originproof.service.tasks import app as capp
 
-    capp.worker_main(["worker", f"--concurrency={concurrency}", "--pool=prefork", "-Q", queues, "--loglevel=INFO"])
+    # Threads, not prefork: each check already runs its readers in capped child processes, which a
+    # daemonic prefork child may not create.
+    capp.worker_main(["worker", f"--concurrency={concurrency}", "--pool=threads", "-Q", queues, "--loglevel=INFO"])
 
 
 @app.command()

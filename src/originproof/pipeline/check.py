@@ -36,6 +36,8 @@ class CheckOptions:
     blobs: Any = None  # BlobStore: evidence kept content-addressed when recording
     thumbnails_dir: Path | None = None
     actor: str = "cli"
+    isolation: str = "process"  # readers in worker processes; "thread" / "inline" for debugging
+    reader_timeout_s: float = 600.0
 
 
 @dataclass
@@ -93,7 +95,7 @@ def _read_evidence(it: Intake, facts: DossierFacts, opts: CheckOptions) -> Extra
                       brand_names=[m.brand.name, *m.brand.local_names], evaluated_at=facts.evaluated_at,
                       web_archives=list(opts.web_archives), allow_network=opts.allow_network,
                       thumbnails_dir=opts.thumbnails_dir)
-    ex = Extractor(ctx, opts.store, opts.workers)
+    ex = Extractor(ctx, opts.store, opts.workers, isolation=opts.isolation, timeout_s=opts.reader_timeout_s)
 
     def ref(p: str) -> FileRef | None:
         info = it.files.get(p)
@@ -101,7 +103,8 @@ def _read_evidence(it: Intake, facts: DossierFacts, opts: CheckOptions) -> Extra
             return None
         return FileRef(path=p, real=info.real, sha256=info.sha256, kind=info.kind)
 
-    jobs, slots = [], []
+    jobs: list[tuple[str, list[FileRef], str | None]] = []
+    slots: list[tuple[str, str | None, int]] = []
     for slot in PRODUCTION_SLOTS:
         facts.documents[slot] = []
         for pages in m.production.documents(slot):
@@ -109,10 +112,9 @@ def _read_evidence(it: Intake, facts: DossierFacts, opts: CheckOptions) -> Extra
             if any(r is None for r in refs):
                 facts.documents[slot].append(Unread(files=pages, reason="a file of this document failed intake"))
                 continue
-            idx = len(facts.documents[slot])
+            slots.append(("doc", slot, len(facts.documents[slot])))
             facts.documents[slot].append(Unread(files=pages, reason="pending"))
-            slots.append(("doc", slot, idx))
-            jobs.append(lambda refs=refs, slot=slot: ex.document(refs, slot))
+            jobs.append(("document", refs, slot))  # type: ignore[arg-type]
     facts.videos = [None] * len(m.distribution.offline)
     facts.receipt_photos = [None] * len(m.distribution.offline)
     for i, visit in enumerate(m.distribution.offline):
@@ -121,16 +123,15 @@ def _read_evidence(it: Intake, facts: DossierFacts, opts: CheckOptions) -> Extra
             facts.videos[i] = Unread(files=[visit.video], reason="the video failed intake")
         else:
             slots.append(("video", None, i))
-            jobs.append(lambda r=r: ex.video(r))
+            jobs.append(("video", [r], "video"))
         if visit.receipt:
             rr = ref(visit.receipt)
             if rr is None:
                 facts.receipt_photos[i] = Unread(files=[visit.receipt], reason="the receipt photo failed intake")
             else:
                 slots.append(("receipt", None, i))
-                jobs.append(lambda rr=rr: ex.document([rr], "receipt"))
-    results = ex.map(jobs)
-    for (what, slot, idx), res in zip(slots, results):
+                jobs.append(("document", [rr], "receipt"))
+    for (what, slot, idx), res in zip(slots, ex.read_all(jobs)):
         if what == "doc":
             facts.documents[slot][idx] = res
         elif what == "video":

@@ -1,19 +1,31 @@
-"""Run the registered readers over a dossier's files, cached by content hash + reader version."""
+"""Run the registered readers over a dossier's files, cached by content hash + reader versions.
+
+Readers parse hostile input (PDFs, videos, images from sellers), so by default each read runs in a
+worker *process* with an address-space cap and a time limit: a parser that crashes, loops or
+balloons costs that one file (reported `unknown`), never the dossier or the service. It also lets
+OCR and decoding use both cores despite the GIL.
+"""
 from __future__ import annotations
 
 import hashlib
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing as mp
+import resource
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
 
-from originproof.facts import DOCUMENT_TYPES, EvidenceFacts, ListingFacts, Unread, VideoFacts
 from originproof.evidence.readers import FileRef, ReadContext, reader
+from originproof.facts import DOCUMENT_TYPES, EvidenceFacts, ListingFacts, Unread, VideoFacts
 from originproof.store import Store
 
 log = logging.getLogger(__name__)
 
 FACT_CLASSES: dict[str, type[EvidenceFacts]] = {c.__name__: c for c in
                                                  [*DOCUMENT_TYPES.values(), VideoFacts, ListingFacts]}
+MEMORY_CAP_BYTES = 6 * 1024 ** 3
 
 
 def cache_key(files: list[FileRef], reader_id: str, hint: str | None, prior: str | None) -> str:
@@ -24,11 +36,11 @@ def cache_key(files: list[FileRef], reader_id: str, hint: str | None, prior: str
     return h.hexdigest()
 
 
-def _dump(facts: EvidenceFacts) -> dict[str, Any]:
+def dump_facts(facts: EvidenceFacts) -> dict[str, Any]:
     return {"cls": type(facts).__name__, "data": facts.model_dump(mode="json")}
 
 
-def _load(blob: dict[str, Any]) -> EvidenceFacts | None:
+def load_facts(blob: dict[str, Any]) -> EvidenceFacts | None:
     cls = FACT_CLASSES.get(blob.get("cls", ""))
     if cls is None:
         return None
@@ -38,77 +50,150 @@ def _load(blob: dict[str, Any]) -> EvidenceFacts | None:
         return None
 
 
+def read_one(kind: str, files: list[FileRef], hint: str | None, ctx: ReadContext) -> EvidenceFacts | Unread:
+    """Reader + forensics for one piece of evidence. Runs in a worker process (or inline)."""
+    spec = reader(kind)
+    if spec is None:
+        return Unread(files=[f.path for f in files], reason=f"no {kind} reader is built yet")
+    try:
+        facts = spec.fn(files[0], ctx) if kind == "video" else spec.fn(files, hint, ctx)
+    except MemoryError:
+        return Unread(files=[f.path for f in files], reason=f"{kind} reader ran out of memory on this file")
+    except Exception as e:  # noqa: BLE001 — one hostile file must not sink the dossier
+        log.warning("reader %s failed on %s: %s", spec.name, [f.path for f in files], e, exc_info=True)
+        return Unread(files=[f.path for f in files], reason=f"{kind} reader failed: {type(e).__name__}: {e}")
+    fz = reader("forensics")
+    if fz is not None and facts.forensics is None:
+        try:
+            facts.forensics = fz.fn(files, facts, ctx)
+        except Exception as e:  # noqa: BLE001
+            log.warning("forensics failed on %s: %s", [f.path for f in files], e, exc_info=True)
+            facts.notes.append(f"forensic checks failed: {type(e).__name__}: {e}")
+    return facts
+
+
+def _child_init() -> None:
+    import faulthandler
+
+    faulthandler.disable()  # a crash here is expected and handled by the parent; no stack dump noise
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = MEMORY_CAP_BYTES if hard == resource.RLIM_INFINITY else min(hard, MEMORY_CAP_BYTES)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ValueError, OSError):
+        pass
+
+
 class Extractor:
-    def __init__(self, ctx: ReadContext, store: Store | None, workers: int = 2):
+    """isolation: "process" (default), "thread" or "inline" (tests, debugging)."""
+
+    def __init__(self, ctx: ReadContext, store: Store | None, workers: int = 2, isolation: str = "process",
+                 timeout_s: float = 600.0):
         self.ctx = ctx
         self.store = store
         self.workers = max(1, workers)
+        self.isolation = isolation
+        self.timeout_s = timeout_s
         self.stats = {"cache_hits": 0, "reads": 0, "errors": 0}
 
-    def _cached(self, kind: str, files: list[FileRef], hint: str | None,
-                run: Callable[[], EvidenceFacts]) -> EvidenceFacts | Unread:
+    def _reader_id(self, kind: str) -> str | None:
         spec = reader(kind)
         if spec is None:
-            return Unread(files=[f.path for f in files], reason=f"no {kind} reader is built yet")
-        key = cache_key(files, f"{spec.name}@{spec.version}", hint, self.ctx.origin_country)
-        if spec.cacheable and self.store is not None:
-            blob = self.store.cache_get(key)
-            if blob is not None:
-                facts = _load(blob)
+            return None
+        fz = reader("forensics")
+        return f"{spec.name}@{spec.version}+{fz.name}@{fz.version}" if fz else f"{spec.name}@{spec.version}"
+
+    def read_all(self, jobs: list[tuple[str, list[FileRef], str | None]]) -> list[EvidenceFacts | Unread]:
+        """Read every (kind, files, hint) job; cache hits skip the readers entirely."""
+        results: list[EvidenceFacts | Unread | None] = [None] * len(jobs)
+        todo: list[int] = []
+        keys: dict[int, str] = {}
+        for i, (kind, files, hint) in enumerate(jobs):
+            rid = self._reader_id(kind)
+            if rid is None:
+                results[i] = Unread(files=[f.path for f in files], reason=f"no {kind} reader is built yet")
+                continue
+            keys[i] = cache_key(files, rid, hint, self.ctx.origin_country)
+            if self.store is not None and reader(kind).cacheable:
+                blob = self.store.cache_get(keys[i])
+                facts = load_facts(blob) if blob is not None else None
                 if facts is not None:
                     self.stats["cache_hits"] += 1
-                    return facts
+                    results[i] = facts
+                    continue
+            todo.append(i)
+        for i, res in zip(todo, self._run([jobs[i] for i in todo])):
+            results[i] = res
+            if isinstance(res, Unread):
+                self.stats["errors"] += 1
+                continue
+            self.stats["reads"] += 1
+            if self.store is not None and reader(jobs[i][0]).cacheable:
+                try:
+                    self.store.cache_put(keys[i], jobs[i][0], dump_facts(res))
+                except Exception:  # noqa: BLE001 — a cache write race or outage only costs speed
+                    log.debug("cache write failed", exc_info=True)
+        return results  # type: ignore[return-value]
+
+    def _run(self, jobs: list[tuple[str, list[FileRef], str | None]]) -> list[EvidenceFacts | Unread]:
+        if not jobs:
+            return []
+        if self.isolation == "inline" or (self.isolation == "thread" and (self.workers == 1 or len(jobs) == 1)):
+            return [read_one(k, f, h, self.ctx) for k, f, h in jobs]
+        if self.isolation == "thread":
+            with ThreadPoolExecutor(max_workers=self.workers) as ex:
+                return list(ex.map(lambda j: read_one(j[0], j[1], j[2], self.ctx), jobs))
+        return self._run_processes(jobs)
+
+    def _run_processes(self, jobs: list[tuple[str, list[FileRef], str | None]]) -> list[EvidenceFacts | Unread]:
+        out: list[EvidenceFacts | Unread | None] = [None] * len(jobs)
+        broken = self._collect(list(range(len(jobs))), jobs, out, self.workers)
+        # A crash breaks the shared pool and every job still in it; re-run those one process each so
+        # only the file that really crashes its reader is reported unreadable.
+        for k in range(0, len(broken), self.workers):
+            batch = broken[k:k + self.workers]
+            pools = {i: self._pool(1) for i in batch}
+            futs = {i: pools[i].submit(read_one, *jobs[i], self.ctx) for i in batch}
+            for i in batch:
+                out[i] = self._result(futs[i], pools[i], jobs[i]) or Unread(
+                    files=[f.path for f in jobs[i][1]],
+                    reason="the reader process crashed on this file (malformed or hostile content)")
+                pools[i].shutdown(wait=False, cancel_futures=True)
+        return out  # type: ignore[return-value]
+
+    @staticmethod
+    def _pool(n: int) -> ProcessPoolExecutor:
+        # fork is cheap and inherits the loaded readers; from a multi-threaded host (a Celery thread
+        # pool, a web server) a fork could copy a held lock, so start from a clean forkserver there.
+        ctx = mp.get_context("fork" if threading.active_count() == 1 else "forkserver")
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_child_init)
+
+    def _collect(self, idx: list[int], jobs, out, n: int) -> list[int]:
+        pool = self._pool(min(n, len(idx)))
+        futs = {i: pool.submit(read_one, *jobs[i], self.ctx) for i in idx}
+        broken: list[int] = []
+        for i in idx:
+            res = self._result(futs[i], pool, jobs[i])
+            if res is None:
+                broken.append(i)
+            else:
+                out[i] = res
+        pool.shutdown(wait=False, cancel_futures=True)
+        return broken
+
+    def _result(self, fut: Future, pool: ProcessPoolExecutor, job) -> EvidenceFacts | Unread | None:
+        """The job's facts, an Unread for a hang or error, or None when the process pool broke."""
+        files = [f.path for f in job[1]]
         try:
-            facts = run()
-        except Exception as e:  # noqa: BLE001 — one hostile file must not sink the dossier
-            log.warning("reader %s failed on %s: %s", spec.name, [f.path for f in files], e, exc_info=True)
-            self.stats["errors"] += 1
-            return Unread(files=[f.path for f in files], reason=f"{kind} reader failed: {type(e).__name__}: {e}")
-        self.stats["reads"] += 1
-        if spec.cacheable and self.store is not None:
-            try:
-                self.store.cache_put(key, spec.name, _dump(facts))
-            except Exception:  # noqa: BLE001 — a cache write race or outage only costs speed
-                log.debug("cache write failed", exc_info=True)
-        return facts
-
-    def document(self, files: list[FileRef], hint: str | None) -> EvidenceFacts | Unread:
-        spec = reader("document")
-        result = self._cached("document", files, hint,
-                              lambda: spec.fn(files, hint, self.ctx))  # type: ignore[union-attr]
-        if isinstance(result, EvidenceFacts) and result.forensics is None:
-            self._attach_forensics(files, result)
-        return result
-
-    def video(self, file: FileRef) -> EvidenceFacts | Unread:
-        spec = reader("video")
-        result = self._cached("video", [file], "video", lambda: spec.fn(file, self.ctx))  # type: ignore[union-attr]
-        if isinstance(result, EvidenceFacts) and result.forensics is None:
-            self._attach_forensics([file], result)
-        return result
-
-    def _attach_forensics(self, files: list[FileRef], facts: EvidenceFacts) -> None:
-        spec = reader("forensics")
-        if spec is None:
-            return
-        key = cache_key(files, f"{spec.name}@{spec.version}", facts.doc_type, None)
-        if self.store is not None:
-            blob = self.store.cache_get(key)
-            if blob is not None:
-                from originproof.facts import Forensics
-                facts.forensics = Forensics.model_validate(blob)
-                return
-        try:
-            facts.forensics = spec.fn(files, facts, self.ctx)
+            return fut.result(timeout=self.timeout_s)
+        except FutureTimeout:
+            for p in list((getattr(pool, "_processes", None) or {}).values()):
+                p.kill()
+            return Unread(files=files, reason=f"reading took longer than {self.timeout_s:g} s")
+        except BrokenProcessPool:
+            return None
         except Exception as e:  # noqa: BLE001
-            log.warning("forensics failed on %s: %s", [f.path for f in files], e, exc_info=True)
-            facts.notes.append(f"forensic checks failed: {type(e).__name__}")
-            return
-        if self.store is not None and facts.forensics is not None:
-            try:
-                self.store.cache_put(key, spec.name, facts.forensics.model_dump(mode="json"))
-            except Exception:  # noqa: BLE001
-                pass
+            return Unread(files=files, reason=f"reader failed: {type(e).__name__}: {e}")
 
     def listing(self, url: str) -> EvidenceFacts | Unread:
         spec = reader("listing")
@@ -119,9 +204,3 @@ class Extractor:
         except Exception as e:  # noqa: BLE001
             log.warning("listing reader failed on %s: %s", url, e, exc_info=True)
             return Unread(files=[url], reason=f"listing reader failed: {type(e).__name__}: {e}")
-
-    def map(self, jobs: list[Callable[[], Any]]) -> list[Any]:
-        if self.workers == 1 or len(jobs) <= 1:
-            return [j() for j in jobs]
-        with ThreadPoolExecutor(max_workers=self.workers) as ex:
-            return list(ex.map(lambda j: j(), jobs))
