@@ -38,6 +38,7 @@ class CheckOptions:
     actor: str = "cli"
     isolation: str = "process"  # readers in worker processes; "thread" / "inline" for debugging
     reader_timeout_s: float = 600.0
+    start_method: str | None = None  # multiprocessing start method for reader processes (auto)
 
 
 @dataclass
@@ -95,7 +96,8 @@ def _read_evidence(it: Intake, facts: DossierFacts, opts: CheckOptions) -> Extra
                       brand_names=[m.brand.name, *m.brand.local_names], evaluated_at=facts.evaluated_at,
                       web_archives=list(opts.web_archives), allow_network=opts.allow_network,
                       thumbnails_dir=opts.thumbnails_dir)
-    ex = Extractor(ctx, opts.store, opts.workers, isolation=opts.isolation, timeout_s=opts.reader_timeout_s)
+    ex = Extractor(ctx, opts.store, opts.workers, isolation=opts.isolation, timeout_s=opts.reader_timeout_s,
+                   start_method=opts.start_method)
 
     def ref(p: str) -> FileRef | None:
         info = it.files.get(p)

@@ -88,12 +88,13 @@ class Extractor:
     """isolation: "process" (default), "thread" or "inline" (tests, debugging)."""
 
     def __init__(self, ctx: ReadContext, store: Store | None, workers: int = 2, isolation: str = "process",
-                 timeout_s: float = 600.0):
+                 timeout_s: float = 600.0, start_method: str | None = None):
         self.ctx = ctx
         self.store = store
         self.workers = max(1, workers)
         self.isolation = isolation
         self.timeout_s = timeout_s
+        self.start_method = start_method
         self.stats = {"cache_hits": 0, "reads": 0, "errors": 0}
 
     def _reader_id(self, kind: str) -> str | None:
@@ -161,11 +162,11 @@ class Extractor:
                 pools[i].shutdown(wait=False, cancel_futures=True)
         return out  # type: ignore[return-value]
 
-    @staticmethod
-    def _pool(n: int) -> ProcessPoolExecutor:
+    def _pool(self, n: int) -> ProcessPoolExecutor:
         # fork is cheap and inherits the loaded readers; from a multi-threaded host (a Celery thread
         # pool, a web server) a fork could copy a held lock, so start from a clean forkserver there.
-        ctx = mp.get_context("fork" if threading.active_count() == 1 else "forkserver")
+        method = self.start_method or ("fork" if threading.active_count() == 1 else "forkserver")
+        ctx = mp.get_context(method)
         return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_child_init)
 
     def _collect(self, idx: list[int], jobs, out, n: int) -> list[int]:
