@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-SYMBOLS = {"¥": "JPY", "円": "JPY", "￥": "JPY", "₩": "KRW", "원": "KRW", "€": "EUR", "£": "GBP",
+SYMBOLS = {"\\": "JPY", "¥": "JPY", "円": "JPY", "￥": "JPY", "₩": "KRW", "원": "KRW", "€": "EUR", "£": "GBP",
            "A$": "AUD", "AU$": "AUD", "US$": "USD", "$": "USD", "CHF": "CHF", "EUR": "EUR", "USD": "USD",
            "AUD": "AUD", "JPY": "JPY", "KRW": "KRW", "GBP": "GBP", "CNY": "CNY", "RMB": "CNY", "NZD": "NZD",
            "CAD": "CAD", "SGD": "SGD", "THB": "THB", "฿": "THB"}

@@ -184,8 +184,10 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
     return out
 
 
-def upright(gray: np.ndarray) -> tuple[np.ndarray, float]:
-    """Correct quarter turns and skew. Returns the corrected image and the total CCW angle applied."""
+def upright(gray: np.ndarray, osd: bool = False) -> tuple[np.ndarray, float]:
+    """Correct quarter turns and skew (and, with `osd`, upside-down pages via Tesseract OSD, which
+    costs 2–4 s here; `ocr_upright` instead reads once and re-reads turned over only when the
+    text comes out as garbage). Returns the corrected image and the total CCW angle applied."""
     total = 0.0
     if quarter_turn_needed(gray):
         gray = rotate(gray, 90)
@@ -194,11 +196,32 @@ def upright(gray: np.ndarray) -> tuple[np.ndarray, float]:
     if abs(skew) >= 0.2:
         gray = rotate(gray, skew)
         total += skew
-    osd = tesseract_osd_rotation(gray)
-    if osd in (90, 180, 270):
-        gray = rotate(gray, osd)
-        total += osd
+    if osd:
+        o = tesseract_osd_rotation(gray)
+        if o in (90, 180, 270):
+            gray = rotate(gray, o)
+            total += o
     return remove_rules(gray), total
+
+
+def quality(lines: list[OcrLine]) -> float:
+    """Character-weighted mean confidence: upside-down or wrong-script reads score low."""
+    n = sum(len(l.text) for l in lines)
+    return sum(l.confidence * len(l.text) for l in lines) / n if n else 0.0
+
+
+def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float = 0.75
+                ) -> tuple[list[OcrLine], np.ndarray, float]:
+    """Upright the page, OCR it once; turn it over and re-read only when the first read is poor."""
+    img, angle = upright(gray)
+    lines = ocr_image(img, lang, page)
+    q = quality(lines)
+    if q < min_quality:
+        flipped = rotate(img, 180)
+        l2 = ocr_image(flipped, lang, page)
+        if quality(l2) > q:
+            return l2, flipped, angle + 180
+    return lines, img, angle
 
 
 # ----------------------------------------------------------------------------- engines
@@ -217,7 +240,9 @@ def _rapidocr():
 
 def ocr_rapid(gray: np.ndarray, page: int = 1) -> list[OcrLine]:
     eng = _rapidocr()
-    res, _ = eng(np.stack([gray] * 3, axis=-1) if gray.ndim == 2 else gray)
+    # No angle classifier: an upside-down page must read as garbage, so `ocr_upright` turns it over
+    # (the classifier would flip each line and leave the page's line order reversed).
+    res, _ = eng(np.stack([gray] * 3, axis=-1) if gray.ndim == 2 else gray, use_cls=False)
     lines = []
     for box, text, conf in res or []:
         xs = [p[0] for p in box]

@@ -67,8 +67,9 @@ def _ocr_page(p: _Page, lang: str) -> None:
     if p.gray is None:
         return
     if getattr(p, "_upright", None) is None:
-        p._upright, p.rotation = O.upright(p.gray)  # type: ignore[attr-defined]
-    lines = O.ocr_image(p._upright, lang, p.number)  # type: ignore[attr-defined]
+        lines, p._upright, p.rotation = O.ocr_upright(p.gray, lang, p.number)  # type: ignore[attr-defined]
+    else:
+        lines = O.ocr_image(p._upright, lang, p.number)  # type: ignore[attr-defined]
     if p.scale != 1.0 and not p.rotation:  # type: ignore[attr-defined]
         for l in lines:
             l.bbox = [v * p.scale for v in l.bbox]
@@ -101,7 +102,7 @@ def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> E
                 want = sc
             elif lang == "zh" and dtype not in ("customs_declaration",):
                 want = COUNTRY_LANG.get(country or "", "en") if country else ("en" if sc == "latin" else sc)
-        if want is None and dtype == "other":
+        if want is None and dtype == "other" and not (hint == "receipt" and O.script_of(doc.text) != "zh"):
             want = "zh" if lang != "zh" else COUNTRY_LANG.get(country or "", "en")
         if want and want != lang:
             for p in scanned:

@@ -15,11 +15,12 @@ from originproof.evidence.common.ocr import OcrLine
 from originproof.facts.base import At, Fact
 from originproof.facts.documents import Receipt
 
-TOTAL_RE = re.compile(r"(total|合\s*計|合\s*计|총\s*액|합\s*계|summe|gesamt|montant|totale|importe|amount due|お買上|ご請求)", re.I)
+TOTAL_RE = re.compile(r"(t[o0]tal|合\s*計|合\s*计|총\s*액|합\s*계|summe|gesamt|montant|totale|importe|amount due|お買上|ご請求)", re.I)
 SKIP_RE = re.compile(r"(subtotal|小\s*計|소\s*계|tax|税|부가세|mwst|tva|iva|gst|vat|change|お釣|釣銭|거스름|cash|現金|"
                      r"현금|card|カード|카드|visa|master|rückgeld|espèces|contanti|jan|ean|barcode|tel|電話|전화|"
                      r"\d+\s*(点|items?|개)\b)", re.I)
 BRANCH_RE = re.compile(r"(店|점|支店|store\s*#?|#\s*\d+|filiale|magasin|branch|supercenter|punto vendita)", re.I)
+GTIN_LINE_RE = re.compile(r"(?:JAN|EAN|GTIN|UPC|barcode|바코드)[^\d]{0,8}(\d{8}|\d{12,14})\b", re.I)
 QTY_ONLY_RE = re.compile(r"^\s*(\d+)\s*[x×@*]\s*$|^\s*(\d+)\s*[x×]\s*", re.I)
 
 
@@ -81,6 +82,10 @@ def parse_receipt(lines: list[OcrLine], country_hint: str | None = None, *, file
     body = ls[(date_i + 1) if date_i is not None else len(head):]
     prev_text: OcrLine | None = None
     for l in body:
+        g = GTIN_LINE_RE.search(l.text)
+        if g and items and "gtin" not in items[-1]:
+            items[-1]["gtin"] = g.group(1)
+            continue
         amts = find_amounts(l.text)
         amts = [a for a in amts if a[1] or re.search(r"\d[.,]\d{2}$|\d{3,}$", l.text[a[2]:a[3]].strip())]
         if TOTAL_RE.search(l.text) and amts and not re.search(r"sub", l.text, re.I):

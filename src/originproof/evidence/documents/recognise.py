@@ -46,7 +46,7 @@ def recognise(doc: DocText) -> tuple[str, float]:
                 s += w
         scores[t] = s
     # Receipts: short lines with amounts, no legal title.
-    amounts = sum(1 for l in lines if re.search(r"\d[.,]\d{2}\b|[¥₩€$£]\s?\d", l.text))
+    amounts = sum(1 for l in lines if re.search(r"\d[.,]\d{2}\b|[¥₩€$£\\]\s?\d", l.text))
     if len(lines) < 40 and amounts >= 2:
         scores["receipt"] += 2
     best = max(scores, key=scores.get)
