@@ -126,20 +126,22 @@ def demo(
     out: Path = typer.Option(Path("originproof-demo"), "--out", help="Where to write the sample dossier."),
     fmt: Fmt = typer.Option(Fmt.text, "--format", "-f"),
     store: Optional[str] = typer.Option(None, "--store"),
+    country: str = typer.Option("JP", "--country", help="Origin country of the sample: JP KR US DE FR AU GB IT."),
 ) -> None:
-    """Write a realistic sample dossier (PDFs, a video, several languages) and check it."""
+    """Write a realistic sample dossier (PDFs, videos, several languages) and the platform's captures of
+    its listings, then check it as a compliance team would."""
     from originproof.samples.dossier import write_demo_dossier
     from originproof.pipeline import CheckOptions, check_path
     from originproof.report.render import render, render_text
 
     with err.status("generating the sample dossier …"):
-        root = write_demo_dossier(out)
-    err.print(f"sample dossier written to [bold]{root}[/]")
+        root, captures = write_demo_dossier(out, country=country.upper())
+    err.print(f"sample dossier written to [bold]{root}[/]; listing captures (WARC) in [bold]{out / 'captures'}[/]")
     st = open_store(store)
     try:
         with err.status("checking …"):
             res = check_path(root, CheckOptions(policy=get_policy(None), registry=get_registry(None), store=st,
-                                                record=False))
+                                                record=False, web_archives=list(captures)))
     finally:
         st.close()
     if fmt == Fmt.text:

@@ -35,5 +35,18 @@ def write_dossier(spec: DossierSpec, root: Path, *, video_seconds: float = 6.0, 
     return root
 
 
-def write_demo_dossier(out: Path, country: str = "JP", seed: int = 1) -> Path:
-    return write_dossier(clean_spec(country, seed), Path(out))
+def write_captures(spec: DossierSpec, out_dir: Path, scenario: str = "stable") -> list[Path]:
+    """Platform-side observations of the spec's listings (WARC), as the monitor would have archived them.
+
+    They are not part of the dossier: a seller cannot supply them (spec/dossier.md)."""
+    from originproof.samples.listings import write_dossier_warc
+
+    return write_dossier_warc(spec, Path(out_dir), scenario=scenario)
+
+
+def write_demo_dossier(out: Path, country: str = "JP", seed: int = 1) -> tuple[Path, list[Path]]:
+    """The sample dossier in `out/dossier` and the platform's captures of its listings in `out/captures`."""
+    spec = clean_spec(country, seed)
+    out = Path(out)
+    root = write_dossier(spec, out / "dossier")
+    return root, write_captures(spec, out / "captures")
