@@ -199,3 +199,15 @@ def test_capture_times_follow_the_clock(tmp_path, site, port, socket_guard, cloc
         f.fetch(URL)
     times = sorted(c.captured_at for c in read_captures(f.archive.files()) if c.url == URL)
     assert times[1] - times[0] == timedelta(days=3)
+
+
+def test_pinned_connection_refuses_any_other_name_or_a_private_pin(socket_guard):
+    """Even if URL parsers disagreed, the socket layer connects only the checked name to its checked address."""
+    import httpcore
+
+    from originproof.evidence.listings.fetcher import _PinnedBackend
+    with pytest.raises(httpcore.ConnectError):
+        _PinnedBackend("www.amazon.co.jp", PUBLIC_IP).connect_tcp("evil.example", 443)
+    with pytest.raises(httpcore.ConnectError):
+        _PinnedBackend("www.amazon.co.jp", "10.0.0.1").connect_tcp("www.amazon.co.jp", 443)
+    assert socket_guard.attempts == []

@@ -14,7 +14,8 @@ from originproof.registry import default_registry
     "255.255.255.255", "192.0.2.10", "198.18.0.1", "::1", "::", "fe80::1", "fc00::1", "fd00:ec2::254",
     "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "::ffff:93.184.215.14", "::127.0.0.1",
     "2002:7f00:1::1", "2002:5db8:d70e::1", "64:ff9b::7f00:1", "64:ff9b::5db8:d70e", "2001:0:4136:e378::1",
-    "fec0::1", "ff02::1", "100.100.100.200", "not-an-ip", "",
+    "fec0::1", "ff02::1", "100.100.100.200", "not-an-ip", "", "2130706433", "0177.0.0.1", "0x7f.0.0.1",
+    "127.1", "fe80::1%eth0",
 ])
 def test_non_public_addresses_are_refused(addr):
     assert is_public_address(addr) is False
