@@ -239,3 +239,13 @@ def test_route_not_used_is_na(tmp_path):
     assert {(f.rule, f.subject, f.status) for f in fs} == {
         ("DIST.ONLINE.PLATFORM", "distribution.online", "n/a"), ("DIST.ONLINE.LISTING", "distribution.online", "n/a"),
         ("DIST.ONLINE.STABLE", "distribution.online", "n/a")}
+
+
+def test_a_damaged_archive_file_is_skipped_not_fatal(tmp_path):
+    bad = tmp_path / "bad.warc.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00garbage" * 100)
+    files = archive(tmp_path, AMZ, STABLE3)
+    res = judge([AMZ], [bad, *files])
+    assert status(res, "DIST.ONLINE.LISTING") == "pass"
+    only_bad = judge([AMZ], [bad])["DIST.ONLINE.LISTING"][0]
+    assert only_bad.status == "unknown" and "bad.warc.gz" in only_bad.message.en

@@ -39,7 +39,9 @@ def read_listing(url: str, ctx: ReadContext) -> ListingFacts:
     notes: list[str] = []
     if ctx.web_archives:
         # Replay: judged from the supplied captures only — no network access at all.
-        index = CaptureIndex(read_captures(ctx.web_archives))
+        errors: list[str] = []
+        index = CaptureIndex(read_captures(ctx.web_archives, errors))
+        notes += errors
         obs = observations_for(url, index, ctx.registry)
         source = "replay"
         if not obs:

@@ -191,12 +191,17 @@ def _read_cached(path: str, mtime: float, size: int) -> tuple[Capture, ...]:
     return tuple(_read_file(Path(path)))
 
 
-def read_captures(paths: Iterable[Path | str]) -> list[Capture]:
+def read_captures(paths: Iterable[Path | str], errors: list[str] | None = None) -> list[Capture]:
+    """Every capture in the files; a damaged file is skipped (and named in `errors`), never fatal."""
     out: list[Capture] = []
     for p in paths:
         p = Path(p)
-        st = p.stat()
-        out.extend(_read_cached(str(p), st.st_mtime, st.st_size))
+        try:
+            st = p.stat()
+            out.extend(_read_cached(str(p), st.st_mtime, st.st_size))
+        except Exception as e:  # noqa: BLE001 — warcio raises several types on a non-WARC file
+            if errors is not None:
+                errors.append(f"{p.name}: not a readable WARC file ({type(e).__name__})")
     return out
 
 
