@@ -37,6 +37,31 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+
+
+def local_date(d: Any, s: DossierSpec) -> str:
+    """A date the way documents of the spec's country print it (the readers must cope with all of them);
+    `extras["iso_dates"]` keeps ISO 8601."""
+    if s.extras.get("iso_dates"):
+        return f"{d:%Y-%m-%d}"
+    c = s.country
+    if c == "JP":
+        return f"令和{d.year - 2018}年{d.month}月{d.day}日" if d.year >= 2019 else f"{d.year}年{d.month}月{d.day}日"
+    if c == "KR":
+        return f"{d.year}년 {d.month}월 {d.day}일"
+    if c == "US":
+        return f"{d:%m/%d/%Y}"
+    if c in ("DE", "AT", "CH"):
+        return f"{d:%d.%m.%Y}"
+    if c in ("FR", "IT", "ES", "BE"):
+        return f"{d:%d/%m/%Y}"
+    if c in ("AU", "GB", "NZ"):
+        return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year}"
+    return f"{d:%Y-%m-%d}"
+
+
 class _Page:
     """A tiny layout helper: lines of text top-down, in one script's font."""
 
@@ -106,9 +131,9 @@ def licence_pdf(s: DossierSpec) -> bytes:
             p.field("Reg. No.", s.factory.reg_no)
         p.field(L["address"], s.extras.get("factory_address", s.factory.address))
         p.field(L["activities"], "、".join(s.extras.get("licence_activities", s.licence_activities)))
-        p.field(L["issued"], f"{s.licence_issued:%Y-%m-%d}")
+        p.field(L["issued"], local_date(s.licence_issued, s))
         if s.licence_expires:
-            p.field(L["expires"], f"{s.extras.get('licence_expires', s.licence_expires):%Y-%m-%d}")
+            p.field(L["expires"], local_date(s.extras.get('licence_expires', s.licence_expires), s))
         p.field(L["authority"], s.licence_authority)
         p.line(L["seal"])
     return _pdf(draw, script_for_lang(s.lang))
@@ -123,11 +148,15 @@ def agreement_pdf(s: DossierSpec) -> bytes:
         p.field("Party A (Brand owner / Client)", f"{s.extras.get('agreement_owner', s.owner.name)} "
                 f"({s.extras.get('agreement_owner_en', s.owner.name_en)})")
         p.field("    Address", s.owner.address)
+        if s.owner.reg_no and s.extras.get("agreement_reg_numbers", True):
+            p.field("    Reg. No.", s.owner.reg_no)
         p.field("Party B (Manufacturer)", f"{s.extras.get('agreement_factory', s.factory.name)} "
                 f"({s.extras.get('agreement_factory_en', s.factory.name_en)})")
         p.field("    Address", s.factory.address)
-        p.field(L["signed"], f"{s.agreement_signed:%Y-%m-%d}")
-        p.field(L["term"], f"{s.agreement_start:%Y-%m-%d} – {s.agreement_end:%Y-%m-%d}")
+        if s.factory.reg_no and s.extras.get("agreement_reg_numbers", True):
+            p.field("    Reg. No.", s.extras.get("agreement_factory_reg", s.factory.reg_no))
+        p.field(L["signed"], local_date(s.agreement_signed, s))
+        p.field(L["term"], f"{local_date(s.agreement_start, s)} – {local_date(s.agreement_end, s)}")
         p.line(f"{L['products']}: {s.extras.get('agreement_brand_line', f'{s.brand} ({s.brand_local})')}")
         for prod in s.extras.get("agreement_products", s.products):
             p.line(f"   - {prod.name_local} / {prod.name}", 10)
