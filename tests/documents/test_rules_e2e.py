@@ -124,3 +124,21 @@ def test_agent_named_in_manifest_is_accepted_as_consignee(check_spec):
 
 def test_all_preset_countries_are_known():
     assert {"JP", "KR", "US", "DE", "FR", "AU"} <= set(COUNTRIES)
+
+
+def test_cross_script_manufacturer_without_bridge_is_unknown_not_pass(check_spec):
+    s = clean_spec("JP", 5)
+    spec = s.with_(extras={"agreement_factory_en": s.factory.name, "agreement_reg_numbers": False})
+    rep = check_spec("cross_script", spec)
+    f = findings(rep, "CHAIN.MANUFACTURER")[0]
+    assert f["status"] == "unknown", f["message"]
+
+
+def test_invalid_corporate_number_on_licence_is_fraud(check_spec):
+    s = clean_spec("JP", 6)
+    bad = s.factory.__class__(**{**s.factory.__dict__, "reg_no": ids.corrupt_check_digit(s.factory.reg_no[::-1])[::-1]})
+    rep = check_spec("bad_corp_no", s.with_(factory=bad))
+    f = [x for x in findings(rep, "AUTH.IDENTIFIERS") if x["subject"] == "production.factory_licence[0]"][0]
+    assert f["status"] == "fail" and f["severity"] == "fraud", f["message"]
+    ok = [x for x in findings(rep, "AUTH.IDENTIFIERS") if x["subject"] == "production.customs_declaration[0]"][0]
+    assert ok["status"] == "pass"
