@@ -20,6 +20,7 @@ from originproof.facts.listings import ListingFacts, Observation
 
 log = logging.getLogger(__name__)
 READER_VERSION = "1"
+MAX_PAGE_BYTES = 20 * 1024 * 1024  # a saved product page is far smaller; more is not read
 
 
 def default_archive_dir() -> Path:
@@ -74,7 +75,8 @@ def read_listing(url: str, ctx: ReadContext) -> ListingFacts:
 def read_listing_page(path: Path, url: str | None, ctx: ReadContext) -> ListingFacts:
     from originproof.evidence.listings.archive import Capture
 
-    body = Path(path).read_bytes()
+    with open(path, "rb") as fh:
+        body = fh.read(MAX_PAGE_BYTES)
     when = datetime.fromtimestamp(Path(path).stat().st_mtime, tz=timezone.utc)
     cap = Capture(url=url or Path(path).name, captured_at=when, record_id="", file=str(path), status=200,
                   headers=[], body=body)
