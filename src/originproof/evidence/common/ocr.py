@@ -184,24 +184,68 @@ def remove_rules(gray: np.ndarray) -> np.ndarray:
     return out
 
 
-def upright(gray: np.ndarray, osd: bool = False) -> tuple[np.ndarray, float]:
+def _rot90_matrix(shape: tuple[int, ...], k: int) -> np.ndarray:
+    """3×3 map of pixel coordinates under np.rot90(img, k) (counter-clockwise quarter turns)."""
+    h, w = shape[:2]
+    m = np.eye(3)
+    for _ in range(k % 4):
+        step = np.array([[0, 1, 0], [-1, 0, w - 1], [0, 0, 1]], dtype=float)
+        m = step @ m
+        h, w = w, h
+    return m
+
+
+def rotate_tracked(gray: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """`rotate`, plus the 3×3 matrix taking input pixel coordinates to output ones."""
+    import cv2
+    if angle % 360 == 0:
+        return gray, np.eye(3)
+    if angle % 90 == 0:
+        k = int(angle // 90) % 4
+        return np.ascontiguousarray(np.rot90(gray, k)), _rot90_matrix(gray.shape, k)
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    out = cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+    return out, np.vstack([m, [0, 0, 1]])
+
+
+def upright(gray: np.ndarray, osd: bool = False) -> tuple[np.ndarray, float, np.ndarray]:
     """Correct quarter turns and skew (and, with `osd`, upside-down pages via Tesseract OSD, which
     costs 2–4 s here; `ocr_upright` instead reads once and re-reads turned over only when the
-    text comes out as garbage). Returns the corrected image and the total CCW angle applied."""
-    total = 0.0
+    text comes out as garbage). Returns the corrected image, the total CCW angle applied and the
+    3×3 matrix from original to corrected pixel coordinates."""
+    total, M = 0.0, np.eye(3)
     if quarter_turn_needed(gray):
-        gray = rotate(gray, 90)
-        total += 90
+        gray, m = rotate_tracked(gray, 90)
+        M, total = m @ M, total + 90
     skew = estimate_skew(gray)
     if abs(skew) >= 0.2:
-        gray = rotate(gray, skew)
-        total += skew
+        gray, m = rotate_tracked(gray, skew)
+        M, total = m @ M, total + skew
     if osd:
         o = tesseract_osd_rotation(gray)
         if o in (90, 180, 270):
-            gray = rotate(gray, o)
-            total += o
-    return remove_rules(gray), total
+            gray, m = rotate_tracked(gray, o)
+            M, total = m @ M, total + o
+    return remove_rules(gray), total, M
+
+
+def map_back(lines: list[OcrLine], M: np.ndarray, scale: float = 1.0) -> None:
+    """Express boxes read on the corrected image in the original page's coordinates (× scale)."""
+    inv = np.linalg.inv(M)
+
+    def tb(b: list[float]) -> list[float]:
+        pts = np.array([[b[0], b[1], 1], [b[2], b[1], 1], [b[2], b[3], 1], [b[0], b[3], 1]], dtype=float).T
+        q = inv @ pts
+        xs, ys = q[0] * scale, q[1] * scale
+        return [float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())]
+    for l in lines:
+        l.bbox = tb(l.bbox)
+        l.words = [(w, tb(b)) for w, b in l.words]
 
 
 def quality(lines: list[OcrLine]) -> float:
@@ -211,17 +255,18 @@ def quality(lines: list[OcrLine]) -> float:
 
 
 def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float = 0.75
-                ) -> tuple[list[OcrLine], np.ndarray, float]:
-    """Upright the page, OCR it once; turn it over and re-read only when the first read is poor."""
-    img, angle = upright(gray)
+                ) -> tuple[list[OcrLine], np.ndarray, float, np.ndarray]:
+    """Upright the page, OCR it once; turn it over and re-read only when the first read is poor.
+    Returns lines (boxes in the corrected image), the corrected image, the angle and the matrix."""
+    img, angle, M = upright(gray)
     lines = ocr_image(img, lang, page)
     q = quality(lines)
     if q < min_quality:
-        flipped = rotate(img, 180)
+        flipped, m = rotate_tracked(img, 180)
         l2 = ocr_image(flipped, lang, page)
         if quality(l2) > q:
-            return l2, flipped, angle + 180
-    return lines, img, angle
+            return l2, flipped, angle + 180, m @ M
+    return lines, img, angle, M
 
 
 # ----------------------------------------------------------------------------- engines

@@ -67,13 +67,11 @@ def _ocr_page(p: _Page, lang: str) -> None:
     if p.gray is None:
         return
     if getattr(p, "_upright", None) is None:
-        lines, p._upright, p.rotation = O.ocr_upright(p.gray, lang, p.number)  # type: ignore[attr-defined]
+        lines, p._upright, p.rotation, p._matrix = O.ocr_upright(p.gray, lang, p.number)  # type: ignore[attr-defined]
     else:
         lines = O.ocr_image(p._upright, lang, p.number)  # type: ignore[attr-defined]
-    if p.scale != 1.0 and not p.rotation:  # type: ignore[attr-defined]
-        for l in lines:
-            l.bbox = [v * p.scale for v in l.bbox]
-            l.words = [(w, [v * p.scale for v in b]) for w, b in l.words]
+    # Boxes go back to the page as submitted: pixels of the image, or PDF points of an image-only page.
+    O.map_back(lines, p._matrix, p.scale)  # type: ignore[attr-defined]
     p.lines, p.lang = lines, lang
 
 
@@ -134,7 +132,7 @@ def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> E
                            f"{len(scanned)} of {len(pages)} page(s)")
         rot = [p for p in scanned if abs(getattr(p, 'rotation', 0) or 0) >= 0.2]
         if rot:
-            facts.notes.append("page(s) rotated/deskewed before reading; boxes refer to the upright page")
+            facts.notes.append("page(s) rotated/deskewed before reading")
     if tconf < 0.7 and dtype != "other":
         facts.notes.append(f"document type recognised with low confidence ({tconf:.2f})")
     return facts

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import cv2
+import numpy as np
 
 from originproof.evidence.readers import FileRef, ReadContext
+from originproof.evidence.video import VERSION as READER_VERSION
 from originproof.evidence.video.fingerprint import video_fingerprint
 from originproof.evidence.video.geo import country_at
 from originproof.evidence.video.probe import editing_traces, open_video, probe_container
 from originproof.evidence.video.scan import find_discontinuities, scan_video
-from originproof.evidence.video.stages import (LANG, STAGE_ORDER, FrameRead, classify, ocr_crop, read_barcodes,
-                                               text_region, thumbnail)
+from originproof.evidence.video.stages import (LANG, STAGE_ORDER, FrameRead, classify, frame_gray, frame_thumb,
+                                               ocr_strips, read_barcodes, row_strips, text_rows, thumbnail)
 from originproof.facts.base import At, Fact
 from originproof.facts.video import Discontinuity, StageMark, VideoFacts
 
@@ -48,14 +50,68 @@ def _receipt_from(fr: FrameRead, file: str, ctx: ReadContext, notes: list[str]):
     return rc
 
 
+class _PauseReader:
+    """Reads each pause frame as the scan reports it: barcodes and text rows at once (milliseconds),
+    the OCR in a worker thread — Tesseract is a subprocess, so it runs beside the decoder. Calls
+    beyond the eager budget wait for the end of the scan, where the last pause (the receipt ends
+    the visit) and the wordiest ones are read first."""
+
+    RESERVE = 2
+
+    def __init__(self, lang: str, max_ocr: int) -> None:
+        self.lang, self.max_ocr = lang, max_ocr
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-ocr")
+        self.items: list[list[Any]] = []  # [FrameRead, thumb rgb, strips, future]
+        self.calls = 0
+
+    def __call__(self, p: Any) -> None:
+        f = p.frame
+        if f is None:
+            return
+        gray = frame_gray(f)
+        fr = FrameRead(t=round(p.t, 2), barcodes=read_barcodes(gray))
+        strips = [] if fr.barcodes else row_strips(gray, text_rows(gray))
+        fut = None
+        if strips and self.calls < self.max_ocr - self.RESERVE:
+            fut = self.pool.submit(ocr_strips, strips, self.lang)
+            self.calls += 1
+        self.items.append([fr, frame_thumb(f), strips, fut])
+
+    def finish(self, notes: list[str]) -> list[tuple[FrameRead, np.ndarray]]:
+        waiting = [it for it in self.items if it[2] and it[3] is None]
+        if waiting:
+            order = [waiting[-1]] + sorted(waiting[:-1], key=lambda it: -len(it[2]))
+            for it in order[: max(0, self.max_ocr - self.calls)]:
+                it[3] = self.pool.submit(ocr_strips, it[2], self.lang)
+                self.calls += 1
+            left = sum(1 for it in waiting if it[3] is None)
+            if left:
+                notes.append(f"{left} pause frames not OCRed (budget {self.max_ocr})")
+        out = []
+        for fr, thumb, _strips, fut in self.items:
+            if fut is not None:
+                try:
+                    fr.lines = fut.result()
+                except Exception as e:  # noqa: BLE001 — an OCR engine failure leaves the frame unread
+                    notes.append(f"OCR failed at {fr.t:.1f}s: {type(e).__name__}")
+            out.append((fr, thumb))
+        self.pool.shutdown(wait=True)
+        return out
+
+
 def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int = MAX_OCR) -> VideoFacts:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     path = file.path
     vf = VideoFacts(files=[path], sha256=file.sha256)
     at0 = At(file=path, t=0.0)
-    with open_video(str(file.real)) as c:
-        pr = probe_container(c)
-        sc = scan_video(c)
+    lang = LANG.get((ctx.origin_country or "").upper(), "en")
+    pauses = _PauseReader(lang, max_ocr)
+    try:
+        with open_video(str(file.real)) as c:
+            pr = probe_container(c)
+            sc = scan_video(c, on_pause=pauses)
+    finally:
+        frames = pauses.finish(vf.notes)
     vf.decode_errors = sc.decode_errors
     dur = pr.duration or (float(sc.times[-1]) if len(sc.times) else None)
     if dur is not None:
@@ -96,42 +152,19 @@ def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int = MAX_OCR) -> Vi
 
     # Purchase timeline from the pause frames.
     reads: list[FrameRead] = []
-    calls = 0
-    lang = LANG.get((ctx.origin_country or "").upper(), "en")
     brand_names = [b for b in ctx.brand_names if b]
-    cands = []
-    for p in sc.pauses:
-        if p.frame is None:
-            continue
-        rgb = p.frame.to_ndarray(format="rgb24")
-        p.frame = None
-        gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-        fr = FrameRead(t=round(p.t, 2), barcodes=read_barcodes(gray))
-        box, nlines, line_h = text_region(gray) if not fr.barcodes else (None, 0, 0.0)
-        cands.append((fr, rgb, gray, box, nlines, line_h))
-    # OCR the frames with the most text first when the budget is short.
-    budget = sorted((k for k, c in enumerate(cands) if c[3] is not None and c[4] >= 1), key=lambda k: -cands[k][4])
-    chosen = set(budget[:max_ocr])
-    for k, (fr, rgb, gray, box, nlines, line_h) in enumerate(cands):
-        if k in chosen:
-            try:
-                fr.lines = ocr_crop(gray, box, line_h, lang)
-            except Exception as e:  # noqa: BLE001 — an OCR engine failure leaves the frame unread
-                vf.notes.append(f"OCR failed at {fr.t:.1f}s: {type(e).__name__}")
-            calls += 1
+    for fr, thumb in frames:
         classify(fr, ctx.registry, ctx.origin_country, brand_names)
         if fr.stage is not None:
-            fr.thumb = thumbnail(rgb, fr.stage, fr.t, file.sha256, ctx.thumbnails_dir)
+            fr.thumb = thumbnail(thumb, fr.stage, fr.t, file.sha256, ctx.thumbnails_dir)
         reads.append(fr)
-    vf.ocr_calls = calls
-    vf.stages_checked = bool(cands) or sc.decoded > 0
+    vf.ocr_calls = pauses.calls
+    vf.stages_checked = bool(frames) or sc.decoded > 0
     marks = [StageMark(stage=fr.stage, t=fr.t, confidence=fr.confidence, thumbnail=fr.thumb, cue=fr.cue)
              for fr in reads if fr.stage is not None]
     vf.stage_marks = marks
     vf.stages = Fact(value=[{"stage": m.stage, "t": m.t, "thumbnail": m.thumbnail} for m in marks],
                      confidence=min([m.confidence for m in marks], default=1.0), at=at0)
-    if len(cands) > len(chosen) + sum(1 for c in cands if c[3] is None):
-        vf.notes.append(f"{len(cands) - len(chosen)} pause frames not OCRed (budget {max_ocr})")
 
     # Receipt: the pause frame recognised as a receipt (the last one: the printed receipt ends the visit).
     rfr = next((fr for fr in reversed(reads) if fr.stage == "receipt"), None)
@@ -142,7 +175,7 @@ def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int = MAX_OCR) -> Vi
             vf.receipt = Fact(value={k: f.value for k, f in rc.fields().items()},
                               confidence=min([f.confidence for f in rc.fields().values()], default=0.0),
                               at=At(file=path, t=rfr.t))
-    vf.reader = "video@1"
+    vf.reader = f"video@{READER_VERSION}"
     return vf
 
 

@@ -2,6 +2,9 @@
 timestamps for jumps, and the steadiest frame of each pause of the camera (kept at full size)
 for reading the purchase stages.
 
+Deblocking is skipped (`skip_loop_filter=all`): the small drift it causes until the next keyframe
+is far below what the 64-pixel luma or the OCR of a text row can see.
+
 Only reference frames are decoded (`skip_frame="NONREF"`): a cut or splice changes every frame
 after it, so it shows between consecutive reference frames as well, at about 60 % of the cost of a
 full decode. The luma is taken from the decoded Y plane by striding (no colour conversion).
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import cv2
 import numpy as np
@@ -62,9 +65,13 @@ def _norm(a: np.ndarray) -> np.ndarray:
     return (a - a.mean()) / (a.std() + 4.0)  # +4: flat frames (a wall, darkness) are not amplified
 
 
-def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24) -> Scan:
+def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24,
+               on_pause: Callable[[Pause], None] | None = None) -> Scan:
+    """`on_pause(pause)` is called as soon as each pause ends (its frame is dropped afterwards), so
+    the caller can read it while decoding goes on; without it the longest `max_pauses` keep their frames."""
     vs = container.streams.video[0]
     vs.thread_type = "AUTO"
+    vs.codec_context.options = {"skip_loop_filter": "all"}
     vs.codec_context.skip_frame = "NONREF"
     tb = float(vs.time_base) if vs.time_base else 1 / 90000
     start = float(vs.start_time * tb) if vs.start_time is not None else 0.0
@@ -85,7 +92,10 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
         nonlocal run
         if run is not None and run.end - run.start >= DWELL_MIN_S:
             pauses.append(run)
-            if len(pauses) > max_pauses:  # keep the longest pauses only
+            if on_pause is not None:
+                on_pause(run)
+                run.frame = None
+            elif len(pauses) > max_pauses:  # keep the longest pauses only
                 pauses.sort(key=lambda p: p.end - p.start)
                 pauses.pop(0).frame = None
                 pauses.sort(key=lambda p: p.t)

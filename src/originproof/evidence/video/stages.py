@@ -54,6 +54,24 @@ def _formats():
     return BARCODE_FORMATS
 
 
+MAX_READ_W = 1920  # pause frames are read at most this wide (4K text is legible at half size)
+
+
+def frame_gray(f: Any) -> np.ndarray:
+    """Luma of a decoded frame as a uint8 array (the Y plane itself for 8-bit planar formats)."""
+    w, h = f.width, f.height
+    if w <= MAX_READ_W and f.format.name in ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p",
+                                             "nv12", "nv21", "gray"):
+        pl = f.planes[0]
+        return np.frombuffer(pl, np.uint8).reshape(-1, pl.line_size)[:h, :w].copy()
+    s = min(1.0, MAX_READ_W / w)
+    return f.reformat(width=int(w * s) // 2 * 2, height=int(h * s) // 2 * 2, format="gray").to_ndarray()
+
+
+def frame_thumb(f: Any, width: int = 192) -> np.ndarray:
+    return f.reformat(width=width, height=max(2, int(f.height * width / f.width)) // 2 * 2, format="rgb24").to_ndarray()
+
+
 def read_barcodes(gray: np.ndarray) -> list[str]:
     import zxingcpp
     try:
@@ -62,8 +80,8 @@ def read_barcodes(gray: np.ndarray) -> list[str]:
         return []
 
 
-def text_region(gray: np.ndarray) -> tuple[list[int] | None, int, float]:
-    """Bounding box [x0,y0,x1,y1] of text-like lines, their count and median height (pixels)."""
+def text_rows(gray: np.ndarray, max_rows: int = 40) -> list[list[int]]:
+    """Boxes [x0,y0,x1,y1] (frame pixels, top to bottom) of the text-like rows in a frame."""
     h, w = gray.shape
     s = min(1.0, 640 / w)
     g = cv2.resize(gray, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA) if s < 1 else gray
@@ -77,35 +95,82 @@ def text_region(gray: np.ndarray) -> tuple[list[int] | None, int, float]:
         line_like = bw_ >= 1.6 * bh and area >= 0.25 * bw_ * bh
         glyph_like = bh >= 14 and bw_ >= 0.4 * bh and area >= 0.15 * bw_ * bh  # big sign letters, widely spaced
         if 5 <= bh <= g.shape[0] / 4 and (line_like or glyph_like) and bw_ < 0.98 * g.shape[1]:
-            boxes.append((x, y, x + bw_, y + bh))
-    if not boxes:
-        return None, 0, 0.0
-    x0 = min(b[0] for b in boxes); y0 = min(b[1] for b in boxes)
-    x1 = max(b[2] for b in boxes); y1 = max(b[3] for b in boxes)
-    med_h = float(np.median([b[3] - b[1] for b in boxes])) / s
-    pad = int(med_h * 0.6)
-    box = [max(0, int(x0 / s) - pad), max(0, int(y0 / s) - pad), min(w, int(x1 / s) + pad), min(h, int(y1 / s) + pad)]
-    return box, len(boxes), med_h
+            boxes.append([x, y, x + bw_, y + bh])
+    # Components that share most of their height sit on one row (a sign's glyphs, a label and its price).
+    rows: list[list[int]] = []
+    for b in sorted(boxes, key=lambda b: (b[1] + b[3]) / 2):
+        r = rows[-1] if rows else None
+        if r is not None:
+            ov = min(r[3], b[3]) - max(r[1], b[1])
+            if ov >= 0.5 * min(r[3] - r[1], b[3] - b[1]):
+                r[0], r[1], r[2], r[3] = min(r[0], b[0]), min(r[1], b[1]), max(r[2], b[2]), max(r[3], b[3])
+                continue
+        rows.append(list(b))
+    rows = [r for r in rows if r[3] - r[1] >= 5]
+    if len(rows) > max_rows:  # the tallest rows carry signs and totals
+        rows = sorted(sorted(rows, key=lambda r: -(r[3] - r[1]))[:max_rows], key=lambda r: r[1])
+    out = []
+    for x0, y0, x1, y1 in rows:
+        pad = int((y1 - y0) / s * 0.25) + 2
+        out.append([max(0, int(x0 / s) - pad), max(0, int(y0 / s) - pad), min(w, int(x1 / s) + pad),
+                    min(h, int(y1 / s) + pad)])
+    return out
 
 
-def ocr_crop(gray: np.ndarray, box: list[int], line_h: float, lang: str) -> list[Any]:
-    """OCR a crop, dark text on light, text scaled to ~32 px lines; lines back in frame pixels."""
+@dataclass
+class Strip:
+    box: list[int]  # in the frame
+    top: int  # in the composite
+    scale: float
+    img: np.ndarray
+
+
+TARGET_ROW_PX = 34  # Tesseract reads CJK best with glyphs about 30 px tall; big sign letters garble
+
+
+def row_strips(gray: np.ndarray, rows: list[list[int]]) -> list[Strip]:
+    """Each text row cut out, dark on light and scaled to one glyph height (small, kept for OCR)."""
+    out, top = [], 0
+    for x0, y0, x1, y1 in rows:
+        crop = gray[y0:y1, x0:x1]
+        if crop.size == 0:
+            continue
+        scale = float(np.clip(TARGET_ROW_PX * 1.5 / max(1, y1 - y0), 0.15, 3.0))  # the box has 25 % padding
+        crop = cv2.resize(crop, (max(1, int(crop.shape[1] * scale)), max(1, int(crop.shape[0] * scale))),
+                          interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
+        if float(np.median(crop)) < 110:  # light text on a dark sign or till display
+            crop = 255 - crop
+        # Stretch to black ink on a white ground: the composite around the rows is white.
+        lo, hi = np.percentile(crop, (3, 60))
+        crop = np.clip((crop.astype(np.float32) - lo) * (255.0 / max(hi - lo, 24.0)), 0, 255).astype(np.uint8)
+        out.append(Strip(box=[x0, y0, x1, y1], top=top, scale=scale, img=crop))
+        top += crop.shape[0] + 20
+    return out
+
+
+def ocr_strips(strips: list[Strip], lang: str) -> list[Any]:
+    """One OCR call on the rows stacked into one image; lines come back in frame pixels."""
     from originproof.evidence.common.ocr import ocr_image
-    x0, y0, x1, y1 = box
-    crop = gray[y0:y1, x0:x1]
-    if crop.size == 0:
+    if not strips:
         return []
-    scale = float(np.clip(32.0 / max(line_h, 1.0), 0.5, 3.0))
-    if abs(scale - 1) > 0.15:
-        crop = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-    else:
-        scale = 1.0
-    if float(np.median(crop)) < 110:  # light text on a dark sign or till display
-        crop = 255 - crop
-    lines = ocr_image(np.ascontiguousarray(crop), lang)
+    m = 20  # white margin
+    comp = np.full((strips[-1].top + strips[-1].img.shape[0] + 2 * m, max(s.img.shape[1] for s in strips) + 2 * m),
+                   255, np.uint8)
+    for s in strips:
+        comp[m + s.top:m + s.top + s.img.shape[0], m:m + s.img.shape[1]] = s.img
+
+    def back(b: list[float]) -> list[float]:
+        cy = (b[1] + b[3]) / 2 - m
+        s = min(strips, key=lambda s: 0 if s.top <= cy <= s.top + s.img.shape[0] else
+                min(abs(cy - s.top), abs(cy - s.top - s.img.shape[0])))
+        x0, y0 = s.box[0], s.box[1]
+        return [round(x0 + (b[0] - m) / s.scale, 1), round(y0 + (b[1] - m - s.top) / s.scale, 1),
+                round(x0 + (b[2] - m) / s.scale, 1), round(y0 + (b[3] - m - s.top) / s.scale, 1)]
+
+    lines = ocr_image(comp, lang)
     for l in lines:
-        l.bbox = [x0 + l.bbox[0] / scale, y0 + l.bbox[1] / scale, x0 + l.bbox[2] / scale, y0 + l.bbox[3] / scale]
-        l.words = [(wd, [x0 + b[0] / scale, y0 + b[1] / scale, x0 + b[2] / scale, y0 + b[3] / scale]) for wd, b in l.words]
+        l.words = [(wd, back(b)) for wd, b in l.words]
+        l.bbox = back(l.bbox)
     return lines
 
 
