@@ -262,3 +262,146 @@ def clean_spec(country: str = "JP", seed: int = 1, submitted_at: datetime | None
         listings=[u.format(n=n) for u in p["listings"]],
         submitted_at=sub,
     )
+
+
+# --------------------------------------------------------------------------- category presets
+# Added for the evaluation corpus (bench): the same country presets selling goods of every
+# category, with an HS code consistent with the category and a factory licence whose activity
+# covers it, so a clean dossier stays clean whatever its category.
+CATEGORIES = ("cosmetics", "mother_baby", "supplements", "personal_care", "food", "other")
+
+# (English name, {lang: local name}, HS code (10-digit Chinese tariff), price in USD)
+CATEGORY_PRODUCTS: dict[str, list[tuple[str, dict[str, str], str, float]]] = {
+    "cosmetics": [
+        ("Hydrating Face Cream 50 ml", {"ja": "保湿フェイスクリーム 50ml", "ko": "수분 페이스 크림 50ml",
+                                        "de": "Feuchtigkeitscreme 50 ml", "fr": "Crème hydratante visage 50 ml",
+                                        "it": "Crema viso idratante 50 ml"}, "3304990099", 18.0),
+        ("Sunscreen Milk SPF50 60 ml", {"ja": "日焼け止めミルク SPF50 60ml", "ko": "선크림 SPF50 60ml",
+                                        "de": "Sonnenmilch LSF 50 60 ml", "fr": "Lait solaire SPF 50 60 ml",
+                                        "it": "Latte solare SPF 50 60 ml"}, "3304990099", 15.0),
+    ],
+    "personal_care": [
+        ("Gentle Facial Cleanser 120 g", {"ja": "やさしい洗顔フォーム 120g", "ko": "순한 폼 클렌저 120g",
+                                          "de": "Milder Gesichtsreiniger 120 g", "fr": "Nettoyant visage doux 120 g",
+                                          "it": "Detergente viso delicato 120 g"}, "3401300000", 9.0),
+        ("Herbal Shampoo 400 ml", {"ja": "ハーブシャンプー 400ml", "ko": "허브 샴푸 400ml", "de": "Kräutershampoo 400 ml",
+                                   "fr": "Shampooing aux plantes 400 ml", "it": "Shampoo alle erbe 400 ml"},
+         "3305100000", 8.0),
+    ],
+    "mother_baby": [
+        ("Infant Formula Stage 1 800 g", {"ja": "乳児用調製粉乳 ステップ1 800g", "ko": "영아용 조제분유 1단계 800g",
+                                          "de": "Säuglingsanfangsnahrung Pre 800 g", "fr": "Lait infantile 1er âge 800 g",
+                                          "it": "Latte per lattanti 1 800 g"}, "1901101000", 32.0),
+        ("Baby Rice Cereal 200 g", {"ja": "ベビーライスシリアル 200g", "ko": "아기 쌀 시리얼 200g",
+                                    "de": "Baby Reisbrei 200 g", "fr": "Céréales de riz bébé 200 g",
+                                    "it": "Crema di riso per bambini 200 g"}, "1901101000", 6.0),
+    ],
+    "supplements": [
+        ("Vitamin C 1000 mg 60 tablets", {"ja": "ビタミンC 1000mg 60粒", "ko": "비타민C 1000mg 60정",
+                                          "de": "Vitamin C 1000 mg 60 Tabletten", "fr": "Vitamine C 1000 mg 60 comprimés",
+                                          "it": "Vitamina C 1000 mg 60 compresse"}, "2106909090", 12.0),
+        ("Omega-3 Fish Oil 90 softgels", {"ja": "オメガ3 フィッシュオイル 90粒", "ko": "오메가3 피쉬오일 90캡슐",
+                                          "de": "Omega-3 Fischöl 90 Kapseln", "fr": "Huile de poisson oméga-3 90 capsules",
+                                          "it": "Olio di pesce Omega-3 90 perle"}, "2106909090", 20.0),
+    ],
+    "food": [
+        ("Green Tea 100 g", {"ja": "緑茶 100g", "ko": "녹차 100g", "de": "Grüner Tee 100 g", "fr": "Thé vert 100 g",
+                             "it": "Tè verde 100 g"}, "0902109000", 10.0),
+        ("Butter Cookies 300 g", {"ja": "バタークッキー 300g", "ko": "버터 쿠키 300g", "de": "Butterkekse 300 g",
+                                  "fr": "Biscuits au beurre 300 g", "it": "Biscotti al burro 300 g"}, "1905310000", 7.0),
+    ],
+    "other": [
+        ("Stainless Steel Water Bottle 500 ml", {"ja": "ステンレスボトル 500ml", "ko": "스테인리스 물병 500ml",
+                                                 "de": "Edelstahl-Trinkflasche 500 ml", "fr": "Gourde inox 500 ml",
+                                                 "it": "Borraccia in acciaio 500 ml"}, "7323930000", 25.0),
+        ("Bamboo Toothbrush 4 pack", {"ja": "竹の歯ブラシ 4本", "ko": "대나무 칫솔 4개입", "de": "Bambuszahnbürste 4er",
+                                      "fr": "Brosse à dents bambou x4", "it": "Spazzolino in bambù 4 pezzi"},
+         "9603210000", 6.0),
+    ],
+}
+_FX = {"JPY": 150.0, "KRW": 1350.0, "USD": 1.0, "EUR": 0.92, "GBP": 0.79, "AUD": 1.5}
+
+# Licence covering a category, per country: (scheme, title, authority, activities, validity years; 0 = no expiry).
+_FOOD_ACT = {
+    "JP": {"food": "食品製造業", "supplements": "食品製造業（健康食品）", "mother_baby": "乳製品製造業"},
+    "KR": {"food": "식품제조·가공업", "supplements": "건강기능식품전문제조업", "mother_baby": "식품제조·가공업"},
+    "US": {"food": "food facility manufacturing/processing", "supplements": "manufacture of dietary supplements",
+           "mother_baby": "infant formula manufacturing"},
+    "DE": {"food": "Herstellung von Lebensmitteln", "supplements": "Herstellung von Nahrungsergänzungsmitteln",
+           "mother_baby": "Herstellung von Säuglingsnahrung"},
+    "FR": {"food": "fabrication de denrées alimentaires", "supplements": "fabrication de compléments alimentaires",
+           "mother_baby": "préparations pour nourrissons"},
+    "IT": {"food": "produzione di alimenti", "supplements": "produzione di integratori alimentari",
+           "mother_baby": "alimenti per lattanti"},
+    "GB": {"food": "food manufacturing", "supplements": "manufacture of food supplements", "mother_baby": "infant formula"},
+    "AU": {"food": "food manufacturing", "supplements": "manufacture of listed complementary medicines",
+           "mother_baby": "infant formula"},
+}
+_FOOD_LICENCE = {
+    "JP": ("jp_food_business_permit", "営業許可書（食品衛生法）", "静岡県富士保健所長", 6),
+    "KR": ("kr_food_mfg_registration", "영업등록증", "화성시장", 0),
+    "US": ("us_fda_food_facility_registration", "FDA Food Facility Registration", "U.S. Food and Drug Administration", 2),
+    "DE": ("de_food_business_registration", "Registrierung Lebensmittelunternehmen",
+           "Stadt Mannheim, Lebensmittelüberwachung", 0),
+    "FR": ("fr_food_business_registration", "Agrément sanitaire", "DDPP des Bouches-du-Rhône", 0),
+    "IT": ("it_food_business_registration", "Registrazione impresa alimentare", "ATS Bergamo", 0),
+    "GB": ("gb_food_business_registration", "Food Business Registration", "Wakefield Council", 0),
+    "AU": ("au_food_business_licence", "Food Business Licence", "Department of Health Victoria", 1),
+}
+_COSMETIC_LICENCE = {
+    "US": ("us_fda_cosmetic_facility_registration", "FDA Cosmetic Product Facility Registration",
+           "U.S. Food and Drug Administration", ["manufactures or processes cosmetic products"], 2),
+    "AU": ("au_iso22716", "ISO 22716 Cosmetics GMP Certificate", "SAI Global Assurance",
+           ["manufacture of cosmetic products"], 3),
+}
+_REGISTER_LICENCE = {
+    "JP": ("jp_company_register", "履歴事項全部証明書", "静岡地方法務局", ["日用品の製造及び販売"], 0),
+    "KR": ("kr_company_register", "사업자등록증", "국세청", ["제조업"], 0),
+    "US": ("us_company_register", "Certificate of Existence", "Oregon Secretary of State", ["manufacturing"], 0),
+    "DE": ("de_company_register", "Handelsregisterauszug", "Amtsgericht Mannheim", ["Herstellung und Vertrieb"], 0),
+    "FR": ("fr_company_register", "Extrait Kbis", "Greffe du Tribunal de commerce de Marseille",
+           ["fabrication et commercialisation"], 0),
+    "IT": ("it_company_register", "Visura camerale", "Camera di Commercio di Bergamo", ["produzione"], 0),
+    "GB": ("gb_company_register", "Certificate of Incorporation", "Companies House", ["manufacture"], 0),
+    "AU": ("au_company_register", "ASIC Current Company Extract", "Australian Securities and Investments Commission",
+           ["manufacturing"], 0),
+}
+
+
+def licence_for(country: str, category: str) -> tuple[str, str, str, list[str], int]:
+    """The factory licence that covers `category` in `country` (the preset's own when it already does)."""
+    own = PRESETS[country]["licence"]
+    own_cat = PRESETS[country]["products"][0][2]
+    if category == own_cat or (category == "personal_care" and own_cat == "cosmetics"):
+        return own
+    if category in ("cosmetics", "personal_care"):
+        return _COSMETIC_LICENCE.get(country, own)
+    if category in ("food", "supplements", "mother_baby"):
+        key, title, auth, years = _FOOD_LICENCE[country]
+        return key, title, auth, [_FOOD_ACT[country][category]], years
+    return _REGISTER_LICENCE[country]
+
+
+def _price(usd: float, currency: str) -> str:
+    v = usd * _FX.get(currency, 1.0)
+    return f"{round(v, -1):.0f}" if currency in ("JPY", "KRW") else f"{v:.2f}"
+
+
+def category_spec(country: str = "JP", category: str = "cosmetics", seed: int = 1,
+                  submitted_at: datetime | None = None) -> DossierSpec:
+    """`clean_spec` selling goods of `category`: products, HS codes and the licence follow the category."""
+    s = clean_spec(country, seed, submitted_at)
+    p = PRESETS[country]
+    if category == s.products[0].category:
+        return s
+    rng = random.Random(f"{country}:{seed}:{category}")
+    products = [ProductSpec(sku=f"P-{seed:03d}{i + 1}", name=f"{p['brand']} {en}",
+                            name_local=f"{p['brand_local']} {local.get(s.lang, en)}", category=category, hs_code=hs,
+                            gtin=ids.gtin13(rng, p["gtin_prefix"]), price=_price(usd, s.currency))
+                for i, (en, local, hs, usd) in enumerate(CATEGORY_PRODUCTS[category])]
+    key, title, auth, acts, years = licence_for(country, category)
+    exp = s.licence_issued.replace(year=s.licence_issued.year + years) if years else None
+    if exp is not None and exp <= s.submitted_at.date():
+        exp = s.submitted_at.date() + timedelta(days=365)
+    return s.with_(products=products, licence_scheme=key, licence_title=title, licence_authority=auth,
+                   licence_activities=list(acts), licence_expires=exp)

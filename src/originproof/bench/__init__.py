@@ -1,0 +1,1 @@
+"""Evaluation harness: a labelled corpus of generated dossiers, accuracy (`bench eval`) and speed (`bench speed`)."""
