@@ -132,10 +132,21 @@ def estimate_skew(gray: np.ndarray, limit: float = 6.0, step: float = 0.25) -> f
     return best_a
 
 
+def _best_profile(bw: np.ndarray, limit: float = 4.0, step: float = 0.5) -> float:
+    import cv2
+    h, w = bw.shape
+    best = 0.0
+    for a in np.arange(-limit, limit + 1e-9, step):
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), a, 1.0)
+        best = max(best, _profile_score(cv2.warpAffine(bw, m, (w, h), flags=cv2.INTER_NEAREST)))
+    return best
+
+
 def quarter_turn_needed(gray: np.ndarray) -> bool:
-    """True when text lines run vertically (the page is rotated 90/270)."""
-    bw = _ink(gray)
-    return _profile_score(bw.T) > 1.3 * _profile_score(bw)
+    """True when text lines run vertically (the page is rotated 90/270): rows of a skewed page
+    only line up after deskewing, so each orientation is scored at its best small angle."""
+    bw = _ink(gray, 500)
+    return _best_profile(np.ascontiguousarray(bw.T)) > 1.15 * _best_profile(bw)
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
@@ -261,12 +272,18 @@ def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float =
     img, angle, M = upright(gray)
     lines = ocr_image(img, lang, page)
     q = quality(lines)
+    best = (lines, img, angle, M)
     if q < min_quality:
-        flipped, m = rotate_tracked(img, 180)
-        l2 = ocr_image(flipped, lang, page)
-        if quality(l2) > q:
-            return l2, flipped, angle + 180, m @ M
-    return lines, img, angle, M
+        # Upside down (or, rarely, the quarter-turn guess was wrong): try the other orientations.
+        for turn in (180, 90, 270):
+            alt, m = rotate_tracked(img, turn)
+            l2 = ocr_image(alt, lang, page)
+            q2 = quality(l2)
+            if q2 > q:
+                best, q = (l2, alt, angle + turn, m @ M), q2
+            if q >= min_quality:
+                break
+    return best
 
 
 # ----------------------------------------------------------------------------- engines
