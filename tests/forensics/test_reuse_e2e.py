@@ -98,3 +98,20 @@ def test_unknown_without_store(tmp_path):
     a = write_dossier(clean_spec("KR", 3), tmp_path / "a", offline=False)
     r = check_path(a, CheckOptions(policy=load_policy(None), registry=default_registry(), store=None)).report
     assert _status(r, "AUTH.DUPLICATE", "production.certificate_of_origin[0]") == "unknown"
+
+
+def test_template_reuse_with_changed_number_and_dates(env):
+    base, store, opts, a = env
+    from datetime import timedelta
+
+    s1 = clean_spec("JP", 1)
+    # Another merchant re-types the first dossier's CoO and customs form with new numbers and dates.
+    s3 = s1.with_(merchant_id="M-555555", coo_date=s1.coo_date + timedelta(days=3),
+                  customs_declared=s1.customs_declared + timedelta(days=4), customs_number=s1.customs_number[:-4] + "7777",
+                  extras={"coo_number": s1.coo_number[:-3] + "999"})
+    e = write_dossier(s3, base / "e", offline=False)
+    r = check_path(e, opts).report
+    for slot in ("certificate_of_origin", "customs_declaration"):
+        f = _find(r, "AUTH.DUPLICATE", f"production.{slot}[0]")[0]
+        assert f["status"] == "fail" and f["severity"] == "fraud", (slot, f["message"]["en"])
+        assert f["facts"]["other_dossiers"]

@@ -317,10 +317,17 @@ def photo_editor_tag(spec, rng: random.Random) -> bytes:
     raw = phone_photo(spec, rng.randint(0, 2), rng.randint(0, 9999))
     img = Image.open(io.BytesIO(raw))
     exif = img.getexif()
-    exif[0x0131] = rng.choice(["Adobe Photoshop 25.0 (Windows)", "GIMP 2.10.36", "美图秀秀", "Snapseed 2.21",
-                               "PicsArt Photo Studio"])
+    tool = rng.choice(["Adobe Photoshop 25.0 (Windows)", "GIMP 2.10.36", "美图秀秀", "Snapseed 2.21",
+                       "PicsArt Photo Studio"])
+    kw = {}
+    if tool.isascii():
+        exif[0x0131] = tool
+    else:  # EXIF ASCII cannot hold it; editors that name themselves in Chinese write XMP
+        kw["xmp"] = (f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+                     f'<rdf:Description xmlns:xmp="http://ns.adobe.com/xap/1.0/"><xmp:CreatorTool>{tool}</xmp:CreatorTool>'
+                     f'</rdf:Description></rdf:RDF></x:xmpmeta>').encode("utf-8")
     buf = io.BytesIO()
-    img.save(buf, "JPEG", quality=92, exif=exif)
+    img.save(buf, "JPEG", quality=92, exif=exif, **kw)
     return buf.getvalue()
 
 

@@ -17,10 +17,8 @@ from typing import Any, Iterable
 import numpy as np
 
 NPERM = 128
-_P = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(0x0A0D17)
-_A = _rng.integers(1, 1 << 31, NPERM, dtype=np.uint64)
-_B = _rng.integers(0, 1 << 31, NPERM, dtype=np.uint64)
+_SEEDS = _rng.integers(0, 1 << 63, NPERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _SKIP_FIELDS = {"form", "scheme", "signatures_present", "currency", "country", "origin_country"}
 
 
@@ -33,9 +31,14 @@ def minhash(tokens: Iterable[str]) -> str | None:
     if len(toks) < 3:
         return None
     x = np.array([_h64(t) for t in toks], dtype=np.uint64)
-    # (a*x + b) mod p with 32-bit x and 31-bit a, b: the product stays below 2^64.
-    v = (_A[None, :] * x[:, None] + _B[None, :]) % _P
-    sig = (v.min(axis=0) & np.uint64(0xFFFFFFFF)).astype(">u4")
+    # One splitmix64 finaliser per seed: a strong 64-bit mix, so each seed orders the shingles
+    # independently (a linear a·x+b without wrap-around would order them all the same way).
+    z = x[:, None] ^ _SEEDS[None, :]
+    with np.errstate(over="ignore"):
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    sig = (z.min(axis=0) >> np.uint64(32)).astype(">u4")
     return sig.tobytes().hex()
 
 

@@ -26,7 +26,7 @@ from originproof.facts import DossierFacts, ReuseHit
 PHOTO_RADIUS = 6  # phash64: re-compressed / resized copies of one photo stay within this
 PAGE_RADIUS = 2  # rendered document pages: forms look alike, so only a near-identical page counts
 SAME_CONTENT = 0.85  # fields128 Jaccard: the same document (OCR noise allowed)
-TEMPLATE_FIELDS = 0.5  # …at least half of the filled-in content identical …
+TEMPLATE_FIELDS = 0.6  # …most of the filled-in content identical (another brand of one factory shares ~0.5: consignor, HS codes, mode) …
 TEMPLATE_TEXT = 0.85  # …and the same wording/layout with the fields masked = template reuse
 VIDEO_DISTANCE = 0.25
 
