@@ -35,6 +35,13 @@ def clean_dossier_dir(tmp_path_factory) -> Path:
     return write_dossier(clean_spec("JP", 1), root, video_seconds=3.0)
 
 
+@pytest.fixture(scope="session")
+def cache_store_url(tmp_path_factory) -> str:
+    """A store shared by the session for its extraction cache: tests that re-check copies of the same
+    evidence with `--no-record` then re-read only the files they changed (as production would)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('cache') / 'cache.db'}"
+
+
 @pytest.fixture
 def dossier_copy(clean_dossier_dir, tmp_path) -> Callable[..., Path]:
     """Copy the clean dossier and let a test mutate its manifest and files."""

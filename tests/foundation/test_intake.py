@@ -15,10 +15,16 @@ from typer.testing import CliRunner
 from originproof.cli.main import app
 
 runner = CliRunner()
+CACHE: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache(cache_store_url):
+    CACHE["url"] = cache_store_url
 
 
 def run_check(path: Path, *extra: str):
-    res = runner.invoke(app, ["check", str(path), "--format", "json", "--no-record", *extra])
+    res = runner.invoke(app, ["check", str(path), "--format", "json", "--no-record", "--store", CACHE["url"], *extra])
     assert res.exception is None or isinstance(res.exception, SystemExit), res.output
     lines = [ln for ln in res.stdout.splitlines() if ln.strip().startswith("{")]
     return res.exit_code, [json.loads(ln) for ln in lines]
@@ -263,7 +269,7 @@ def test_many_dossiers_json_lines_worst_exit(dossier_copy, tmp_path):
     good = dossier_copy(name="good")
     bad = tmp_path / "bad"
     bad.mkdir()
-    res = runner.invoke(app, ["check", str(good), str(bad), "--format", "json", "--no-record"])
+    res = runner.invoke(app, ["check", str(good), str(bad), "--format", "json", "--no-record", "--store", CACHE["url"]])
     lines = [json.loads(ln) for ln in res.stdout.splitlines() if ln.startswith("{")]
     assert len(lines) == 2 and lines[1]["verdict"] == "reject"
     assert res.exit_code == 20

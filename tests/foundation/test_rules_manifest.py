@@ -46,6 +46,11 @@ def manifest(**over) -> dict:
 
 def judge(m: dict, **facts_kw):
     man = Manifest.model_validate(m)
+    # As the pipeline does: every supplied document is present in the facts, unread until a reader reads it.
+    facts_kw.setdefault("documents", {slot: [Unread(files=pages, reason="not read in this test")
+                                             for pages in man.production.documents(slot)]
+                                      for slot in ("certificate_of_origin", "factory_licence",
+                                                   "production_agreement", "customs_declaration")})
     f = DossierFacts(manifest=man, evaluated_at=man.submitted_at, digest="x" * 64, **facts_kw)
     out = run_rules(f, POLICY, REG)
     return out, decide(out, POLICY)
