@@ -211,3 +211,27 @@ def test_pinned_connection_refuses_any_other_name_or_a_private_pin(socket_guard)
     with pytest.raises(httpcore.ConnectError):
         _PinnedBackend("www.amazon.co.jp", "10.0.0.1").connect_tcp("www.amazon.co.jp", 443)
     assert socket_guard.attempts == []
+
+
+def test_live_reader_appends_to_the_archive_and_judges_the_whole_history(tmp_path, site, port, socket_guard, clock):
+    from originproof.evidence.listings import read_listing
+    from originproof.evidence.readers import ReadContext
+    from originproof.policy import load_policy
+
+    site.set(URL, product_response(SPEC))
+    f = make(tmp_path, clock=clock)
+    ctx = ReadContext(registry=default_registry(), policy=load_policy(None), origin_country="JP",
+                      evaluated_at=clock.now + timedelta(days=30), allow_network=True,
+                      extra={"listing_fetcher": f, "warc_dir": tmp_path / "warc"})
+    with loopback_fixture_route(port):
+        for _ in range(3):
+            lf = read_listing(URL, ctx)
+            clock.now += timedelta(days=7)
+    assert socket_guard.foreign == []
+    assert lf.observed and [o.state for o in lf.observations] == ["live"] * 3
+    assert lf.get("availability") == "in_stock" and lf.get("brand") == "Hadaluna"
+    # Not allowed to fetch, no archive given: nothing is fetched, and the reason is stated.
+    quiet = ReadContext(registry=default_registry(), policy=load_policy(None))
+    n = len(site.hits)
+    lf = read_listing(URL, quiet)
+    assert not lf.observed and "not observed" in lf.notes[0] and len(site.hits) == n
