@@ -166,6 +166,22 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
+OSD_SCRIPTS = {"Latin": "en", "Japanese": "ja", "Katakana": "ja", "Hiragana": "ja", "Hangul": "ko", "Korean": "ko",
+               "Han": "zh", "Thai": "th"}
+
+
+def detect_script_lang(gray: np.ndarray) -> str | None:
+    """Reading language from Tesseract's script detection (2–4 s: only when nothing else tells us)."""
+    import pytesseract
+    from PIL import Image
+    try:
+        out = pytesseract.image_to_osd(Image.fromarray(gray), config="--psm 0 -c min_characters_to_try=10")
+    except Exception:  # noqa: BLE001
+        return None
+    m = re.search(r"Script:\s*(\w+)", out)
+    return OSD_SCRIPTS.get(m.group(1)) if m else None
+
+
 def tesseract_osd_rotation(gray: np.ndarray) -> int | None:
     """Degrees to rotate counter-clockwise so the text is upright, per Tesseract OSD."""
     import pytesseract

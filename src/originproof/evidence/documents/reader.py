@@ -87,6 +87,9 @@ def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> E
     country = (ctx.origin_country or "").upper() or None
     scanned = [p for p in pages if p.gray is not None]
     lang = _lang_prior(hint, country)
+    if scanned and country is None and hint != "customs_declaration":
+        # No origin prior: let the script of the first scanned page choose the engine.
+        lang = O.detect_script_lang(scanned[0].gray) or lang
     for p in scanned:
         _ocr_page(p, lang)
     doc = _doc_text(pages, [f.path for f in files], country)

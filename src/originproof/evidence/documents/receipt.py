@@ -20,6 +20,7 @@ SKIP_RE = re.compile(r"(subtotal|小\s*計|소\s*계|tax|税|부가세|mwst|tva|
                      r"현금|card|カード|카드|visa|master|rückgeld|espèces|contanti|jan|ean|barcode|tel|電話|전화|"
                      r"\d+\s*(点|items?|개)\b)", re.I)
 BRANCH_RE = re.compile(r"(店|점|支店|store\s*#?|#\s*\d+|filiale|magasin|branch|supercenter|punto vendita)", re.I)
+DOLLARS = {"AUD", "CAD", "NZD", "SGD", "HKD", "TWD"}
 GTIN_LINE_RE = re.compile(r"(?:JAN|EAN|GTIN|UPC|barcode|바코드)[^\d]{0,8}(\d{8}|\d{12,14})\b", re.I)
 QTY_ONLY_RE = re.compile(r"^\s*(\d+)\s*[x×@*]\s*$|^\s*(\d+)\s*[x×]\s*", re.I)
 
@@ -87,7 +88,10 @@ def parse_receipt(lines: list[OcrLine], country_hint: str | None = None, *, file
             items[-1]["gtin"] = g.group(1)
             continue
         amts = find_amounts(l.text)
-        amts = [a for a in amts if a[1] or re.search(r"\d[.,]\d{2}$|\d{3,}$", l.text[a[2]:a[3]].strip())]
+        end = len(l.text.rstrip())
+        # A price closes its line ("… 1 x ¥1280", "TOTAL 4,95 €"); "120 softgels" inside a name is no price.
+        amts = [a for a in amts if (a[1] or re.search(r"\d[.,]\d{2}$|\d{3,}$", l.text[a[2]:a[3]].strip()))
+                and a[3] >= end - 2]
         if TOTAL_RE.search(l.text) and amts and not re.search(r"sub", l.text, re.I):
             a = amts[-1]
             if out.total is None:
@@ -123,7 +127,12 @@ def parse_receipt(lines: list[OcrLine], country_hint: str | None = None, *, file
                          at=At(file=file, page=item_lines[0].page, bbox=[round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)]))
     if out.total is None and len(items) == 1:
         out.total = Fact(value=items[0]["amount"], confidence=0.6, at=out.items.at)
-    ccy = cur or COUNTRY_CURRENCY.get((country or country_hint or "").upper())
+    local = COUNTRY_CURRENCY.get((country or country_hint or "").upper())
+    if cur == "USD" and local in DOLLARS:  # "$" is the local dollar outside the US
+        cur = local
+    if cur == "JPY" and local and local != "JPY":  # "\\" is a yen sign only in Japanese fonts
+        cur = None
+    ccy = cur or local
     if ccy:
         anchor = out.total or out.items
         out.currency = Fact(value=ccy, confidence=0.95 if cur else 0.7, at=anchor.at if anchor else None)

@@ -204,7 +204,7 @@ AVAILABILITY_ZONE = ("//*[contains(translate(@id,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','a
 CHALLENGE_HOSTS = ("perfdrive.com", "captcha-delivery.com", "hcaptcha.com", "recaptcha.net", "challenges.cloudflare.com",
                    "geo.captcha-delivery.com")
 
-SCHEMA_IN_STOCK = {"instock", "limitedavailability", "onlineonly", "instoreonly", "in stock", "available for order",
-                   "available"}
+# Compared after removing everything but a–z: "InStock", "in stock", "in_stock" are one word.
+SCHEMA_IN_STOCK = {"instock", "limitedavailability", "onlineonly", "instoreonly", "availablefororder", "available"}
 SCHEMA_OUT_OF_STOCK = {"outofstock", "soldout", "discontinued", "backorder", "preorder", "presale", "oos",
-                       "out of stock", "pending", "preorder", "pre-order"}
+                       "pending", "unavailable"}

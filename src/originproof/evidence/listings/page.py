@@ -237,7 +237,7 @@ def _availability_word(v: Any) -> str | None:
         v = v.get("@id") or v.get("name")
     if not v:
         return None
-    w = str(v).rsplit("/", 1)[-1].rsplit("#", 1)[-1].strip().casefold()
+    w = re.sub(r"[^a-z]", "", str(v).rsplit("/", 1)[-1].rsplit("#", 1)[-1].casefold())
     if w in M.SCHEMA_IN_STOCK:
         return "in_stock"
     if w in M.SCHEMA_OUT_OF_STOCK:
@@ -389,20 +389,22 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
                 break
     og = st.og
     og_product = og.get("og:type", "").casefold() in ("product", "og:product", "product.item")
-    if og_product or any(k.startswith("product:") for k in og):
+    if og_product or any(k.startswith(("product:", "og:price:")) for k in og):
         if "title" not in f and og.get("og:title"):
             f["title"] = Read(_norm(og["og:title"]), "opengraph")
         if "brand" not in f and og.get("product:brand"):
             f["brand"] = Read(_norm(og["product:brand"]), "opengraph")
-        if "availability" not in f and og.get("product:availability"):
-            a = _availability_word(og["product:availability"])
+        og_av = og.get("product:availability") or og.get("og:availability")
+        if "availability" not in f and og_av:
+            a = _availability_word(og_av)
             if a:
                 f["availability"] = Read(a, "opengraph")
-        if "price" not in f and og.get("product:price:amount"):
-            amt, cur = parse_price(og["product:price:amount"], country)
+        og_price = og.get("product:price:amount") or og.get("og:price:amount")
+        if "price" not in f and og_price:
+            amt, cur = parse_price(og_price, country)
             if amt:
                 f["price"] = Read(amt, "opengraph")
-                cc = og.get("product:price:currency") or cur
+                cc = og.get("product:price:currency") or og.get("og:price:currency") or cur
                 if cc:
                     f["currency"] = Read(cc.upper(), "opengraph")
         if "gtin" not in f:

@@ -21,6 +21,7 @@ import numpy as np
 SMALL_W = 64
 DWELL_MOTION = 0.22  # normalised mean |Δ| between reference frames below which the camera rests
 DWELL_MIN_S = 0.45
+REPORT_AFTER_S = 1.0  # a pause held this long is handed to `on_pause` at once, not when it ends
 _PLANAR8 = {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "nv21", "gray"}
 
 
@@ -31,6 +32,7 @@ class Pause:
     t: float  # time of the kept frame
     motion: float
     frame: Any = None  # av.VideoFrame at full size (dropped after reading)
+    reported: bool = False
 
 
 @dataclass
@@ -67,8 +69,9 @@ def _norm(a: np.ndarray) -> np.ndarray:
 
 def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24,
                on_pause: Callable[[Pause], None] | None = None) -> Scan:
-    """`on_pause(pause)` is called as soon as each pause ends (its frame is dropped afterwards), so
-    the caller can read it while decoding goes on; without it the longest `max_pauses` keep their frames."""
+    """`on_pause(pause)` is called once per pause, as soon as it has lasted `REPORT_AFTER_S` or has
+    ended, so the caller can read its frame while decoding goes on; without it the longest
+    `max_pauses` keep their frames."""
     vs = container.streams.video[0]
     vs.thread_type = "AUTO"
     vs.codec_context.options = {"skip_loop_filter": "all"}
@@ -84,6 +87,7 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
     sh = None
     prev = None
     run: Pause | None = None
+    late: tuple[float, float, Any] | None = None
     errors = 0
     rotation = 0
     w = h = None
@@ -93,7 +97,8 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
         if run is not None and run.end - run.start >= DWELL_MIN_S:
             pauses.append(run)
             if on_pause is not None:
-                on_pause(run)
+                if not run.reported:
+                    on_pause(run)
                 run.frame = None
             elif len(pauses) > max_pauses:  # keep the longest pauses only
                 pauses.sort(key=lambda p: p.end - p.start)
@@ -131,6 +136,19 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
             if m < DWELL_MOTION:
                 if run is None:
                     run = Pause(start=t, end=t, t=t, motion=m, frame=f)
+                    late = None
+                elif on_pause is not None:
+                    run.end = t
+                    if run.reported:
+                        continue
+                    # The camera is still settling early in a pause: the steadiest frame of its
+                    # second half-second is read as soon as the pause has lasted REPORT_AFTER_S.
+                    if t - run.start >= REPORT_AFTER_S / 2 and (late is None or m < late[1]):
+                        late = (t, m, f)
+                    if t - run.start >= REPORT_AFTER_S and late is not None:
+                        run.t, run.motion, run.frame = late
+                        on_pause(run)
+                        run.reported, run.frame, late = True, None, None
                 else:
                     run.end = t
                     # the steadiest frame, preferring the middle of the pause

@@ -148,9 +148,28 @@ def row_strips(gray: np.ndarray, rows: list[list[int]]) -> list[Strip]:
     return out
 
 
+# A sign or a till display (a few rows) is read with the script's own model alone: loading a second
+# model (jpn+eng) costs more than reading three rows. Receipts (many rows, Latin words and prices
+# among the local script) get the full pair.
+SINGLE_MODEL = {"ja": "jpn", "ko": "kor", "de": "deu", "fr": "fra", "it": "ita", "es": "spa", "nl": "nld", "th": "tha",
+                "en": "eng"}
+FEW_ROWS = 3
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]) (?=[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef])")
+
+
+def _ocr(comp: np.ndarray, lang: str, rows: int) -> list[Any]:
+    from originproof.evidence.common.ocr import ocr_image, ocr_tesseract
+    single = SINGLE_MODEL.get(lang)
+    if rows > FEW_ROWS or single is None:
+        return ocr_image(comp, lang)
+    lines = ocr_tesseract(comp, single)
+    for l in lines:  # Tesseract spaces out CJK characters; the text has none there
+        l.text = _CJK_GAP.sub("", l.text)
+    return lines
+
+
 def ocr_strips(strips: list[Strip], lang: str) -> list[Any]:
     """One OCR call on the rows stacked into one image; lines come back in frame pixels."""
-    from originproof.evidence.common.ocr import ocr_image
     if not strips:
         return []
     m = 20  # white margin
@@ -167,7 +186,7 @@ def ocr_strips(strips: list[Strip], lang: str) -> list[Any]:
         return [round(x0 + (b[0] - m) / s.scale, 1), round(y0 + (b[1] - m - s.top) / s.scale, 1),
                 round(x0 + (b[2] - m) / s.scale, 1), round(y0 + (b[3] - m - s.top) / s.scale, 1)]
 
-    lines = ocr_image(comp, lang)
+    lines = _ocr(comp, lang, len(strips))
     for l in lines:
         l.words = [(wd, back(b)) for wd, b in l.words]
         l.bbox = back(l.bbox)
