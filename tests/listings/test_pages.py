@@ -131,3 +131,12 @@ def test_extract_cli_any_shop_without_url(tmp_path):
     f = json.loads(res.stdout)["fields"]
     assert f["availability"]["value"] == "out_of_stock" and f["brand"]["value"] == "Hadaluna"
     assert "url" not in f
+
+
+def test_shop_style_opengraph_and_text_availability_words():
+    html = ("<html><head><meta property='og:type' content='product'><meta property='og:title' content='Hadaluna Mask'>"
+            "<meta property='og:price:amount' content='1,280'><meta property='og:price:currency' content='JPY'>"
+            "<meta property='og:availability' content='out_of_stock'></head><body><h1>Hadaluna Mask</h1></body></html>")
+    pr = read_page(html.encode(), url="https://shop.example.jp/products/mask", status=200, content_type="text/html")
+    assert pr.state == "out_of_stock" and pr.get("price") == "1280" and pr.get("currency") == "JPY"
+    assert pr.fields["availability"].source == "opengraph"
