@@ -142,3 +142,19 @@ def test_invalid_corporate_number_on_licence_is_fraud(check_spec):
     assert f["status"] == "fail" and f["severity"] == "fraud", f["message"]
     ok = [x for x in findings(rep, "AUTH.IDENTIFIERS") if x["subject"] == "production.customs_declaration[0]"][0]
     assert ok["status"] == "pass"
+
+
+def test_cbec_inventory_list_stands_for_the_declaration(check_spec):
+    s = clean_spec("KR", 7)
+    rep = check_spec("inventory", s.with_(extras={"customs_form": "inventory", "supervision_mode": "9610"}))
+    assert findings(rep, "PROD.CUSTOMS.PRESENT")[0]["status"] == "pass"
+    form = findings(rep, "PROD.CUSTOMS.FORM")[0]
+    assert form["status"] == "pass", form["message"]
+    ext = [v for k, v in rep["extracted"].items() if k.endswith("customs.pdf")][0]
+    assert ext["fields"]["form"]["value"] == "inventory"
+
+
+def test_inventory_list_under_general_trade_mode_fails_form(check_spec):
+    s = clean_spec("KR", 8)
+    rep = check_spec("inventory_0110", s.with_(extras={"customs_form": "inventory", "supervision_mode": "0110"}))
+    assert findings(rep, "PROD.CUSTOMS.FORM")[0]["status"] == "fail"

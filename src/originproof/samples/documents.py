@@ -169,13 +169,22 @@ def agreement_pdf(s: DossierSpec) -> bytes:
 
 def customs_pdf(s: DossierSpec) -> bytes:
     def draw(p: _Page) -> None:
-        p.line("中华人民共和国海关进口货物报关单", 16)
-        p.field("海关编号", s.extras.get("customs_number", s.customs_number))
+        form = s.extras.get("customs_form", "declaration")
+        if form == "inventory":  # the CBEC retail import list (CEB621): 清单编号 with an 'I' import flag
+            p.line("中华人民共和国海关跨境电子商务零售进口申报清单", 16)
+            p.field("清单编号", s.extras.get("customs_number", s.customs_number[:8] + "I" + s.customs_number[9:]))
+        elif form == "filing":
+            p.line("中华人民共和国海关进境货物备案清单", 16)
+            p.field("海关编号", s.extras.get("customs_number", s.customs_number))
+        else:
+            p.line("中华人民共和国海关进口货物报关单", 16)
+            p.field("海关编号", s.extras.get("customs_number", s.customs_number))
         p.field("境内收货人", f"{s.merchant_name}  统一社会信用代码 {s.extras.get('consignee_uscc', s.merchant_uscc)}")
         p.field("境外发货人", s.factory.name_en)
         p.field("进口日期", f"{s.customs_imported:%Y%m%d}")
         p.field("申报日期", f"{s.extras.get('customs_declared', s.customs_declared):%Y%m%d}")
-        p.field("监管方式", f"{s.supervision_mode} 保税电商")
+        mode = s.extras.get("supervision_mode", s.supervision_mode)
+        p.field("监管方式", f"{mode} {({'9610': '电子商务', '1210': '保税电商', '1239': '保税电商A', '0110': '一般贸易'}).get(mode, '')}")
         p.field("启运国(地区)", s.country)
         p.rule()
         p.line("项号  商品编号      商品名称及规格型号                         数量及单位   原产国(地区)")
