@@ -19,7 +19,7 @@ from originproof.facts import Fact
 from originproof.facts.listings import ListingFacts, Observation
 
 log = logging.getLogger(__name__)
-READER_VERSION = "1"
+READER_VERSION = "2"
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # a saved product page is far smaller; more is not read
 
 
@@ -59,7 +59,7 @@ def read_listing(url: str, ctx: ReadContext) -> ListingFacts:
         obs = observations_for(url, index, ctx.registry)
         source = "live"
     else:
-        return ListingFacts(files=[url], url=Fact(value=url), observed=False, reader="listings.observations@1",
+        return ListingFacts(files=[url], url=Fact(value=url), observed=False, reader=f"listings.observations@{READER_VERSION}",
                             notes=["not observed: no web archive was supplied (--web-archive) and live observation "
                                    "is not enabled for this check, so the listing cannot be judged"])
     obs, late = _drop_late(obs, ctx.evaluated_at)

@@ -336,7 +336,10 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
     if status in (404, 410):
         pr.state, pr.page_kind, pr.detail = "gone", "gone", f"HTTP {status}"
         return pr
-    if status in (401, 403, 407, 429) or block_mark or (main is None and _has(head, M.BLOCK_PHRASES)):
+    # Block phrases count only on a page that shows no product of its own (a product page may mention cookies).
+    product_mark = bool(tree is not None and _xp_any(tree, mk.get("product_marker", [])))
+    if status in (401, 403, 407, 429) or block_mark or (main is None and not product_mark
+                                                          and _has(head, M.BLOCK_PHRASES)):
         pr.state, pr.page_kind = "blocked", "block"
         pr.detail = f"HTTP {status}: block or captcha page" if status else "block or captcha page"
         return pr
