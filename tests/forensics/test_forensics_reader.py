@@ -102,6 +102,16 @@ def test_scan_clone_and_photo_editor(tmp_path, ctx):
     clone.write_bytes(T.scan_clone("factory_licence", spec, rng))
     outcomes, sigs = judge(T.Sample("c", "scan_clone", "factory_licence", clone, True), ctx)
     assert outcomes["image"] == "fraud", sigs
+    # The reviewer's heat map is written next to the thumbnails, and the signal keeps its box.
+    from originproof.evidence.readers import FileRef, reader
+    from originproof.facts import OtherDocument
+
+    c2 = ReadContext(registry=ctx.registry, policy=ctx.policy, thumbnails_dir=tmp_path / "thumbs")
+    fz = reader("forensics").fn([FileRef("clone.jpg", clone, "ab" * 32, "jpeg")], OtherDocument(files=["clone.jpg"]), c2)
+    cm = [s for s in fz.signals if s.code == "img.copy_move"][0]
+    assert cm.at.bbox and cm.at.bbox[3] > cm.at.bbox[1]
+    assert fz.heatmaps and all((tmp_path / "thumbs").joinpath(p.split("/")[-1]).exists() for p in fz.heatmaps)
+    assert fz.fingerprints.get("phash64")
     tag = tmp_path / "tag.jpg"
     tag.write_bytes(T.photo_editor_tag(spec, rng))
     outcomes, sigs = judge(T.Sample("t", "photo_editor_tag", "receipt", tag, False), ctx)

@@ -16,6 +16,10 @@ from typing import Any
 from originproof.facts.base import At, SignatureState, Signal
 
 log = logging.getLogger(__name__)
+# pyHanko logs a full traceback for every signer that does not chain to a trust root; that state is
+# reported as a signal here, so its own log stays at errors only.
+for _name in ("pyhanko.sign.validation.generic_cms", "pyhanko_certvalidator"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
 
 
 def trust_root_paths(extra: dict[str, Any] | None = None) -> list[Path]:
@@ -72,9 +76,8 @@ def validate(data: bytes, file: str, extra: dict[str, Any] | None = None) -> tup
         return states, signals
     for es in sigs:
         name = es.field_name or "?"
-        vc = ValidationContext(trust_roots=roots or None, allow_fetching=False, revocation_mode="soft-fail")
-        if not roots:
-            vc = ValidationContext(trust_roots=[], allow_fetching=False, revocation_mode="soft-fail")
+        # Only the configured roots: never the operating system's trust list.
+        vc = ValidationContext(trust_roots=list(roots), allow_fetching=False, revocation_mode="soft-fail")
         try:
             if es.sig_object.get("/Type") == "/DocTimeStamp":
                 st = validate_pdf_timestamp(es, validation_context=vc)
