@@ -113,7 +113,10 @@ GONE_TEXT = {"rakuten": "この商品は現在お取り扱いしておりませ�
              "walmart": "This item is no longer available.", "target": "This item is no longer sold at Target.",
              "dm": "Dieser Artikel ist leider nicht mehr verfügbar.", "boots": "Sorry, this product is no longer available.",
              "carrefour": "Ce produit n'est plus disponible.", "ebay": "Questa inserzione è terminata.",
-             "chemist_warehouse": "This product is no longer available.", "generic": "This product is no longer available."}
+             "chemist_warehouse": "This product is no longer available.", "11st": "판매종료된 상품입니다.",
+             "iherb": "This product is no longer available.", "woolworths": "This product is no longer available.",
+             "rossmann": "Dieses Produkt ist nicht mehr erhältlich.",
+             "generic": "This product is no longer available."}
 
 
 # ----------------------------------------------------------------------------------------- platforms
@@ -257,6 +260,43 @@ def chemist_warehouse(s: ListingSpec) -> str:
     return _doc("en-AU", f"{s.title} | Chemist Warehouse", og, body)
 
 
+def elevenst(s: ListingSpec) -> str:
+    og = f'<meta property="og:title" content="{esc(s.title)}"><meta property="og:site_name" content="11번가">'
+    body = (f'<div class="c_product_info"><h1 class="title">{esc(s.title)}</h1>'
+            f'<dl class="price"><dd><span class="value">{int(s.price.split(".")[0]):,}</span><span class="unit">원</span></dd></dl>'
+            + ('<button class="c_product_btn_buy">구매하기</button>' if s.in_stock
+               else '<div class="c_product_soldout">품절</div>') + '</div>')
+    return _doc("ko", f"{s.title} - 11번가", og, body)
+
+
+def iherb(s: ListingSpec) -> str:
+    body = (f'<section class="product-summary"><div id="brand"><a href="/c/{esc(s.brand)}">{esc(s.brand)}</a></div>'
+            f'<h1 id="name">{esc(s.title)}</h1><div id="price">{esc(fmt_price(s.price, "USD"))}</div>'
+            f'<div id="stock-status"><strong class="text-primary">{"In stock" if s.in_stock else "Out of stock"}</strong></div>'
+            f'<ul id="product-specs-list"><li>UPC Code: <span>{esc(s.gtin)}</span></li></ul></section>')
+    return _doc("en", f"{s.brand}, {s.title} - iHerb", "", body)
+
+
+def woolworths(s: ListingSpec) -> str:
+    ld = _product_ld(replace(s, seller=s.seller or "Woolworths"))
+    body = (f'<div class="product-detail"><h1 class="shelfProductTile-title">{esc(s.title)}</h1>'
+            f'<div class="price"><span class="price-dollars">{esc(s.price.split(".")[0])}</span>'
+            f'<span class="price-cents">{esc((s.price.split(".") + ["00"])[1])}</span></div>'
+            + ('<button class="cartControls-addButton">Add to cart</button>' if s.in_stock
+               else '<div class="unavailable-tag">Unavailable</div>') + '</div>')
+    return _doc("en-AU", f"{s.title} | Woolworths", _jsonld(ld), body)
+
+
+def rossmann(s: ListingSpec) -> str:
+    variant = {k: v for k, v in _product_ld(s).items() if k != "@context"}
+    group = {"@context": "https://schema.org", "@type": "ProductGroup", "name": s.title,
+             "brand": {"@type": "Brand", "name": s.brand}, "hasVariant": [variant]}
+    body = (f'<div class="rm-productdetail"><a class="rm-product__brand">{esc(s.brand)}</a>'
+            f'<h1 class="rm-product__title">{esc(s.title)}</h1><div class="rm-price__current">{esc(fmt_price(s.price, "EUR"))}</div>'
+            + ('<button>In den Warenkorb</button>' if s.in_stock else '<p>Online nicht verfügbar</p>') + '</div>')
+    return _doc("de", f"{s.brand} {s.title} | ROSSMANN", _jsonld(group), body)
+
+
 def generic(s: ListingSpec) -> str:
     body = (f'<main><h1>{esc(s.title)}</h1><p class="price">{esc(fmt_price(s.price, s.currency))}</p>'
             + ('<button>Add to cart</button>' if s.in_stock else '<p class="stock">Out of stock</p>') + '</main>')
@@ -265,7 +305,8 @@ def generic(s: ListingSpec) -> str:
 
 RENDER = {"amazon": amazon, "rakuten": rakuten, "yahoo": yahoo, "coupang": coupang, "gmarket": gmarket,
           "walmart": walmart, "target": target, "dm": dm, "boots": boots, "carrefour": carrefour, "ebay": ebay,
-          "chemist_warehouse": chemist_warehouse, "generic": generic}
+          "chemist_warehouse": chemist_warehouse, "11st": elevenst, "iherb": iherb, "woolworths": woolworths,
+          "rossmann": rossmann, "generic": generic}
 CHARSET = {"rakuten": "EUC-JP"}
 
 
@@ -342,7 +383,8 @@ def server_error_response() -> Resp:
 FAMILY_BY_HOST = (("amazon.", "amazon"), ("rakuten.co.jp", "rakuten"), ("shopping.yahoo.co.jp", "yahoo"),
                   ("coupang.com", "coupang"), ("gmarket.co.kr", "gmarket"), ("walmart.", "walmart"),
                   ("target.com", "target"), ("dm.de", "dm"), ("boots.com", "boots"), ("carrefour.fr", "carrefour"),
-                  ("ebay.", "ebay"), ("chemistwarehouse.", "chemist_warehouse"))
+                  ("ebay.", "ebay"), ("chemistwarehouse.", "chemist_warehouse"), ("11st.co.kr", "11st"),
+                  ("iherb.com", "iherb"), ("woolworths.com.au", "woolworths"), ("rossmann.de", "rossmann"))
 
 
 def family_for_url(url: str) -> str:

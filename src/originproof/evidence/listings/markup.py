@@ -63,6 +63,7 @@ PLATFORM_MARKUP: dict[str, dict[str, list[str]]] = {
         "price": ["//span[contains(@class,'value')]"],
         "product_marker": ["//div[contains(@class,'c_product_info')]"],
         "oos_marker": ["//div[contains(@class,'c_product_soldout')]"],
+        "instock_marker": ["//button[contains(@class,'c_product_btn_buy')][not(@disabled)]"],
     },
     "walmart": {
         "title": ["//h1[@itemprop='name']", "//h1[@id='main-title']"],
