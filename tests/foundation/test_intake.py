@@ -294,3 +294,13 @@ def test_non_platform_url_via_cli(dossier_copy):
         lambda m: m["distribution"].__setitem__("online", [{"url": "https://my-own-shop.example/hadaluna"}])))
     [f] = findings(r, "DIST.ONLINE.PLATFORM", "fail")
     assert f["subject"] == "distribution.online[0]" and code == 20
+
+
+def test_bad_as_of_is_usage_error(clean_dossier_dir):
+    res = runner.invoke(app, ["check", str(clean_dossier_dir), "--as-of", "next tuesday", "--no-record"])
+    assert res.exit_code == 2
+
+
+def test_as_of_sets_the_evaluation_instant(dossier_copy):
+    _, [r] = run_check(dossier_copy(), "--as-of", "2026-07-01T12:00:00+08:00")
+    assert r["evaluated_at"].startswith("2026-07-01T12:00:00")

@@ -223,3 +223,19 @@ def test_policy_override_changes_threshold(tmp_path):
     bad.write_text("offline: {min_storez: 2}\n")
     with pytest.raises(Exception):
         load_policy(bad)
+
+
+def test_operator_registry_file_extends_chains(tmp_path):
+    from originproof.registry import Registry
+    (tmp_path / "chains.yaml").write_text(
+        "chains:\n  - {id: jp_tanaka, country: JP, kind: supermarket, names: [Tanaka Corner Shop, 田中商店],"
+        " source: 'operator: field visit 2026-05'}\n", "utf-8")
+    reg = Registry.load([tmp_path])
+    m = manifest()
+    m["distribution"]["offline"][0]["store"]["chain"] = "田中商店"
+    man = Manifest.model_validate(m)
+    f = DossierFacts(manifest=man, evaluated_at=man.submitted_at, digest="x" * 64)
+    out = run_rules(f, POLICY, reg)
+    assert by(out, "DIST.OFFLINE.STORE_QUALIFIED", "distribution.offline[0]")[0].status == "pass"
+    # …and the shipped entries are still there.
+    assert reg.match_chain("マツモトキヨシ", "JP")[0] is not None
