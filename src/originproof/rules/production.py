@@ -673,7 +673,9 @@ def customs_form(ctx: RuleContext):
                          evidence=ptr(d, "declaration_number"), remedy=rem, problem=prob)
             return
         mode = d.get("supervision_mode")
-        if form == "inventory" and mode and mode not in CBEC_MODES:
+        modes = (ctx.registry.data.get("customs.yaml") or {}).get("supervision_modes") or []
+        cbec = {str(m.get("code")) for m in modes if m.get("cbec") and m.get("direction") in ("import", "both")}
+        if form == "inventory" and mode and mode not in (cbec or CBEC_MODES):
             yield failed(code, subject, f"A 申报清单 under supervision mode {mode} (expected 9610, 1210 or 1239)",
                          f"申报清单的监管方式 {mode} 不是 9610/1210/1239", severity="nonconforming",
                          evidence=ptr(d, "supervision_mode"), remedy=rem)
