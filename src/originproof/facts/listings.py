@@ -68,3 +68,15 @@ class ListingFacts(EvidenceFacts):
     seller: Fact | None = None
     observations: list[Observation] = PydField(default_factory=list)
     observed: bool = False  # False: no capture at all (replay mode) → rules say unknown
+
+    def to_extracted(self) -> dict:
+        out = super().to_extracted()
+        # The observation history behind the fields: what the reviewer's timeline shows.
+        if self.observations:
+            out["observations"] = [
+                {k: v for k, v in {"captured_at": o.captured_at.isoformat(), "state": o.state,
+                                   "http_status": o.http_status, "final_url": o.final_url,
+                                   "warc_record_id": o.warc_record_id, "file": o.warc_file,
+                                   "detail": o.detail or None}.items() if v is not None}
+                for o in self.observations]
+        return out

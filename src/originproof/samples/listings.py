@@ -466,10 +466,11 @@ def write_listing_history(path_dir: Path, url: str, s: ListingSpec, evaluated_at
     return archive
 
 
-def write_dossier_warc(dspec, out_dir: Path, scenario: str = "stable", evaluated_at: datetime | None = None) -> list[Path]:
-    """Captures for every listing of a sample dossier, as WARC files in `out_dir`."""
+def write_dossier_warc(dspec, out_dir: Path, scenario: str = "stable", evaluated_at: datetime | None = None,
+                       filename: str | None = "captures.warc.gz") -> list[Path]:
+    """Captures for every listing of a sample dossier: one WARC file in `out_dir` (per day if filename=None)."""
     at = evaluated_at or dspec.submitted_at
-    archive = WarcArchive(out_dir)
+    archive = WarcArchive(out_dir, filename)
     for i, url in enumerate(dspec.listings):
         s = spec_for_listing(dspec, url, product_index=min(i, len(dspec.products) - 1))
         for days, variant in history(at, scenario):

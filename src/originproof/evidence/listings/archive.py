@@ -68,10 +68,13 @@ class WarcArchive:
 
     _lock = threading.Lock()
 
-    def __init__(self, directory: Path | str):
+    def __init__(self, directory: Path | str, filename: str | None = None):
         self.directory = Path(directory)
+        self.filename = filename  # one fixed file (a corpus, an export) instead of one per day
 
     def path_for(self, when: datetime) -> Path:
+        if self.filename:
+            return self.directory / self.filename
         return self.directory / f"originproof-{when.astimezone(timezone.utc):%Y%m%d}.warc.gz"
 
     def files(self) -> list[Path]:
