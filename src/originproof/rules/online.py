@@ -5,6 +5,7 @@ for later re-checks); block/captcha/timeout/5xx observations neither count nor b
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from originproof.evidence.common.names import contains_name, name_similarity
 from originproof.facts import ListingFacts, Unread
@@ -157,8 +158,13 @@ def _only_inconclusive(code: str, sub: str, obs: list[Observation], url: str):
                    observations=len(obs), states=states)
 
 
-def _when(o: Observation) -> str:
-    return o.captured_at.isoformat()
+_TZ: dict[str, ZoneInfo] = {}
+
+
+def _when(o: Observation, tz: str = "Asia/Shanghai") -> str:
+    """Capture time for messages, in the policy's time zone (CST by default), to the minute."""
+    z = _TZ.setdefault(tz, ZoneInfo(tz))
+    return o.captured_at.astimezone(z).strftime("%Y-%m-%d %H:%M %z")
 
 
 @rule("DIST.ONLINE.LISTING", severity="nonconforming", scope="listing", needs_reader="listing",
@@ -171,6 +177,9 @@ def listing(ctx: RuleContext):
         return
     min_conf = ctx.policy.reading.min_field_confidence
     brand = ctx.manifest.brand.name
+
+    def when(o: Observation) -> str:
+        return _when(o, ctx.policy.timezone)
     for i, sub in enumerate(subs):
         url = ctx.manifest.distribution.online[i].url.strip()
         lf = _listing(ctx, i)
@@ -183,12 +192,12 @@ def listing(ctx: RuleContext):
             yield _only_inconclusive(code, sub, obs, url)
             continue
         ev = [o.pointer()]
-        base = dict(state=o.state, observed_at=_when(o), http_status=o.http_status, title=o.title, brand=o.brand,
+        base = dict(state=o.state, observed_at=o.captured_at.isoformat(), http_status=o.http_status, title=o.title, brand=o.brand,
                     availability=o.availability, final_url=o.final_url)
         if o.state == "gone":
-            yield failed(code, sub, f"The listing is gone: at the latest observation ({_when(o)}) the page "
+            yield failed(code, sub, f"The listing is gone: at the latest observation ({when(o)}) the page "
                          f"{'answered HTTP ' + str(o.http_status) if o.http_status in (404, 410) else 'said the product is no longer sold'}",
-                         f"该链接已失效：最近一次抓取（{_when(o)}）显示商品不存在或已停售", severity="nonconforming",
+                         f"该链接已失效：最近一次抓取（{when(o)}）显示商品不存在或已停售", severity="nonconforming",
                          evidence=ev, remedy=("请撤回该链接，或提供品牌商品当前在售的发源地平台链接",
                                               "Withdraw this link or supply a listing where the brand's product is on sale now"),
                          **base)
@@ -207,8 +216,8 @@ def listing(ctx: RuleContext):
                              remedy=(f"请提供销售 {brand} 商品的链接", f"Supply a listing that offers {brand}'s product"),
                              matched_by=how, **base)
             elif o.state == "out_of_stock" and o.field_confidence.get("availability", 0) >= min_conf:
-                yield failed(code, sub, f"The product is out of stock at the latest observation ({_when(o)})",
-                             f"最近一次抓取（{_when(o)}）显示商品缺货", severity="nonconforming", evidence=ev,
+                yield failed(code, sub, f"The product is out of stock at the latest observation ({when(o)})",
+                             f"最近一次抓取（{when(o)}）显示商品缺货", severity="nonconforming", evidence=ev,
                              remedy=("请在商品恢复有货后重新提交，或提供有货的链接",
                                      "Resubmit once the product is back in stock, or supply a listing that has it in stock"),
                              **base)
@@ -218,8 +227,8 @@ def listing(ctx: RuleContext):
                               evidence=ev, matched_by=how, **base)
             elif o.state == "live" and o.availability == "in_stock" \
                     and o.field_confidence.get("availability", 0) >= min_conf:
-                yield passed(code, sub, f"On sale and in stock at the latest observation ({_when(o)})",
-                             f"最近一次抓取（{_when(o)}）显示该品牌商品在售且有货", evidence=ev, matched_by=how, **base)
+                yield passed(code, sub, f"On sale and in stock at the latest observation ({when(o)})",
+                             f"最近一次抓取（{when(o)}）显示该品牌商品在售且有货", evidence=ev, matched_by=how, **base)
             else:
                 yield unknown(code, sub, "The brand's product page was observed, but whether it is in stock could not "
                               "be read with confidence", "已抓取到该品牌商品页，但无法可靠判断是否有货", evidence=ev,
@@ -237,6 +246,9 @@ def stable(ctx: RuleContext):
     pol = ctx.policy.online
     need, span_days, max_age = pol.stable_min_observations, pol.stable_min_span_days, pol.stable_max_age_days
     at = ctx.facts.evaluated_at
+
+    def when(o: Observation) -> str:
+        return _when(o, ctx.policy.timezone)
     for i, sub in enumerate(subs):
         url = ctx.manifest.distribution.online[i].url.strip()
         lf = _listing(ctx, i)
@@ -260,8 +272,8 @@ def stable(ctx: RuleContext):
         ev = [o.pointer() for o in (run or live or conc)[-need:]]
         if conc[-1] in negs:
             o = conc[-1]
-            yield failed(code, sub, f"Not live at the latest observation ({_when(o)}: {o.state.replace('_', ' ')})",
-                         f"最近一次抓取（{_when(o)}）显示{STATE_ZH.get(o.state, o.state)}，链接不稳定",
+            yield failed(code, sub, f"Not live at the latest observation ({when(o)}: {o.state.replace('_', ' ')})",
+                         f"最近一次抓取（{when(o)}）显示{STATE_ZH.get(o.state, o.state)}，链接不稳定",
                          severity="nonconforming", evidence=[o.pointer()],
                          remedy=("请提供持续在售的链接", "Supply a listing that stays on sale"), latest_state=o.state, **facts)
             continue
@@ -279,11 +291,11 @@ def stable(ctx: RuleContext):
         if breaks:
             o = breaks[-1]
             yield failed(code, sub, f"Not stable: between live observations the listing was "
-                         f"{o.state.replace('_', ' ')} on {_when(o)}",
-                         f"链接不稳定：两次在售抓取之间（{_when(o)}）显示{STATE_ZH.get(o.state, o.state)}",
+                         f"{o.state.replace('_', ' ')} on {when(o)}",
+                         f"链接不稳定：两次在售抓取之间（{when(o)}）显示{STATE_ZH.get(o.state, o.state)}",
                          severity="nonconforming", evidence=[o.pointer(), *ev],
                          remedy=("请提供持续稳定在售的链接", "Supply a listing that has stayed on sale without interruption"),
-                         break_state=o.state, break_at=_when(o), **facts)
+                         break_state=o.state, break_at=o.captured_at.isoformat(), **facts)
             continue
         why_en, why_zh = [], []
         if len(run) < need:
