@@ -158,3 +158,11 @@ def test_inventory_list_under_general_trade_mode_fails_form(check_spec):
     s = clean_spec("KR", 8)
     rep = check_spec("inventory_0110", s.with_(extras={"customs_form": "inventory", "supervision_mode": "0110"}))
     assert findings(rep, "PROD.CUSTOMS.FORM")[0]["status"] == "fail"
+
+
+def test_qr_payload_disagreeing_with_certificate_number_is_fraud(check_spec):
+    s = clean_spec("AU", 9)
+    rep = check_spec("qr_mismatch", s.with_(extras={"coo_qr_payload": "COO;AU26-000001;AU;20260101"}))
+    f = [x for x in findings(rep, "AUTH.IDENTIFIERS") if x["subject"] == "production.certificate_of_origin[0]"][0]
+    assert f["status"] == "fail" and f["severity"] == "fraud", f["message"]
+    assert f["evidence"][0].get("bbox")

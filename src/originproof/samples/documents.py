@@ -116,6 +116,18 @@ def coo_pdf(s: DossierSpec) -> bytes:
         p.field("Issued by", s.coo_issuer)
         p.field("Date of issue", f"{s.coo_date:%Y-%m-%d}")
         p.line("Authorized signature / stamp: ____________________")
+        if s.extras.get("coo_qr", True):
+            # Verification QR as chambers print it: the payload repeats the certificate number.
+            from reportlab.graphics import renderPDF
+            from reportlab.graphics.barcode import qr
+            from reportlab.graphics.shapes import Drawing
+            payload = s.extras.get("coo_qr_payload", f"COO;{s.coo_number};{s.country};{s.coo_date:%Y%m%d}")
+            w = qr.QrCodeWidget(payload)
+            b = w.getBounds()
+            size = 90
+            dr = Drawing(size, size, transform=[size / (b[2] - b[0]), 0, 0, size / (b[3] - b[1]), 0, 0])
+            dr.add(w)
+            renderPDF.draw(dr, p.c, A4[0] - 50 - size, 40)
     return _pdf(draw, script_for_lang(s.lang))
 
 

@@ -399,3 +399,18 @@ def load_image(path: Path) -> np.ndarray:
     with Image.open(path) as im:
         im = ImageOps.exif_transpose(im)
         return to_gray(im.convert("RGB"))
+
+
+def read_codes(gray: np.ndarray) -> list[tuple[str, str, list[float]]]:
+    """QR / Data Matrix / PDF417 / linear codes on a page image: (format, text, bbox in pixels)."""
+    try:
+        import zxingcpp
+    except ImportError:  # pragma: no cover
+        return []
+    out = []
+    for r in zxingcpp.read_barcodes(gray):
+        p = r.position
+        xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
+        ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
+        out.append((str(r.format), r.text, [float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))]))
+    return out

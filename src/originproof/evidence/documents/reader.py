@@ -81,6 +81,32 @@ def _doc_text(pages: list[_Page], files: list[str], country: str | None) -> DocT
                    ocr=any(p.gray is not None for p in pages), country=country)
 
 
+def _attach_codes(facts: EvidenceFacts, files: list[FileRef], pages: list[_Page]) -> None:
+    """A printed verification QR's payload (first page): rendered small for text PDFs (~20 ms)."""
+    import numpy as np
+    import pymupdf
+    from originproof.facts.base import At, Fact
+    p = pages[0] if pages else None
+    if p is None:
+        return
+    scale, gray = 1.0, p.gray
+    if gray is None:
+        f = next((f for f in files if f.path == p.file), None)
+        if f is None:
+            return
+        with pymupdf.open(f.real) as doc:
+            pix = doc[0].get_pixmap(dpi=110, colorspace=pymupdf.csGRAY)
+            gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width)
+            scale = 72 / 110
+    else:
+        scale = p.scale
+    codes = [c for c in O.read_codes(gray) if c[1]]
+    if codes:
+        fmt, text, bbox = codes[0]
+        facts.verification_payload = Fact(value=text, confidence=0.99,
+                                          at=At(file=p.file, page=1, bbox=[round(v * scale, 1) for v in bbox]))
+
+
 def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> EvidenceFacts:
     max_pages = getattr(getattr(ctx.policy, "intake", None), "max_pages", MAX_PAGES) if ctx.policy else MAX_PAGES
     pages = _load_pages(files, max_pages)
@@ -115,6 +141,7 @@ def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> E
     facts: EvidenceFacts
     if dtype == "certificate_of_origin":
         facts = parse_coo(doc)
+        _attach_codes(facts, files, pages)
     elif dtype == "factory_licence":
         facts = parse_licence(doc, ctx.registry)
     elif dtype == "production_agreement":

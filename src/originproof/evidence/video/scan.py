@@ -21,7 +21,9 @@ import numpy as np
 SMALL_W = 64
 DWELL_MOTION = 0.22  # normalised mean |Δ| between reference frames below which the camera rests
 DWELL_MIN_S = 0.45
-REPORT_AFTER_S = 1.0  # a pause held this long is handed to `on_pause` at once, not when it ends
+DRIFT_S = 0.33  # picture change over this span tells a resting camera from the slow end of a pan
+STILL_DRIFT = 0.18
+STILL_S = 0.4  # still this long: the pause is handed to `on_pause` at once, not when it ends
 _PLANAR8 = {"yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "nv21", "gray"}
 
 
@@ -69,8 +71,8 @@ def _norm(a: np.ndarray) -> np.ndarray:
 
 def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24,
                on_pause: Callable[[Pause], None] | None = None) -> Scan:
-    """`on_pause(pause)` is called once per pause, as soon as it has lasted `REPORT_AFTER_S` or has
-    ended, so the caller can read its frame while decoding goes on; without it the longest
+    """`on_pause(pause)` is called once per pause, as soon as the camera has been still for `STILL_S`
+    or the pause has ended, so the caller can read its frame while decoding goes on; without it the longest
     `max_pauses` keep their frames."""
     vs = container.streams.video[0]
     vs.thread_type = "AUTO"
@@ -87,17 +89,20 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
     sh = None
     prev = None
     run: Pause | None = None
-    late: tuple[float, float, Any] | None = None
+    late: tuple[float, float, Any, float] | None = None  # (t, motion, frame, since) of the steadiest still frame
+    recent: list[tuple[float, np.ndarray]] = []  # (t, normalised luma) over the last DRIFT_S
     errors = 0
     rotation = 0
     w = h = None
 
     def close_run() -> None:
-        nonlocal run
+        nonlocal run, late
         if run is not None and run.end - run.start >= DWELL_MIN_S:
             pauses.append(run)
             if on_pause is not None:
                 if not run.reported:
+                    if late is not None:
+                        run.t, run.motion, run.frame = late[0], late[1], late[2]
                     on_pause(run)
                 run.frame = None
             elif len(pauses) > max_pauses:  # keep the longest pauses only
@@ -105,6 +110,7 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
                 pauses.pop(0).frame = None
                 pauses.sort(key=lambda p: p.t)
         run = None
+        late = None
 
     for pkt in container.demux(vs):
         if pkt.pts is not None:
@@ -128,6 +134,12 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
             z = _norm(s)
             m = float(np.abs(z - prev).mean()) if prev is not None else 0.0
             prev = z
+            drift = 0.0
+            if on_pause is not None:
+                recent.append((t, z))
+                while len(recent) > 2 and recent[1][0] <= t - DRIFT_S:
+                    recent.pop(0)
+                drift = float(np.abs(z - recent[0][1]).mean()) if recent[0][0] <= t - DRIFT_S * 0.6 else m
             times.append(t)
             smalls.append(s)
             motion.append(m)
@@ -141,14 +153,22 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
                     run.end = t
                     if run.reported:
                         continue
-                    # The camera is still settling early in a pause: the steadiest frame of its
-                    # second half-second is read as soon as the pause has lasted REPORT_AFTER_S.
-                    if t - run.start >= REPORT_AFTER_S / 2 and (late is None or m < late[1]):
-                        late = (t, m, f)
-                    if t - run.start >= REPORT_AFTER_S and late is not None:
-                        run.t, run.motion, run.frame = late
-                        on_pause(run)
-                        run.reported, run.frame, late = True, None, None
+                    if m < run.motion:  # fallback when the pause ends before the camera is still
+                        run.t, run.motion, run.frame = t, m, f
+                    # A pan slows down into a pause: frame-to-frame motion is already low while the
+                    # picture still slides. Only frames that moved little over DRIFT_S count as still;
+                    # the steadiest of them is read once the camera has been still for STILL_S.
+                    if drift < STILL_DRIFT:
+                        if late is None:
+                            late = (t, m, f, t)
+                        elif m < late[1]:
+                            late = (t, m, f, late[3])
+                        if t - late[3] >= STILL_S:
+                            run.t, run.motion, run.frame = late[0], late[1], late[2]
+                            on_pause(run)
+                            run.reported, run.frame, late = True, None, None
+                    elif late is not None and t - late[3] < STILL_S:
+                        late = None  # still moving: start again
                 else:
                     run.end = t
                     # the steadiest frame, preferring the middle of the pause
