@@ -235,3 +235,15 @@ def test_live_reader_appends_to_the_archive_and_judges_the_whole_history(tmp_pat
     n = len(site.hits)
     lf = read_listing(URL, quiet)
     assert not lf.observed and "not observed" in lf.notes[0] and len(site.hits) == n
+
+
+def test_robots_crawl_delay_is_honoured(tmp_path, site, port, socket_guard):
+    site.robots["www.amazon.co.jp"] = "User-agent: *\nCrawl-delay: 45\nDisallow: /cart\n"
+    site.set(URL, product_response(SPEC))
+    waits: list[float] = []
+    f = ListingFetcher(default_registry(), WarcArchive(tmp_path / "w"), resolver=FakeResolver(),
+                       policy=FetchPolicy(min_interval_s=0), sleep=waits.append)
+    with loopback_fixture_route(port):
+        f.fetch(URL)
+        f.fetch(URL)
+    assert waits and all(w > 40 for w in waits)

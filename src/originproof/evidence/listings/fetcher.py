@@ -247,10 +247,16 @@ class ListingFetcher:
                        body=decoded, listing_url=listing_url, ip=res.address, truncated=truncated)
 
     def _wait_turn(self, host: str) -> None:
+        rp = self._robots.get(host)
+        try:
+            crawl_delay = float(rp.crawl_delay(UA_TOKEN) or 0) if rp is not None else 0.0
+        except (TypeError, ValueError):
+            crawl_delay = 0.0
+        gap = max(self.policy.min_interval_s, min(crawl_delay, 120.0))  # honour Crawl-delay, within reason
         with self._lock:
             last = self._last.get(host)
             now = time.monotonic()
-            wait = 0.0 if last is None else max(0.0, last + self.policy.min_interval_s - now)
+            wait = 0.0 if last is None else max(0.0, last + gap - now)
             self._last[host] = now + wait
         if wait > 0:
             self.sleep(wait)
