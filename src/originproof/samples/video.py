@@ -68,28 +68,52 @@ def _barcode(gtin: str, module: int) -> Image.Image | None:
     return img.resize((img.width * module, max(img.height * module, module * 30)), Image.NEAREST).convert("RGB")
 
 
-def _store_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Image:
+def _shopper(d: ImageDraw.ImageDraw, x: int, y: int, hh: int, lay: random.Random) -> None:
+    """A passer-by in the aisle: head and body, somebody different in every take."""
+    col = tuple(lay.randint(30, 200) for _ in range(3))
+    bw = int(hh * 0.34)
+    d.ellipse([x - bw // 3, y, x + bw // 3, y + bw * 2 // 3], fill=(lay.randint(150, 210), lay.randint(110, 170), 120))
+    d.rounded_rectangle([x - bw // 2, y + bw * 2 // 3, x + bw // 2, y + hh], radius=max(1, bw // 4), fill=col)
+
+
+def _store_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str, lay: random.Random) -> Image.Image:
     st = spec.stores[i]
     palette = [(200, 30, 40), (30, 70, 160), (20, 120, 60), (230, 120, 20), (110, 40, 130), (0, 120, 140)]
     img = Image.new("RGB", (w, h), palette[sum(map(ord, st.chain_local)) % len(palette)])
     d = ImageDraw.Draw(img)
-    d.rectangle([0, int(h * 0.62), w, h], fill=(225, 222, 210))  # aisle below the sign
+    floor = int(h * lay.uniform(0.6, 0.66))
+    d.rectangle([0, floor, w, h], fill=(225, 222, 210))  # aisle below the sign
     for k in range(6):
-        y = int(h * 0.66) + k * h // 18
+        y = floor + int(h * 0.04) + k * h // 18
         d.line([0, y, w, y], fill=(150, 140, 120), width=max(1, h // 180))
-    _text(d, (w // 12, h // 8), spec.extras.get("sign_chain", st.chain_local), h // 7, sc, (255, 255, 255))
-    _text(d, (w // 12, int(h * 0.38)), st.branch, h // 13, sc, (255, 240, 240))
+    for _ in range(lay.randint(2, 4)):  # other shoppers, never the same twice
+        _shopper(d, lay.randint(w // 10, w * 9 // 10), floor - lay.randint(h // 40, h // 6), lay.randint(h // 5, h // 3), lay)
+    x0 = w // 8 + lay.randint(0, w // 14)  # clear of the frame edge however the camera frames it
+    sign = spec.extras.get("sign_chain", st.chain_local)
+    size = h // 7
+    while size > h // 14 and d.textlength(sign, font=pil_font(sc, size)) > w * 0.84 - x0:
+        size -= max(1, size // 12)
+    _text(d, (x0, h // 8 + lay.randint(-h // 40, h // 40)), sign, size, sc, (255, 255, 255))
+    _text(d, (x0, int(h * 0.38)), st.branch, h // 13, sc, (255, 240, 240))
     return img
 
 
-def _shelf_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Image:
+def _shelf_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str, lay: random.Random) -> Image.Image:
     prod = spec.products[0]
     img = Image.new("RGB", (w, h), (120, 105, 85))
     d = ImageDraw.Draw(img)
-    for k in range(1, 4):  # shelf boards behind the product
-        y = k * h // 4
+    for k in range(1, 4):  # shelf boards and the goods on them behind the product
+        y = k * h // 4 + lay.randint(-h // 30, h // 30)
         d.rectangle([0, y - h // 60, w, y + h // 60], fill=(90, 75, 60))
-    x0, y0, x1, y1 = w // 10, h // 12, w * 9 // 10, h * 11 // 12  # the product box held to the camera
+        x = lay.randint(0, w // 20)
+        while x < w:
+            bw = lay.randint(w // 30, w // 12)
+            d.rectangle([x, y - h // 60 - lay.randint(h // 14, h // 6), x + bw, y - h // 60],
+                        fill=tuple(lay.randint(40, 230) for _ in range(3)))
+            x += bw + lay.randint(1, w // 40)
+    # the product box held to the camera: where and how close depends on the hand
+    dx, dy = lay.randint(-w // 25, w // 25), lay.randint(-h // 40, h // 40)
+    x0, y0, x1, y1 = w // 10 + dx, h // 12 + dy, w * 9 // 10 + dx, h * 11 // 12 + dy
     d.rectangle([x0, y0, x1, y1], fill=(240, 238, 230))
     _text(d, (x0 + w // 30, y0 + h // 24), spec.brand, h // 10, "latin", (30, 60, 130))
     _text(d, (x0 + w // 30, y0 + h // 5), prod.name_local, h // 17, sc, (20, 20, 20))
@@ -100,31 +124,42 @@ def _shelf_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Im
     return img
 
 
-def _payment_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Image:
+def _payment_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str, lay: random.Random) -> Image.Image:
     prod = spec.products[0]
     pay, total = PAY_WORDS.get(spec.lang, PAY_WORDS["en"])
     cur = CUR_SIGN.get(spec.currency, "")
     img = Image.new("RGB", (w, h), (70, 72, 80))
     d = ImageDraw.Draw(img)
-    d.rectangle([w // 8, h // 8, w * 7 // 8, h * 5 // 8], fill=(15, 40, 30))  # till display
-    _text(d, (w // 6, h // 6), pay, h // 9, sc, (120, 255, 160))
-    _text(d, (w // 6, int(h * 0.36)), f"{total} {cur}{prod.price}", h // 9, sc, (120, 255, 160))
-    d.rectangle([w // 3, int(h * 0.7), w * 2 // 3, h], fill=(40, 40, 44))  # card terminal
-    _text(d, (w // 3 + w // 30, int(h * 0.74)), "VISA  IC", h // 16, "latin", (230, 230, 230))
+    for _ in range(lay.randint(3, 6)):  # counter clutter: bags, baskets, the cashier's things
+        x, y = lay.randint(0, w), lay.randint(h * 2 // 3, h)
+        d.rectangle([x, y, x + lay.randint(w // 20, w // 6), y + lay.randint(h // 20, h // 6)],
+                    fill=tuple(lay.randint(20, 220) for _ in range(3)))
+    dx, dy = lay.randint(-w // 16, w // 16), lay.randint(-h // 40, h // 30)
+    d.rectangle([w // 8 + dx, h // 8 + dy, w * 7 // 8 + dx, h * 5 // 8 + dy], fill=(15, 40, 30))  # till display
+    _text(d, (w // 6 + dx, h // 6 + dy), pay, h // 9, sc, (120, 255, 160))
+    _text(d, (w // 6 + dx, int(h * 0.36) + dy), f"{total} {cur}{prod.price}", h // 9, sc, (120, 255, 160))
+    tx = lay.randint(w // 5, w * 2 // 5)
+    d.rectangle([tx, int(h * 0.7), tx + w // 3, h], fill=(40, 40, 44))  # card terminal
+    _text(d, (tx + w // 30, int(h * 0.74)), "VISA  IC", h // 16, "latin", (230, 230, 230))
     return img
 
 
-def _receipt_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str) -> Image.Image:
+def _receipt_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str, lay: random.Random) -> Image.Image:
     img = Image.new("RGB", (w, h), (55, 50, 48))
     d = ImageDraw.Draw(img)
+    for _ in range(lay.randint(2, 5)):  # whatever lies on the counter under the receipt
+        x, y = lay.randint(0, w), lay.randint(0, h)
+        d.ellipse([x, y, x + lay.randint(w // 16, w // 5), y + lay.randint(h // 16, h // 5)],
+                  fill=tuple(lay.randint(30, 160) for _ in range(3)))
     lines = receipt_lines(spec, i)
     size = max(9, h // 24)
     step = int(size * 1.55)
     ph = step * len(lines) + size * 2
-    top = max(2, (h - ph) // 2)
-    d.rectangle([w // 5, top, w * 4 // 5, min(h - 2, top + ph)], fill=(250, 250, 246))
+    top = max(2, (h - ph) // 2 + lay.randint(-h // 30, h // 30))
+    left = w // 5 + lay.randint(-w // 12, w // 12)
+    d.rectangle([left, top, left + w * 3 // 5, min(h - 2, top + ph)], fill=(250, 250, 246))
     for k, ln in enumerate(lines):
-        _text(d, (w // 5 + size, top + size + k * step), ln, size, sc, (15, 15, 15))
+        _text(d, (left + size, top + size + k * step), ln, size, sc, (15, 15, 15))
     return img
 
 
@@ -151,6 +186,7 @@ def store_panorama(spec: DossierSpec, i: int, h: int = 360, stages: Sequence[str
     w = int(h * 16 / 9)
     stages = list(stages or STAGES)
     rng = random.Random(seed * 7 + i)
+    lay = random.Random(seed * 7919 + i * 13 + 1)  # where things stand and who is around in this take
     parts: list[Image.Image] = []
     lefts: list[float] = []
     x = 0
@@ -160,7 +196,7 @@ def store_panorama(spec: DossierSpec, i: int, h: int = 360, stages: Sequence[str
             parts.append(a)
             x += a.width
         lefts.append(float(x))
-        p = PANELS[st](spec, i, w, h, sc)
+        p = PANELS[st](spec, i, w, h, sc, lay)
         parts.append(p)
         x += p.width
     pano = Image.new("RGB", (x, h))
@@ -207,13 +243,21 @@ def render_store_video(spec: DossierSpec, i: int, out: Path, *, seconds: float =
     software = software if software is not None else ex.get("video_software")
     location = tuple(ex["video_location"]) if ex.get("video_location") else location
     w, h = size
-    pano_img, lefts = store_panorama(spec, i, h, stages, seed)
-    pano = np.asarray(pano_img)
-    span = pano.shape[1] - w
     rng = random.Random(seed * 1009 + i)
-    # Every take is paced and framed a little differently (who holds the phone, how high).
+    # Every take is filmed differently: how close the phone is, how the scenes are framed, how long
+    # each is held, the light and white balance of that day — only a copy of a take shares them.
+    zoom = rng.uniform(1.0, 1.18)
+    ph = max(h, int(round(h * zoom)) // 2 * 2)
+    pano_img, lefts = store_panorama(spec, i, ph, stages, seed)
+    pano = np.asarray(pano_img)
+    pw = int(ph * 16 / 9)
+    lefts = [float(np.clip(l + (pw - w) / 2 + rng.uniform(-0.04, 0.04) * w, 0, pano.shape[1] - w)) for l in lefts]
+    voff = (ph - h) // 2
+    span = pano.shape[1] - w
     x_at, dwell, pan = _path(lefts, seconds, 0.55 + 0.14 * rng.random())
-    tilt = int(h * rng.uniform(-0.07, 0.07))
+    tilt = int(h * rng.uniform(-0.06, 0.06))
+    light0, amp, period = rng.uniform(0.88, 1.08), rng.uniform(0.04, 0.11), rng.uniform(1.3, 2.6)
+    balance = np.array([rng.uniform(0.93, 1.05) for _ in range(3)], np.float32)
     n = int(round(seconds * fps))
     nrng = np.random.default_rng(seed * 31 + i)
     noise = nrng.normal(0, 2.5, (h + 16, w + 16, 3)).astype(np.float32)
@@ -253,18 +297,18 @@ def render_store_video(spec: DossierSpec, i: int, out: Path, *, seconds: float =
             jx = 0.85 * jx + rng.uniform(-2.5, 2.5)
             jy = 0.85 * jy + rng.uniform(-1.6, 1.6)
             x0 = int(min(max(x + jx, 0), span))
-            frame = pano[:, x0:x0 + w].astype(np.float32)
+            frame = pano[voff:voff + h, x0:x0 + w].astype(np.float32)
             frame = np.roll(frame, int(jy) + tilt, axis=0)
             v = abs(x0 - prev_x) if prev_x is not None else 0
             prev_x = x0
             if v > 3:  # motion blur of a moving phone
                 frame = cv2.blur(frame, (min(int(v), 31), 1))
-            light = 1.0 + 0.10 * math.sin(t / 1.7 + seed) + 0.05 * math.sin(t * 2.3)
+            light = light0 * (1.0 + amp * math.sin(t / period + seed) + 0.04 * math.sin(t * 2.3))
             if take_b:
                 light *= 0.78
                 frame = frame * np.array([1.0, 0.93, 0.82], np.float32)
             ox, oy = rng.randint(0, 15), rng.randint(0, 15)
-            frame = frame * light + noise[oy:oy + h, ox:ox + w]
+            frame = frame * (light * balance) + noise[oy:oy + h, ox:ox + w]
             frame = np.clip(frame, 0, 255).astype(np.uint8)
             vf = av.VideoFrame.from_ndarray(frame, format="rgb24")
             vf.pts = int(round(t * fps))

@@ -28,10 +28,14 @@ log = logging.getLogger(__name__)
 MAX_OCR = 8  # OCR calls per video (each ~0.3–1.5 s here)
 
 
+try:  # imported once per process, not per video
+    from originproof.evidence.documents.receipt import parse_receipt
+except ImportError:  # pragma: no cover — the documents package is part of the install
+    parse_receipt = None
+
+
 def _receipt_from(fr: FrameRead, file: str, ctx: ReadContext, notes: list[str]):
-    try:
-        from originproof.evidence.documents.receipt import parse_receipt
-    except ImportError:
+    if parse_receipt is None:
         notes.append("receipt parser (evidence.documents.receipt) not available: receipt in the video not parsed")
         return None
     try:
