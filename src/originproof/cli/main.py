@@ -204,6 +204,25 @@ def submit(
     raise typer.Exit(worst)
 
 
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
+          store: Optional[str] = typer.Option(None, "--store")) -> None:
+    """Serve the HTTP API (OpenAPI at /docs) and the review console (/console)."""
+    import uvicorn
+
+    from originproof.config import settings
+    from originproof.service.api import create_app, new_key, parse_keys
+
+    spec = os.environ.get("ORIGINPROOF_API_KEYS", "")
+    if not spec:
+        key = new_key()
+        spec = f"{key}:admin"
+        err.print(f"ORIGINPROOF_API_KEYS not set: a one-time admin key for this run is [bold]{key}[/]")
+    st = open_store(store)
+    api = create_app(st, open_blobs(), parse_keys(spec), get_policy(None), get_registry(None))
+    uvicorn.run(api, host=host, port=port)
+
+
 def _register_subapps() -> None:
     try:
         from originproof.bench.cli import bench_app

@@ -39,6 +39,8 @@ class CheckOptions:
     isolation: str = "process"  # readers in worker processes; "thread" / "inline" for debugging
     reader_timeout_s: float = 600.0
     start_method: str | None = None  # multiprocessing start method for reader processes (auto)
+    # A service stamps the instant it received the dossier and ignores the seller's `submitted_at`.
+    received_at: datetime | None = None
 
 
 @dataclass
@@ -61,6 +63,8 @@ def check_path(path: Path, opts: CheckOptions) -> CheckResult:
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     with open_dossier(Path(path), opts.policy.intake, opts.registry) as it:
+        if opts.received_at is not None and it.manifest is not None:
+            it.manifest = it.manifest.model_copy(update={"submitted_at": opts.received_at})
         timings["intake"] = (time.perf_counter() - t0) * 1000
         facts = DossierFacts(manifest=it.manifest, evaluated_at=_evaluation_instant(it, opts), digest=it.digest,
                              intake=it.problems, unknown_manifest_keys=it.unknown_keys, bad_files=set(it.bad_files))
