@@ -58,7 +58,8 @@ def check(
     no_record: bool = typer.Option(False, "--no-record", help="Check without recording the dossier in the store."),
     web_archive: list[Path] = typer.Option([], "--web-archive", exists=True, help="WARC captures of listings: judge offline from them."),
     registry_dir: list[Path] = typer.Option([], "--registry-dir", exists=True, help="Operator registry overrides (YAML)."),
-    workers: int = typer.Option(2, "--workers", min=1, help="Reader threads."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Reader processes."),
+    allow_network: bool = typer.Option(False, "--allow-network", help="Observe listings live (registry platform hosts only, public addresses only, archived as WARC)."),
     all_findings: bool = typer.Option(False, "--all", help="Text format: show passing findings too."),
 ) -> None:
     """Check one or more dossiers; exit 0 approve, 10 review, 20 reject."""
@@ -69,7 +70,8 @@ def check(
     reg = get_registry(registry_dir)
     st = open_store(store)
     opts = CheckOptions(policy=pol, registry=reg, store=st, record=not no_record, as_of=parse_as_of(as_of),
-                        web_archives=list(web_archive), workers=workers, blobs=None if no_record else open_blobs())
+                        web_archives=list(web_archive), workers=workers, blobs=None if no_record else open_blobs(),
+                        allow_network=allow_network)
     outputs: list[str] = []
     worst = 0
     try:
