@@ -1,4 +1,4 @@
-"""Authenticity rules (弄虚作假): edited PDFs and images, signatures, reuse, identifiers.
+"""Authenticity rules (弄虚作假): edited PDFs and images, signatures, reuse (AUTH.IDENTIFIERS lives in rules/identifiers.py).
 
 The forensics reader (evidence/forensics) reports signals with a stable code, a severity and the
 place they were seen; these rules only weigh them. A `fraud` signal is proof-grade (a changed
@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from originproof.facts import EvidenceFacts, Unread, VideoFacts
 from originproof.facts.base import Forensics, Signal
 from originproof.rules import subjects as S
-from originproof.rules.base import (RuleContext, failed, not_applicable, passed, pending, rule, unknown,
+from originproof.rules.base import (RuleContext, failed, not_applicable, passed, rule, unknown,
                                     unread_finding)
 
 OFFICIAL_SLOTS = {"certificate_of_origin", "factory_licence", "customs_declaration"}
