@@ -27,7 +27,8 @@ def pdfs(tmp_path_factory):
     out = {}
     for name, fn in (("incremental_overlay", T.incremental_overlay), ("incremental_replace", T.incremental_replace),
                      ("editor_resave", T.editor_resave), ("cover_retype", T.cover_retype),
-                     ("signed_modified", T.signed_modified), ("signed_broken", T.signed_broken)):
+                     ("signed_modified", T.signed_modified), ("signed_broken", T.signed_broken),
+                     ("image_over_text", T.image_over_text)):
         p = d / f"{name}.pdf"
         p.write_bytes(fn(RENDERERS["customs_declaration"](spec), rng))
         out[name] = p
@@ -52,6 +53,7 @@ def _sample(path, doc_type="customs_declaration"):
     ("incremental_overlay", {"pdf": "fraud"}), ("incremental_replace", {"pdf": "fraud"}),
     ("editor_resave", {"pdf": "fraud"}), ("cover_retype", {"pdf": "fraud"}),
     ("signed_modified", {"signature": "fraud", "pdf": "fraud"}), ("signed_broken", {"signature": "fraud"}),
+    ("image_over_text", {"pdf": "fraud"}),
 ])
 def test_tampered_pdf_detected(pdfs, ctx, name, expect):
     outcomes, sigs = judge(_sample(pdfs[name]), ctx)

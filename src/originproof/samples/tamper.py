@@ -13,6 +13,7 @@ Each sample is (name, tamper type or "original", doc_type, path). Tamper types:
   photo_editor_tag     — a receipt photo re-saved by an image editor (EXIF Software)
   signed_modified      — signed (pyHanko, self-signed test certificate), then changed incrementally
   signed_broken        — signed, then bytes inside the signed range altered
+  image_over_text      — a retouched picture of the page pasted over the text page (text layer left under it)
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ from originproof.samples.spec import COUNTRIES, clean_spec
 DOC_TYPES = ("certificate_of_origin", "factory_licence", "production_agreement", "customs_declaration")
 OFFICIAL = {"certificate_of_origin", "factory_licence", "customs_declaration"}
 PDF_TAMPERS = ("incremental_overlay", "incremental_replace", "editor_resave", "cover_retype", "signed_modified",
-               "signed_broken")
+               "signed_broken", "image_over_text")
 SCAN_TAMPERS = ("scan_paste", "scan_paste_pdf", "scan_clone")
 PHOTO_TAMPERS = ("photo_editor_tag",)
 HONEST_PRODUCERS = ("ReportLab PDF Library - www.reportlab.com", "Microsoft® Word for Microsoft 365",
@@ -150,6 +151,25 @@ def cover_retype(pdf: bytes, rng: random.Random) -> bytes:
     page.draw_rect(r, color=None, fill=(1, 1, 1), overlay=True)
     page.insert_text((rect[0], rect[3] - (rect[3] - rect[1]) * 0.2), _altered(text, rng), fontsize=size,
                      fontname="helv")
+    return doc.tobytes(garbage=3, deflate=True)
+
+
+def image_over_text(pdf: bytes, rng: random.Random) -> bytes:
+    """Render the page, retouch a value in the picture, and paste the picture over the text page."""
+    import pymupdf as fitz
+
+    doc = fitz.open(stream=pdf, filetype="pdf")
+    page = doc[0]
+    _p, rect, text, size = _value_rect(pdf)
+    pix = page.get_pixmap(dpi=110)
+    img = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    k = 110 / 72
+    d = ImageDraw.Draw(img)
+    d.rectangle([rect[0] * k, rect[1] * k, rect[2] * k, rect[3] * k], fill="white")
+    d.text((rect[0] * k, rect[1] * k), _altered(text, rng), fill="black", font=pil_font("latin", int(size * k)))
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90)
+    page.insert_image(page.rect, stream=buf.getvalue(), overlay=True)
     return doc.tobytes(garbage=3, deflate=True)
 
 
@@ -348,7 +368,7 @@ def build_corpus(out: Path, per_type: int = 8, originals: int = 100, seed: int =
 
     fns = {"incremental_overlay": incremental_overlay, "incremental_replace": incremental_replace,
            "editor_resave": editor_resave, "cover_retype": cover_retype, "signed_modified": signed_modified,
-           "signed_broken": signed_broken}
+           "signed_broken": signed_broken, "image_over_text": image_over_text}
     for t in PDF_TAMPERS:
         for i in range(per_type):
             dt = DOC_TYPES[i % len(DOC_TYPES)]
