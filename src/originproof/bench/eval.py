@@ -120,11 +120,13 @@ def check_corpus(entries: list[Entry], *, workers: int = 1, threads: int = 2, re
     url = f"sqlite:///{work / 'eval.db'}"
     from originproof.store import Store
     Store(url).close()  # migrate once, before workers race to
-    # Dossiers with priors go last, in this process: their stores start as a copy of the shared one,
-    # so they find the evidence the others already read.
-    order = sorted(range(len(entries)), key=lambda i: bool(entries[i].label.get("priors")))
-    first = [i for i in order if not entries[i].label.get("priors")]
-    last = [i for i in order if entries[i].label.get("priors")]
+    # Phases, so no evidence file is read twice at once: the clean bases first (the defects share
+    # their files), then the other dossiers; dossiers with priors last, in this process, each with
+    # a store that starts as a copy of the shared one (it finds what the others already read).
+    has_priors = [bool(e.label.get("priors")) for e in entries]
+    bases = [i for i, e in enumerate(entries) if e.label["kind"] == "clean" and not has_priors[i]]
+    rest = [i for i, e in enumerate(entries) if e.label["kind"] != "clean" and not has_priors[i]]
+    last = [i for i in range(len(entries)) if has_priors[i]]
     args = [(str(e.dir), e.label) for e in entries]
     out: dict[int, dict[str, Any]] = {}
     done = 0
@@ -133,13 +135,15 @@ def check_corpus(entries: list[Entry], *, workers: int = 1, threads: int = 2, re
         if progress:
             progress(done, len(args))
     try:
+        first: list[int] = bases + rest
         if workers > 1 and len(first) > 1:
             with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                      initargs=(url, str(work), threads, readers)) as ex:
-                for i, r in zip(first, ex.map(_check_entry, [args[i] for i in first], chunksize=1)):
-                    out[i] = r
-                    done += 1
-                    tick()
+                for phase in (bases, rest):
+                    for i, r in zip(phase, ex.map(_check_entry, [args[i] for i in phase], chunksize=1)):
+                        out[i] = r
+                        done += 1
+                        tick()
             first = []
         _init_worker(url, str(work), threads, readers)
         try:

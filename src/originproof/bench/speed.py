@@ -42,6 +42,7 @@ def standard_plan(quick: bool):
 
 
 def _write(plan: Any, cache: Path, name: str) -> Path:
+    """The item folder: dossier/ plus captures/ (the listings' platform-side observations)."""
     from originproof.bench.writer import source_hash, write_plan
 
     src = source_hash()
@@ -51,7 +52,11 @@ def _write(plan: Any, cache: Path, name: str) -> Path:
         d.mkdir(parents=True)
         write_plan(plan, d, cache / "videos", src)
         (d / "done").write_text("ok")
-    return d / "dossier"
+    return d
+
+
+def _archives(item: Path) -> list[Path]:
+    return sorted((item / "captures").glob("*.warc*")) if (item / "captures").is_dir() else []
 
 
 def _opts(store: Any, threads: int = 2):
@@ -63,14 +68,17 @@ def _opts(store: Any, threads: int = 2):
                         workers=threads)
 
 
-def _timed_check(path: Path, store_url: str | None, threads: int = 2) -> tuple[float, dict[str, Any]]:
+def _timed_check(path: Path, store_url: str | None, threads: int = 2,
+                 archives: list[Path] | None = None) -> tuple[float, dict[str, Any]]:
     from originproof.pipeline import check_path
     from originproof.store import Store
 
     store = Store(store_url) if store_url else None
     try:
+        opts = _opts(store, threads)
+        opts.web_archives = list(archives or [])
         t0 = time.perf_counter()
-        rep = check_path(path, _opts(store, threads)).report
+        rep = check_path(path, opts).report
         return time.perf_counter() - t0, rep
     finally:
         if store is not None:
@@ -160,19 +168,19 @@ def per_kind(root: Path, lang: str, country: str) -> list[dict[str, Any]]:
 
 
 # ------------------------------------------------------------------------------ throughput
-def _check_one(args: tuple[str, str]) -> float:
-    path, url = args
+def _check_one(args: tuple[str, str, list[str]]) -> float:
+    path, url, archives = args
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    return _timed_check(Path(path), url, threads=1)[0]
+    return _timed_check(Path(path), url, threads=1, archives=[Path(a) for a in archives])[0]
 
 
-def throughput(paths: list[Path], processes: int, work: Path) -> dict[str, Any]:
-    """Dossiers per minute over `paths`, each process with one reader thread, cold stores."""
+def throughput(paths: list[tuple[Path, list[Path]]], processes: int, work: Path) -> dict[str, Any]:
+    """Dossiers per minute over `paths` (dossier, web archives), one reader thread per process, cold store."""
     from originproof.store import Store
 
     url = f"sqlite:///{work / f'tp{processes}.db'}"
     Store(url).close()
-    args = [(str(p), url) for p in paths]
+    args = [(str(p), url, [str(a) for a in arch]) for p, arch in paths]
     t0 = time.perf_counter()
     if processes == 1:
         times = [_check_one(a) for a in args]
@@ -196,24 +204,25 @@ def run_speed(quick: bool = False, cache: Path | None = None, n_dossiers: int = 
     try:
         log("writing the standard dossier" + (" (quick: 6 s 360p videos)" if quick else " (3 × 60 s 720p videos)"))
         plan = standard_plan(quick)
-        std = _write(plan, cache, "standard-quick" if quick else "standard")
-        shutil.copytree(std, work / "std")
-        std = work / "std"
+        item = _write(plan, cache, "standard-quick" if quick else "standard")
+        shutil.copytree(item, work / "std")
+        std = work / "std" / "dossier"
+        arch = _archives(work / "std")
 
         log("standard dossier: cold check (empty store)")
         url = f"sqlite:///{work / 'std.db'}"
-        cold_s, rep = _timed_check(std, url)
+        cold_s, rep = _timed_check(std, url, archives=arch)
         log("standard dossier: manifest-only change, same store")
         mp = std / "dossier.yaml"
         m = yaml.safe_load(mp.read_text("utf-8"))
         m["merchant"]["name"] = m["merchant"]["name"] + "（更名）"
         mp.write_text(yaml.safe_dump(m, allow_unicode=True, sort_keys=False), "utf-8")
-        warm_s, rep2 = _timed_check(std, url)
+        warm_s, rep2 = _timed_check(std, url, archives=arch)
         res["standard"] = {"cold_s": cold_s, "manifest_only_s": warm_s, "verdict": rep.get("verdict"),
                            "timings_ms": rep.get("timings_ms"), "timings_ms_manifest_only": rep2.get("timings_ms")}
 
         log("standard dossier: naive sequential (one reader thread, empty store)")
-        seq_s, _ = _timed_check(std, f"sqlite:///{work / 'seq.db'}", threads=1)
+        seq_s, _ = _timed_check(std, f"sqlite:///{work / 'seq.db'}", threads=1, archives=arch)
         res["sequential"] = {"ours_s": cold_s, "naive_sequential_s": seq_s, "ratio": cold_s / seq_s if seq_s else None}
 
         log("per evidence kind: our readers vs full decode / full-resolution OCR")
@@ -221,12 +230,12 @@ def run_speed(quick: bool = False, cache: Path | None = None, n_dossiers: int = 
 
         log(f"throughput over {n_dossiers} clean dossiers with 1 and 2 processes")
         items = [it for it in plan_items("ci") if it.kind == "clean"][:n_dossiers]
-        paths = [generate(it, cache).path for it in items]
         copies = []
-        for k, p in enumerate(paths):
+        for k, it in enumerate(items):
+            e = generate(it, cache)
             dst = work / f"tp{k}"
-            shutil.copytree(p, dst) if p.is_dir() else shutil.copyfile(p, dst)
-            copies.append(dst)
+            shutil.copytree(e.dir, dst)
+            copies.append((dst / e.label["path"], [dst / a for a in e.label.get("web_archives", [])]))
         res["throughput"] = [throughput(copies, 1, work), throughput(copies, 2, work)]
         a, b = res["throughput"]
         res["throughput_speedup_2_vs_1"] = (b["per_minute"] / a["per_minute"]) if a["per_minute"] else None

@@ -227,15 +227,13 @@ def write_video(spec: DossierSpec, i: int, out: Path, style: VideoStyle, kw: dic
 
 
 # ----------------------------------------------------------------------------------- listings
-def listing_writer() -> Callable[..., Any] | None:
-    """The listings teammate's WARC writer (samples/listings.py), when it exists."""
+def listing_writer() -> Any | None:
+    """The listings teammate's WARC writer module (samples/listings.py), when it exists and fits."""
     if importlib.util.find_spec("originproof.samples.listings") is None:
         return None
     mod = importlib.import_module("originproof.samples.listings")
-    for name in ("write_listing_captures", "write_captures", "write_warc"):
-        fn = getattr(mod, name, None)
-        if callable(fn):
-            return fn
+    if all(callable(getattr(mod, n, None)) for n in ("write_listing_history", "spec_for_listing", "history")):
+        return mod
     return None
 
 
@@ -244,18 +242,22 @@ def online_supported() -> bool:
 
 
 def write_captures(plan: Plan, out_dir: Path) -> list[Path]:
-    fn = listing_writer()
-    if fn is None or not plan.online:
+    """Platform-side observations of each listing (WARC), as the monitor would have archived them.
+    `plan.listing_kw[i]` may set `scenario` (an observation history of samples/listings.py: stable,
+    now_gone, too_few …) and ListingSpec fields (brand, title, in_stock …) for listing i."""
+    mod = listing_writer()
+    if mod is None or not plan.online:
         return []
-    out = out_dir / "captures.warc.gz"
-    params = inspect.signature(fn).parameters
-    kw: dict[str, Any] = {}
-    if "listing_kw" in params:
-        kw["listing_kw"] = plan.listing_kw
-    res = fn(plan.spec, out, **kw)
-    if isinstance(res, (list, tuple)):
-        return [Path(p) for p in res]
-    return [Path(res) if res else out]
+    spec = plan.spec
+    d = out_dir / "captures"
+    files: set[Path] = set()
+    for i, url in enumerate(spec.listings):
+        kw = dict(plan.listing_kw.get(i, {}))
+        scenario = kw.pop("scenario", "stable")
+        ls = mod.spec_for_listing(spec, url, product_index=min(i, len(spec.products) - 1), **kw)
+        archive = mod.write_listing_history(d, url, ls, spec.submitted_at, scenario)
+        files.update(Path(f) for f in archive.files())
+    return sorted(files)
 
 
 # ----------------------------------------------------------------------------------- dossier
