@@ -56,7 +56,8 @@ def _mk(y: int, m: int, d: int) -> date | None:
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("era", re.compile(r"(令和|平成|昭和|(?<![A-Za-z])[RHS])\s*(元|\d{1,2})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})\s*日?")),
     ("ymd_cjk", re.compile(r"(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?")),
-    ("ymd", re.compile(r"(?<!\d)(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})(?!\d)")),
+    # One separator throughout: "08/10/2024 - 08/10/2029" must not read as 2024-08-10.
+    ("ymd", re.compile(r"(?<!\d)(\d{4})\s?([-/.])\s?(\d{1,2})\s?\2\s?(\d{1,2})(?!\d)")),
     ("compact", re.compile(r"(?<![\d])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?![\d])")),
     ("dmy_name", re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th|er)?\.?\s+(" + _MONTH_RE + r")\.?,?\s+(\d{4})", re.I)),
     ("mdy_name", re.compile(r"(?<![A-Za-z])(" + _MONTH_RE + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.I)),
@@ -78,7 +79,9 @@ def find_dates(text: str, country: str | None = None) -> list[FoundDate]:
             if kind == "era":
                 n = 1 if g[1] == "元" else int(g[1])
                 d = _mk(ERAS[g[0]] + n, int(g[2]), int(g[3]))
-            elif kind in ("ymd_cjk", "ymd", "compact"):
+            elif kind == "ymd":
+                d = _mk(int(g[0]), int(g[2]), int(g[3]))
+            elif kind in ("ymd_cjk", "compact"):
                 d = _mk(int(g[0]), int(g[1]), int(g[2]))
                 conf = 0.97 if kind == "compact" else 0.99
             elif kind == "dmy_name":

@@ -107,7 +107,8 @@ def _ink(gray: np.ndarray, max_side: int = 900) -> np.ndarray:
     h, w = gray.shape
     s = min(1.0, max_side / max(h, w))
     small = cv2.resize(gray, (int(w * s), int(h * s)), interpolation=cv2.INTER_AREA) if s < 1 else gray
-    _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # Local threshold: a dark desk around a photographed sheet is not ink, only strokes are.
+    bw = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 12)
     return bw
 
 
@@ -119,7 +120,7 @@ def _profile_score(bw: np.ndarray) -> float:
 def estimate_skew(gray: np.ndarray, limit: float = 6.0, step: float = 0.25) -> float:
     """Angle (degrees, counter-clockwise) that makes text rows horizontal: projection-profile search."""
     import cv2
-    bw = _ink(gray, 700)
+    bw = _central(_ink(gray, 700), 0.1)
     h, w = bw.shape
     c = (w / 2, h / 2)
     best, best_a = -1.0, 0.0
@@ -145,8 +146,14 @@ def _best_profile(bw: np.ndarray, limit: float = 4.0, step: float = 0.5) -> floa
 def quarter_turn_needed(gray: np.ndarray) -> bool:
     """True when text lines run vertically (the page is rotated 90/270): rows of a skewed page
     only line up after deskewing, so each orientation is scored at its best small angle."""
-    bw = _ink(gray, 500)
+    bw = _central(_ink(gray, 600))
     return _best_profile(np.ascontiguousarray(bw.T)) > 1.15 * _best_profile(bw)
+
+
+def _central(bw: np.ndarray, margin: float = 0.15) -> np.ndarray:
+    """The middle of the page: a photo's sheet edges and desk would dominate the row profiles."""
+    h, w = bw.shape
+    return np.ascontiguousarray(bw[int(h * margin):int(h * (1 - margin)), int(w * margin):int(w * (1 - margin))])
 
 
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:

@@ -112,7 +112,7 @@ def find_field(doc: DocText, key: str, *, start_line: int = 0, stop: int | None 
                 continue
             # The label should open the line or follow a field number ("3. Producer").
             head = line.text[:sp[0]]
-            if not re.fullmatch(r"[\s\d.()\-]*(?:[A-Za-z]\.)?\s*", head):
+            if not re.fullmatch(r"[\s\dlI|.,()\-:;'`]*(?:[A-Za-z]\.)?\s*", head):
                 continue
             rest = line.text[sp[1]:]
             # A label's own continuation ("Invoice No. and date") is part of the label.

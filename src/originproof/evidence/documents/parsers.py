@@ -131,9 +131,13 @@ def parse_licence(doc: DocText, registry: Any = None) -> FactoryLicence:
         out.scheme = doc.fact(sid, doc.lines[sline])
     num = find_field(doc, "lic.number")
     if num:
-        m = re.match(r"\S+(?:\s?[-/]\s?\S+)*", num.value)
-        val = m.group(0) if m else num.value
-        out.licence_number = _text_fact(doc, num, val.split("   ")[0].strip())
+        chunk = re.split(r"\s{2,}", num.value.strip())[0]
+        if re.fullmatch(r"[제第]?\s*[\w\-/]+(?:\s+[\w\-/]+)?\s*[호号]?", chunk) and re.search(r"[제第호号]|\s[-/]|[-/]\s", chunk):
+            val = re.sub(r"\s+", "", chunk)  # OCR spaces out "제 5035 호", "MI - 2018"
+        else:
+            m = re.match(r"\S+(?:\s?[-/]\s?\S+)*", chunk)
+            val = m.group(0) if m else chunk
+        out.licence_number = _text_fact(doc, num, val) if val in num.line.text else doc.fact(val, num.line, num.start, num.end)
     holder = find_field(doc, "lic.holder")
     if holder:
         out.holder = _text_fact(doc, holder, split_name_address(holder.value)[0])
@@ -213,7 +217,7 @@ def parse_agreement(doc: DocText) -> ProductionAgreement:
             lines.append(line)
         if prods:
             out.products = doc.union_fact(prods, lines)
-    sig_lines = [l for l in doc.lines if re.search(r"\[signed\]|\(signed\)|/s/|署名|記名押印|\(인\)|（印）|㊞|signature\s*:\s*\S|"
+    sig_lines = [l for l in doc.lines if not re.search(r"date\s*signed", l.text, re.I) and re.search(r"[\[({|]\s*signed|signed\s*[\])}|]|/s/|署名|記名押印|\(인\)|（印）|㊞|signature\s*:\s*\S|"
                                                    r"unterschrift\s*:\s*\S|\bsigné\b|firmato", l.text, re.I)]
     sig_lines = [l for l in sig_lines if not re.search(r"_{4,}\s*$", l.text)]
     out.signatures_present = (doc.union_fact(True, sig_lines[:2]) if len(sig_lines) >= 2 else
@@ -269,7 +273,9 @@ def parse_customs(doc: DocText) -> CustomsDeclaration:
     # Goods lines: item no., a 10-digit commodity code, name, quantity, origin.
     lines, flines = [], []
     for line in doc.lines:
-        m = re.match(r"^\s*(\d{1,2})\s+(\d{8,10})\s+(.*)$", line.text)
+        # OCR may drop the spaces: "13304990099Hadaluna…" is item 1, code 3304990099.
+        m = re.match(r"^\s*(\d{1,2})\s*(\d{10})(?!\d)\s*(.*)$", line.text) or \
+            re.match(r"^\s*(\d{1,2})\s+(\d{8})\s+(.*)$", line.text)
         if not m:
             continue
         rest = m.group(3).strip()
@@ -277,9 +283,10 @@ def parse_customs(doc: DocText) -> CustomsDeclaration:
         origin, qty, name = None, None, rest
         tail = rest.split()
         if tail:
-            origin = country_from_name(tail[-1])
+            om = re.search(r"(?<![A-Za-z])([A-Z]{2,3}|[\u4e00-\u9fff]{2,8})\s*$", rest)
+            origin = country_from_name(om.group(1)) if om else None
             if origin:
-                rest2 = rest[: rest.rfind(tail[-1])].strip()
+                rest2 = rest[: om.start()].strip()
             else:
                 rest2 = rest
             q = re.search(r"(\d[\d,.]*)\s*(件|个|千克|KG|kg|盒|瓶|支|片|包)\s*$", rest2)

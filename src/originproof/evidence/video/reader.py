@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -18,7 +19,7 @@ from originproof.evidence.video import VERSION as READER_VERSION
 from originproof.evidence.video.fingerprint import video_fingerprint
 from originproof.evidence.video.geo import country_at
 from originproof.evidence.video.probe import editing_traces, open_video, probe_container
-from originproof.evidence.video.scan import find_discontinuities, scan_video
+from originproof.evidence.video.scan import find_discontinuities, scan_file
 from originproof.evidence.video.stages import (LANG, STAGE_ORDER, FrameRead, classify, frame_gray, frame_thumb,
                                                ocr_strips, read_barcodes, row_strips, text_rows, thumbnail)
 from originproof.facts.base import At, Fact
@@ -67,6 +68,7 @@ class _PauseReader:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-ocr")
         self.items: list[list[Any]] = []  # [FrameRead, thumb rgb, strips, future]
         self.calls = 0
+        self.lock = threading.Lock()  # the two halves of a long video are scanned in two threads
 
     def __call__(self, p: Any) -> None:
         f = p.frame
@@ -75,13 +77,16 @@ class _PauseReader:
         gray = frame_gray(f)
         fr = FrameRead(t=round(p.t, 2), barcodes=read_barcodes(gray))
         strips = [] if fr.barcodes else row_strips(gray, text_rows(gray))
-        fut = None
-        if strips and self.calls < self.max_ocr - self.RESERVE:
-            fut = self.pool.submit(ocr_strips, strips, self.lang)
-            self.calls += 1
-        self.items.append([fr, frame_thumb(f), strips, fut])
+        thumb = frame_thumb(f)
+        with self.lock:
+            fut = None
+            if strips and self.calls < self.max_ocr - self.RESERVE:
+                fut = self.pool.submit(ocr_strips, strips, self.lang)
+                self.calls += 1
+            self.items.append([fr, thumb, strips, fut])
 
     def finish(self, notes: list[str]) -> list[tuple[FrameRead, np.ndarray]]:
+        self.items.sort(key=lambda it: it[0].t)
         waiting = [it for it in self.items if it[2] and it[3] is None]
         if waiting:
             order = [waiting[-1]] + sorted(waiting[:-1], key=lambda it: -len(it[2]))
@@ -113,7 +118,7 @@ def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int = MAX_OCR) -> Vi
     try:
         with open_video(str(file.real)) as c:
             pr = probe_container(c)
-            sc = scan_video(c, on_pause=pauses)
+        sc = scan_file(str(file.real), duration=pr.duration, on_pause=pauses, open_fn=open_video)
     finally:
         frames = pauses.finish(vf.notes)
     vf.decode_errors = sc.decode_errors

@@ -13,6 +13,7 @@ full decode. The luma is taken from the decoded Y plane by striding (no colour c
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -70,17 +71,26 @@ def _norm(a: np.ndarray) -> np.ndarray:
     return (a - a.mean()) / (a.std() + 4.0)  # +4: flat frames (a wall, darkness) are not amplified
 
 
-def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24,
-               on_pause: Callable[[Pause], None] | None = None) -> Scan:
-    """`on_pause(pause)` is called once per pause, as soon as the camera has been still for `STILL_S`
-    or the pause has ended, so the caller can read its frame while decoding goes on; without it the longest
-    `max_pauses` keep their frames."""
+def _open_for_scan(container: Any) -> tuple[Any, float, float]:
     vs = container.streams.video[0]
     vs.thread_type = "AUTO"
     vs.codec_context.options = {"skip_loop_filter": "bidir"}
     vs.codec_context.skip_frame = "NONREF"
     tb = float(vs.time_base) if vs.time_base else 1 / 90000
     start = float(vs.start_time * tb) if vs.start_time is not None else 0.0
+    return vs, tb, start
+
+
+def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24,
+               on_pause: Callable[[Pause], None] | None = None, t_from: float | None = None,
+               t_to: float | None = None) -> Scan:
+    """`on_pause(pause)` is called once per pause, as soon as the camera has been still for `STILL_S`
+    or the pause has ended, so the caller can read its frame while decoding goes on; without it the longest
+    `max_pauses` keep their frames. `t_from`/`t_to` (seconds from the start) scan one segment:
+    `t_from` must be a keyframe time (see `scan_file`)."""
+    vs, tb, start = _open_for_scan(container)
+    if t_from:
+        container.seek(int(round((t_from + start) / tb)), stream=vs, backward=True)
     times: list[float] = []
     smalls: list[np.ndarray] = []
     motion: list[float] = []
@@ -113,8 +123,12 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
         run = None
         late = None
 
+    lo, hi = (t_from or 0.0) - 1e-6, (t_to if t_to is not None else math.inf) - 1e-6
+    done = False
     for pkt in container.demux(vs):
-        if pkt.pts is not None:
+        if done:
+            break
+        if pkt.pts is not None and lo <= pkt.pts * tb - start < hi:
             pts.append(pkt.pts * tb - start)
             if pkt.is_keyframe:
                 keys.append(pkt.pts * tb - start)
@@ -127,6 +141,11 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
             if f.pts is None:
                 continue
             t = float(f.pts * tb) - start
+            if t < lo:
+                continue
+            if t >= hi:
+                done = True
+                break
             if sh is None:
                 w, h = f.width, f.height
                 sh = max(8, int(round(SMALL_W * h / max(1, w))))
@@ -186,6 +205,70 @@ def scan_video(container: Any, *, keep_pauses: bool = True, max_pauses: int = 24
                 decode_errors=errors, rotation=rotation, width=w, height=h)
 
 
+SPLIT_MIN_S = 12.0  # shorter videos are scanned in one pass
+
+
+def _middle_keyframe(container: Any, duration: float) -> float | None:
+    """Time of the keyframe at or before the middle of the video (demuxed, not decoded)."""
+    vs = container.streams.video[0]
+    tb = float(vs.time_base) if vs.time_base else 1 / 90000
+    start = float(vs.start_time * tb) if vs.start_time is not None else 0.0
+    try:
+        container.seek(int(round((duration / 2 + start) / tb)), stream=vs, backward=True)
+        for pkt in container.demux(vs):
+            if pkt.pts is not None and pkt.is_keyframe:
+                return float(pkt.pts * tb) - start
+            if pkt.pts is not None:
+                return None  # the seek did not land on a keyframe: do not trust it
+    except Exception:  # noqa: BLE001 — an unseekable file is scanned in one pass
+        return None
+    return None
+
+
+def _join(a: Scan, b: Scan) -> Scan:
+    motion = np.concatenate([a.motion, b.motion])
+    if a.decoded and b.decoded:
+        motion[a.decoded] = float(np.abs(_norm(b.smalls[0]) - _norm(a.smalls[-1])).mean())
+    return Scan(times=np.concatenate([a.times, b.times]), smalls=np.concatenate([a.smalls, b.smalls]), motion=motion,
+                packet_pts=sorted(a.packet_pts + b.packet_pts), keyframes=a.keyframes + b.keyframes,
+                pauses=a.pauses + b.pauses, decoded=a.decoded + b.decoded, decode_errors=a.decode_errors + b.decode_errors,
+                rotation=a.rotation, width=a.width or b.width, height=a.height or b.height)
+
+
+def scan_file(path: str, *, duration: float | None, on_pause: Callable[[Pause], None] | None = None,
+              open_fn: Callable[[str], Any] | None = None) -> Scan:
+    """`scan_video` over the whole file, its two halves decoded side by side when the video is long
+    enough: decoding only reference frames is a chain (each frame predicts from the last), so one
+    decoder keeps about one core busy; two halves split at a keyframe keep both."""
+    import av
+    opener = open_fn or (lambda p: av.open(p, metadata_errors="ignore"))
+    kf = None
+    if duration and duration >= SPLIT_MIN_S:
+        with opener(path) as c:
+            kf = _middle_keyframe(c, duration)
+    if kf is None or not (0.25 * duration <= kf <= 0.75 * duration):
+        with opener(path) as c:
+            return scan_video(c, on_pause=on_pause)
+    second: dict[str, Any] = {}
+
+    def run_second() -> None:
+        try:
+            with opener(path) as c:
+                second["scan"] = scan_video(c, on_pause=on_pause, t_from=kf)
+        except Exception as e:  # noqa: BLE001 — reported below, then scanned in one pass
+            second["error"] = e
+
+    th = threading.Thread(target=run_second, name="video-scan-2", daemon=True)
+    th.start()
+    with opener(path) as c:
+        first = scan_video(c, on_pause=on_pause, t_to=kf)
+    th.join()
+    if "scan" not in second:  # a file that decodes but does not seek: one plain pass
+        with opener(path) as c:
+            return scan_video(c, on_pause=on_pause)
+    return _join(first, second["scan"])
+
+
 # --------------------------------------------------------------------------- continuity
 @dataclass
 class Jump:
@@ -243,13 +326,29 @@ def find_discontinuities(sc: Scan, fps: float | None) -> list[Jump]:
     step[1:] = np.abs(np.diff(means)) / (np.maximum(means[1:], means[:-1]) + 8.0)
     res = np.zeros(n, np.float32)
     hist = np.zeros(n, np.float32)
+    shift = np.zeros((n, 2), np.float32)
     for k in range(1, n):
         if sc.motion[k] < 0.25:
             res[k] = sc.motion[k]  # nothing moved enough to hide a cut
             continue
         za, zb = _norm(sc.smalls[k - 1]), _norm(sc.smalls[k])
-        res[k], _ = _residual(za, zb)
+        res[k], shift[k] = _residual(za, zb)
         hist[k] = _hist_dist(za, zb)
+    fast = 0.08 * sc.smalls.shape[2]  # a pan this fast per frame smears and brightens/darkens the picture
+
+    def in_pan(k: int) -> str:
+        """'steady' when the frames before and after slide the same way as this one (a fast pan, not
+        a cut), 'mixed' when they slide alike but this step does not, else ''."""
+        if k < 2 or k + 1 >= n:
+            return ""
+        a, b, c = shift[k - 1], shift[k], shift[k + 1]
+        if min(np.abs(a).max(), np.abs(c).max()) < fast:
+            return ""
+        ax = 0 if abs(a[0]) >= abs(a[1]) else 1
+        if np.sign(a[ax]) != np.sign(c[ax]) or abs(c[ax]) < fast * 0.5:
+            return ""
+        mid = (a + c) / 2
+        return "steady" if float(np.abs(b - mid).max()) <= 0.5 * float(np.abs(mid).max()) else "mixed"
     span = max(3, int(round(1.0 * n / max(1e-6, sc.times[-1] - sc.times[0] + 1e-6))))  # ≈ 1 s of frames
     for k in range(1, n):
         if res[k] < 0.3 and step[k] < 0.08:
@@ -266,7 +365,12 @@ def find_discontinuities(sc: Scan, fps: float | None) -> list[Jump]:
                   f"{hist[k]:.2f}; brightness step {step[k] * 100:.0f}% vs {sbase * 100:.0f}%")
         content_cut = res[k] >= 0.65 and ratio >= 3.0 and hist[k] >= 0.15
         light_cut = step[k] >= 0.08 and sratio >= 4.0 and res[k] >= 0.4
-        if content_cut or light_cut:
+        pan = in_pan(k) if (content_cut or light_cut) else ""
+        if pan == "steady":
+            continue
+        if pan == "mixed":
+            out.append(Jump(t=round(t, 3), kind="uncertain", confidence=0.5, detail=detail + " during a fast pan"))
+        elif content_cut or light_cut:
             conf = 0.9 if (content_cut and light_cut) else 0.8
             out.append(Jump(t=round(t, 3), kind="cut", confidence=conf, detail=detail))
         elif (res[k] >= 0.58 and ratio >= 3.0 and hist[k] >= 0.15) or (step[k] >= 0.15 and sratio >= 5.0 and res[k] >= 0.4):
