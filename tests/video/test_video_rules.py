@@ -107,30 +107,39 @@ def test_same_video_twice_in_one_dossier_is_not_unique(video_dossier, checker, j
         assert f["status"] == "fail" and f["severity"] == "fraud"
 
 
-def test_three_videos_of_one_store_count_once(video_dossier, checker, jp):
-    # Known limit: these synthetic takes of one scene differ only in jitter and pacing, so the
-    # fingerprint also calls them the same footage (VIDEO_UNIQUE); real takes differ far more.
+def test_three_takes_of_one_store_count_once_and_are_not_duplicates(video_dossier, checker, jp):
     res = checker(video_dossier("one_store", jp, [{"store": 0, "seed": 11}, {"store": 0, "seed": 12},
                                                   {"store": 0, "seed": 13}]))
     ms = finding(res, "DIST.OFFLINE.MIN_STORES", "dossier")
     assert ms["status"] == "fail" and ms["facts"]["claimed_distinct"] == 1
+    # Three genuine takes of one store are three recordings, not one recording reused.
+    for k in range(3):
+        f = finding(res, "DIST.OFFLINE.VIDEO_UNIQUE", f"distribution.offline[{k}]")
+        assert f["status"] == "unknown", f["message"]
 
 
 def test_reencoded_video_under_second_merchant(video_dossier, checker, jp, tmp_path_factory):
+    import random
+
+    from originproof.samples.ids import make_uscc
     from originproof.samples.video import reencode_video
 
     base = video_dossier("clean", jp, [{"store": 0}])
     db = tmp_path_factory.mktemp("store") / "s.db"
     url = f"sqlite:///{db}"
     first = checker(base, url, record=True)
-    assert finding(first, "DIST.OFFLINE.VIDEO_UNIQUE")["status"] in ("pass", "unknown")
+    assert first.facts.reuse_checked
+    assert finding(first, "DIST.OFFLINE.VIDEO_UNIQUE")["status"] == "pass"
     copy = reencode_video(base / "evidence/offline/visit1.mp4", tmp_path_factory.mktemp("re2") / "v.mp4",
                           size=(512, 288), crf=28)
-    other = jp.with_(merchant_id="M-999999", merchant_name="杭州某某贸易有限公司")
+    # The same merchant resubmitting its own video for the same brand is not reuse.
+    again = checker(video_dossier("resubmit", jp, [{"store": 0, "file": copy}]), url, record=True)
+    assert finding(again, "DIST.OFFLINE.VIDEO_UNIQUE")["status"] == "pass"
+    # Another merchant is another legal person: its own id AND its own USCC.
+    other = jp.with_(merchant_id="M-999999", merchant_name="杭州某某贸易有限公司",
+                     merchant_uscc=make_uscc(random.Random(999), "330100"))
     res = checker(video_dossier("second_merchant", other, [{"store": 0, "file": copy}]), url, record=True)
     f = finding(res, "DIST.OFFLINE.VIDEO_UNIQUE")
-    if not res.facts.reuse_checked:
-        pytest.skip("cross-dossier reuse index (evidence/forensics/reuse.py) not built yet")
-    if not any(h.kind == "video" for h in res.facts.reuse):
-        pytest.xfail("the forensics reuse index does not match video ('vseq') fingerprints with video_distance yet")
-    assert f["status"] == "fail" and f["severity"] == "fraud"
+    assert f["status"] == "fail" and f["severity"] == "fraud", f["message"]
+    assert any(h.kind == "video" and h.distance <= 0.07 for h in res.facts.reuse)
+    assert first.facts.digest[:12] in f["message"]["en"]
