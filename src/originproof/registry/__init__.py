@@ -126,6 +126,7 @@ class Registry:
             return None, 0.0
         best: Chain | None = None
         score = 0.0
+        best_len = 0
         folded = fold(name)
         for ch in self.chains:
             if country and ch.country != country.upper():
@@ -134,8 +135,9 @@ class Registry:
                 fn = fold(n)
                 # A banner name printed inside a longer line ("マツモトキヨシ 新宿東口店") counts.
                 s = 100.0 if len(fn) >= 3 and fn in folded else name_similarity(name, n)
-                if s > score:
-                    best, score = ch, s
+                # Of several names inside the line the longest wins ("Lotte Mart" holds "emart").
+                if s > score or (s == score == 100.0 and len(fn) > best_len):
+                    best, score, best_len = ch, s, len(fn)
         return (best, score) if score >= threshold else (None, score)
 
     def chain_in_other_country(self, name: str, country: str) -> Chain | None:
