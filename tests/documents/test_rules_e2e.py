@@ -166,3 +166,10 @@ def test_qr_payload_disagreeing_with_certificate_number_is_fraud(check_spec):
     f = [x for x in findings(rep, "AUTH.IDENTIFIERS") if x["subject"] == "production.certificate_of_origin[0]"][0]
     assert f["status"] == "fail" and f["severity"] == "fraud", f["message"]
     assert f["evidence"][0].get("bbox")
+
+
+def test_gmp_certificate_without_register_extract_does_not_stand_in(check_spec):
+    s = clean_spec("DE", 10)
+    rep = check_spec("no_register", s.with_(extras={"no_register_extract": True}))
+    f = findings(rep, "PROD.FACTORY.VALID")[0]
+    assert f["status"] == "fail" and "de_company_register" in f["message"]["en"], f["message"]

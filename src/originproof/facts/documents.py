@@ -28,7 +28,7 @@ class FactoryLicence(EvidenceFacts):
     doc_type: str = "factory_licence"
     CANONICAL: ClassVar[tuple[str, ...]] = (
         "holder", "licence_number", "scheme", "address", "country", "activities", "issue_date",
-        "expiry_date", "authority", "holder_registration_number")
+        "expiry_date", "authority", "holder_registration_number", "supporting_schemes")
     holder: Fact | None = None
     licence_number: Fact | None = None
     scheme: Fact | None = None  # registry scheme id
@@ -39,6 +39,9 @@ class FactoryLicence(EvidenceFacts):
     expiry_date: Fact | None = None
     authority: Fact | None = None
     holder_registration_number: Fact | None = None
+    # Registry scheme ids of companion documents found on further pages (e.g. the company-register
+    # extract that stands in with an ISO 22716 certificate).
+    supporting_schemes: Fact | None = None
 
 
 class ProductionAgreement(EvidenceFacts):

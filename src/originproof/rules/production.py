@@ -381,6 +381,19 @@ def factory_valid(ctx: RuleContext):
                          f"{entry.get('id')}", f"许可编号“{d.get('licence_number')}”不符合该类证照的编号格式",
                          severity="nonconforming", evidence=ptr(d, "licence_number"), remedy=rem)
             return
+        companions = [str(x) for x in (entry or {}).get("stands_in_with") or []]
+        if companions and entry and entry.get("kind") != "licence":
+            have = {x.get("scheme") for x in read_docs(ctx, "factory_licence")} | {
+                sc for x in read_docs(ctx, "factory_licence") for sc in (x.get("supporting_schemes") or [])}
+            if not have & set(companions):
+                yield failed(code, subject, f"A {entry['id']} stands in for a factory licence only together with "
+                             f"{' or '.join(companions)}, which is not supplied",
+                             f"{entry['id']} 须与 {' 或 '.join(companions)} 一并提交方可替代工厂生产许可，但未提交",
+                             severity="nonconforming", evidence=ptr(d, "scheme", "licence_number"),
+                             remedy=(f"请一并提交 {' 或 '.join(companions)}（如商业登记摘录）",
+                                     f"Supply {' or '.join(companions)} (e.g. the company-register extract) with it"),
+                             missing=companions)
+                return
         reg = d.get("holder_registration_number")
         if reg and usable(d.holder_registration_number, ctx):
             sch = guess_company_scheme(reg, d.get("country") or ctx.manifest.brand.origin_country)

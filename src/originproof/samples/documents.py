@@ -148,7 +148,24 @@ def licence_pdf(s: DossierSpec) -> bytes:
             p.field(L["expires"], local_date(s.extras.get('licence_expires', s.licence_expires), s))
         p.field(L["authority"], s.licence_authority)
         p.line(L["seal"])
+        if s.licence_scheme.startswith("iso_22716") and not s.extras.get("no_register_extract"):
+            # Where there is no factory licence for cosmetics, the GMP certificate goes with the
+            # company-register extract (registry: stands_in_with).
+            title, court = REGISTER_EXTRACT.get(s.country, ("Company Register Extract", "Companies Registry"))
+            p.c.showPage()
+            p.y = A4[1] - 60
+            p.line(title, 16)
+            p.rule()
+            p.field(L["holder"], s.factory.name)
+            p.field("Reg. No.", s.factory.reg_no)
+            p.field(L["address"], s.factory.address)
+            p.field(L["authority"], court)
     return _pdf(draw, script_for_lang(s.lang))
+
+
+REGISTER_EXTRACT = {"DE": ("Handelsregisterauszug", "Amtsgericht Mannheim"), "FR": ("Extrait Kbis", "Greffe du tribunal de commerce"),
+                    "IT": ("Visura camerale", "Registro delle Imprese"), "GB": ("Companies House Register Extract", "Companies House"),
+                    "ES": ("Nota simple del Registro Mercantil", "Registro Mercantil")}
 
 
 def agreement_pdf(s: DossierSpec) -> bytes:

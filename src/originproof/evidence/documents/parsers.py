@@ -124,11 +124,38 @@ def _scheme(doc: DocText, registry: Any, country: str | None) -> tuple[str | Non
     return (best["id"], best_line) if best else (None, None)
 
 
+def _companions(doc: DocText, registry: Any, country: str | None, main: str | None) -> list[tuple[str, Any]]:
+    """Company-register extracts (and other schemes) titled at the top of a later page."""
+    if registry is None or len({l.page for l in doc.lines}) < 2:
+        return []
+    found: list[tuple[str, Any]] = []
+    first_page = doc.lines[0].page
+    tops: dict[int, list] = {}
+    for l in doc.lines:
+        if l.page != first_page:
+            tops.setdefault(l.page, [])
+            if len(tops[l.page]) < 3:
+                tops[l.page].append(l)
+    for _page, lines in tops.items():
+        for s in registry.licence_schemes(country):
+            if s.get("id") == main:
+                continue
+            names = s.get("name") or []
+            names = [names] if isinstance(names, str) else names
+            hit = next((l for l in lines for n in names if len(norm(str(n))) >= 4 and norm(str(n)) in norm(l.text)), None)
+            if hit is not None and s["id"] not in [f[0] for f in found]:
+                found.append((s["id"], hit))
+    return found
+
+
 def parse_licence(doc: DocText, registry: Any = None) -> FactoryLicence:
     out = FactoryLicence()
     sid, sline = _scheme(doc, registry, doc.country)
     if sid:
         out.scheme = doc.fact(sid, doc.lines[sline])
+    support = _companions(doc, registry, doc.country, sid)
+    if support:
+        out.supporting_schemes = doc.union_fact([s for s, _l in support], [l for _s, l in support])
     num = find_field(doc, "lic.number")
     if num:
         chunk = re.split(r"\s{2,}", num.value.strip())[0]

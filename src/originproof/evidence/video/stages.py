@@ -3,9 +3,11 @@ shows — store (chain signage), shelf pick (the product's EAN barcode or brand 
 camera), payment (till total / payment words in the local language), receipt (a printed receipt
 held to the camera, parsed with the documents' receipt parser).
 
-Cost control: barcodes are read on every pause frame (zxing, a few ms); OCR runs once per pause
-frame that shows text and no barcode, on the crop around the text lines only, with the engine
-that reads the origin country's script (Tesseract jpn/kor for kana/Hangul; see evidence/common/ocr).
+Cost control: barcodes are read on every pause frame (zxing EAN/UPC only, a few ms); OCR runs once
+per pause frame that shows text and no barcode, on its text rows only — each cut out, scaled to
+one glyph height (big sign letters garble Tesseract) and stacked into one small image — with the
+engine that reads the origin country's script (Tesseract jpn/kor for kana/Hangul, evidence/common/ocr);
+a sign or till (a few rows) with that script's model alone, a receipt with the script + English pair.
 """
 from __future__ import annotations
 
@@ -210,7 +212,8 @@ def classify(fr: FrameRead, registry: Any, origin: str | None, brand_names: list
         if b and len(fold(b)) >= 3 and contains_name(joined, b):
             fr.stage, fr.cue, fr.confidence = "shelf_pick", f"OCR: {b}", 0.8
             return
-    for t in texts:
+    # A banner may wrap onto a second row ("dm-drogerie" / "markt"): neighbouring rows are tried joined.
+    for t in texts + [f"{a} {b}" for a, b in zip(texts, texts[1:])]:
         ch, score = registry.match_chain(t, origin) if registry is not None else (None, 0)
         if ch is not None:
             fr.stage, fr.cue, fr.confidence, fr.chain_id = "store", f"OCR: {t.strip()}", min(0.95, score / 100), ch.id
