@@ -38,6 +38,8 @@ def eval_cmd(
     update_floors: bool = typer.Option(False, "--update-floors", help="Raise floors.yaml to the measured figures (never lowers)."),
     floors_file: Optional[Path] = typer.Option(None, "--floors", help="Floors file (default: the packaged floors.yaml)."),
     check_floors: bool = typer.Option(False, "--check-floors", help="Exit 1 when a rule falls below its floor."),
+    store: Optional[Path] = typer.Option(None, "--store", help="SQLite file whose extraction cache is kept between runs "
+                                         "(nothing is recorded in it); default: a throwaway store."),
 ) -> None:
     """Accuracy per rule (detection, false fails), verdict accuracy and automation share, beside the targets."""
     from originproof.bench import floors as fl
@@ -50,7 +52,7 @@ def eval_cmd(
             if stage not in tasks:
                 tasks[stage] = prog.add_task(stage, total=n)
             prog.update(tasks[stage], completed=i)
-        res = evaluate(size, seed=seed, cache=cache, workers=workers, progress=progress)
+        res = evaluate(size, seed=seed, cache=cache, workers=workers, store_path=store, progress=progress)
     floors = fl.load(floors_file)
     print_result(res, _console(), floors)
     if json_out is not None:

@@ -503,6 +503,7 @@ def listing_foreign_platform(c: Case):
 def listing_not_product_page(c: Case):
     """A search page on a registered platform instead of the product's page."""
     s = c.plan.spec
+    c.plan.listing_kw[0] = {"page": "search"}  # what the platform shows at that address
     return _set_listing(c, _SEARCH[s.country] + "".join(ch for ch in s.brand if ch.isalnum()), index=0)
 
 

@@ -114,10 +114,12 @@ def _check_entry(args: tuple[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def check_corpus(entries: list[Entry], *, workers: int = 1, threads: int = 2, readers: bool = True,
+                 store_path: Path | None = None,
                  progress: Callable[[int, int], None] | None = None) -> list[dict[str, Any]]:
-    """Check every entry; returns one compact result per entry, in order."""
+    """Check every entry; returns one compact result per entry, in order. `store_path`: a SQLite file
+    kept between runs for its extraction cache only (nothing is recorded in it); default throwaway."""
     work = Path(tempfile.mkdtemp(prefix="originproof-eval-"))
-    url = f"sqlite:///{work / 'eval.db'}"
+    url = f"sqlite:///{Path(store_path).resolve() if store_path else work / 'eval.db'}"
     from originproof.store import Store
     Store(url).close()  # migrate once, before workers race to
     # Phases, so no evidence file is read twice at once: the clean bases first (the defects share
@@ -283,13 +285,13 @@ def score(entries: list[Entry], results: list[dict[str, Any]], size: str = "", s
 
 
 def evaluate(size: str | int = "ci", *, seed: int = 0, cache: Path | None = None, workers: int = 1,
-             gen_workers: int | None = None, readers: bool = True, progress: Callable[[str, int, int], None] | None = None) -> EvalResult:
+             gen_workers: int | None = None, readers: bool = True, store_path: Path | None = None, progress: Callable[[str, int, int], None] | None = None) -> EvalResult:
     from originproof.bench.corpus import build_corpus
 
     t0 = time.perf_counter()
     entries = build_corpus(size, seed, cache, workers=gen_workers or max(1, workers),
                            progress=(lambda i, n: progress("generating", i, n)) if progress else None)
-    results = check_corpus(entries, workers=workers, readers=readers,
+    results = check_corpus(entries, workers=workers, readers=readers, store_path=store_path,
                            progress=(lambda i, n: progress("checking", i, n)) if progress else None)
     return score(entries, results, str(size), time.perf_counter() - t0)
 

@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
@@ -254,8 +255,15 @@ def write_captures(plan: Plan, out_dir: Path) -> list[Path]:
     for i, url in enumerate(spec.listings):
         kw = dict(plan.listing_kw.get(i, {}))
         scenario = kw.pop("scenario", "stable")
+        page = kw.pop("page", None)  # every observation shows this page variant (e.g. "search")
         ls = mod.spec_for_listing(spec, url, product_index=min(i, len(spec.products) - 1), **kw)
-        archive = mod.write_listing_history(d, url, ls, spec.submitted_at, scenario)
+        if page is None:
+            archive = mod.write_listing_history(d, url, ls, spec.submitted_at, scenario)
+        else:
+            from originproof.evidence.listings.archive import WarcArchive
+            archive = WarcArchive(d)
+            for days, _ in mod.history(spec.submitted_at, scenario):
+                mod.write_capture(archive, url, spec.submitted_at - timedelta(days=days), mod.variant_response(ls, page))
         files.update(Path(f) for f in archive.files())
     return sorted(files)
 
