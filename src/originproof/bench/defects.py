@@ -823,6 +823,42 @@ def image_edited(c: Case):
     return REPLACED
 
 
+def _has_signing() -> bool:
+    try:
+        from originproof.samples import tamper
+    except Exception:  # noqa: BLE001 — the tamper samples (forensics teammate) may not be there
+        return False
+    return all(callable(getattr(tamper, n, None)) for n in ("sign_pdf", "signed_modified", "signed_broken"))
+
+
+@defect("signature_broken", "AUTH.SIGNATURE", severity=FRAUD, subject=DOC_SUBJECT["certificate_of_origin"],
+        needs=_has_signing, variants=[{"how": "changed_after_signing"}, {"how": "bytes_altered"},
+                                      {"how": "intact_untrusted", "expect_status": WARN}])
+def signature_broken(c: Case):
+    """A digitally signed certificate of origin changed after signing (or a signed range altered); an
+    intact signature that chains to no configured trust root is a warn."""
+    how = c.variant["how"]
+    c.plan.doc_style["certificate_of_origin"] = "text"
+
+    def post(root: Path, m: dict):
+        from originproof.samples import tamper
+        p = root / _doc_path(m, "certificate_of_origin")
+        data = p.read_bytes()
+        if how == "changed_after_signing":
+            out = tamper.signed_modified(data, random.Random(c.rng.random()))
+        elif how == "bytes_altered":
+            out = tamper.signed_broken(data, random.Random(c.rng.random()))
+        else:
+            out = tamper.sign_pdf(data)
+        mutate.replace_bytes(p, out)
+    c.plan.file_posts.append(post)
+    if how == "intact_untrusted":
+        c.expects.append(Expect("AUTH.SIGNATURE", (DOC_SUBJECT["certificate_of_origin"],), WARN, NC, True))
+        return REPLACED
+    if how == "changed_after_signing":  # the later revision paints over the page: an edit after issue too
+        c.expect("AUTH.PDF_EDITED", DOC_SUBJECT["certificate_of_origin"], FAIL, FRAUD)
+
+
 def _other_merchant(plan: Plan, rng: random.Random, route: str = "offline") -> Plan:
     """Another seller's dossier for another brand, built on the same base (its files are its own)."""
     s = plan.spec
@@ -863,8 +899,8 @@ def video_reused_other_merchant(c: Case):
 
 # Defects of rules.md we cannot make yet (no renderer knob and no post-write equivalent here), so the
 # corpus has no must-fail dossier for them; `bench eval` lists them.
-NOT_COVERED = {
-    "AUTH.SIGNATURE": "needs a digitally signed PDF (pyHanko + a generated certificate) changed after signing",
+NOT_COVERED: dict[str, str] = {} if _has_signing() else {
+    "AUTH.SIGNATURE": "needs samples/tamper.py (a signed PDF changed after signing)",
 }
 
 
