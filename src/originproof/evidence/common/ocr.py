@@ -208,7 +208,8 @@ def tesseract_osd_rotation(gray: np.ndarray) -> int | None:
 def remove_rules(gray: np.ndarray) -> np.ndarray:
     """Whiten long horizontal/vertical rules: Tesseract merges a rule touching a text line into garbage."""
     import cv2
-    _, bw = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # Local threshold: with uneven light (photos) a global one turns whole regions into "ink".
+    bw = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
     h, w = gray.shape
     horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, w // 12), 1)))
     vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, h // 12))))

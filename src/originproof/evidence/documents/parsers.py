@@ -301,7 +301,8 @@ def parse_customs(doc: DocText) -> CustomsDeclaration:
     lines, flines = [], []
     for line in doc.lines:
         # OCR may drop the spaces: "13304990099Hadaluna…" is item 1, code 3304990099.
-        m = re.match(r"^\s*(\d{1,2})\s*(\d{10})(?!\d)\s*(.*)$", line.text) or \
+        # The item number may also land in a box of its own (read as a separate line).
+        m = re.match(r"^\s*(?:(\d{1,2})\s*)?(\d{10})(?!\d)\s*(.*)$", line.text) or \
             re.match(r"^\s*(\d{1,2})\s+(\d{8})\s+(.*)$", line.text)
         if not m:
             continue

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from originproof.evidence.forensics.paste import pasted_text_region
 from originproof.evidence.forensics.pdf import match_tool
 
 MAX_SIDE = 2000
@@ -302,6 +303,9 @@ def analyse_image(raw: bytes, tools: list[dict[str, Any]], *, copy_move: bool = 
         r.bbox = [v * scale for v in r.bbox]
         rep.regions.append(r)
     heats.append(h)
+    r = pasted_text_region(img)  # full resolution: downscaling would blur the pure white it looks for
+    if r is not None:
+        rep.regions.append(r)
     if copy_move:
         r = copy_move_region(work)
         if r is not None:
