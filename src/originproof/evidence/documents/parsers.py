@@ -201,7 +201,7 @@ def _party(doc: DocText, key: str, role: str) -> tuple[dict[str, Any], Any] | No
         return None
     v = hit.value
     # Party lines print the local name and, in brackets, the Latin one.
-    m = re.match(r"^(.*?)\s*[(（]([^()（）]+)[)）]?\s*$", v)
+    m = re.match(r"^(.*?)\s*[(（]([^()（）]+)[)）]?[\s|.,;:_\-]*$", v)
     name, alias = (m.group(1).strip(), m.group(2).strip()) if m else (split_name_address(v)[0], None)
     reg = None
     for line in doc.lines[hit.line_index + 1: hit.line_index + 4]:

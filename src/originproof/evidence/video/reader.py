@@ -74,10 +74,14 @@ class _PauseReader:
         f = p.frame
         if f is None:
             return
-        gray = frame_gray(f)
+        gray, thumb = frame_gray(f), frame_thumb(f)
+        # A phone held upright stores the picture sideways plus a display rotation (degrees
+        # counter-clockwise): text is read, and boxes given, in the picture as it is shown.
+        quarter = int(round(float(getattr(f, "rotation", 0) or 0) / 90)) % 4
+        if quarter:
+            gray, thumb = (np.ascontiguousarray(np.rot90(a, quarter)) for a in (gray, thumb))
         fr = FrameRead(t=round(p.t, 2), barcodes=read_barcodes(gray))
         strips = [] if fr.barcodes else row_strips(gray, text_rows(gray))
-        thumb = frame_thumb(f)
         with self.lock:
             fut = None
             if strips and self.calls < self.max_ocr - self.RESERVE:
