@@ -255,33 +255,62 @@ def honest_pdf(doc_type: str, spec, producer: str) -> bytes:
 
 
 # ------------------------------------------------------------------ raster tampers
+def _scan_skew(seed: int) -> float:
+    return 0.3 + 0.2 * (seed % 4)
+
+
 def _scan_jpeg(doc_type: str, spec, seed: int, dpi: int = 150) -> bytes:
     import tempfile
 
     with tempfile.TemporaryDirectory() as td:
         p = render_scan(doc_type, spec, Path(td) / "s.jpg", dpi=dpi, as_pdf=False, seed=seed,
-                        noise=3.0 + (seed % 3), skew=0.3 + 0.2 * (seed % 4))
+                        noise=3.0 + (seed % 3), skew=_scan_skew(seed))
         return p.read_bytes()
 
 
-def _number_box_px(img: Image.Image, doc_type: str, spec, dpi: int) -> tuple[int, int, int, int]:
-    _p, rect, _t, _s = _value_rect(RENDERERS[doc_type](spec))
+def _number_box_px(img: Image.Image, doc_type: str, spec, dpi: int, skew: float = 0.0) -> tuple[int, int, int, int]:
+    """Where the number lies on the scan: its page box carried through the scanner's skew
+    (PIL `rotate(skew, expand=True)`: counter-clockwise about the centre, canvas grown to fit)."""
+    import math
+
+    pdf = RENDERERS[doc_type](spec)
+    _p, rect, _t, _s = _value_rect(pdf)
     k = dpi / 72
-    return int(rect[0] * k) - 2, int(rect[1] * k) - 2, int(rect[2] * k) + 3, int(rect[3] * k) + 3
+    import pymupdf as fitz
+
+    pg = fitz.open(stream=pdf, filetype="pdf")[0].rect
+    w, h = pg.width * k, pg.height * k
+    W, H = img.size
+    a = math.radians(skew)
+    xs, ys = [], []
+    for x, y in ((rect[0], rect[1]), (rect[2], rect[1]), (rect[0], rect[3]), (rect[2], rect[3])):
+        dx, dy = x * k - w / 2, y * k - h / 2
+        xs.append(W / 2 + dx * math.cos(a) + dy * math.sin(a))
+        ys.append(H / 2 - dx * math.sin(a) + dy * math.cos(a))
+    return int(min(xs)) - 3, int(min(ys)) - 3, int(max(xs)) + 4, int(max(ys)) + 4
 
 
 def scan_paste(doc_type: str, spec, rng: random.Random, dpi: int = 150) -> bytes:
-    raw = _scan_jpeg(doc_type, spec, rng.randint(0, 999), dpi)
+    """A forger's edit of a scan: a white box over the whole number, new digits typed on it in a
+    similar sans font at the page's text size (axis-aligned, as an editor's text tool places them)."""
+    return scan_paste_boxed(doc_type, spec, rng, dpi)[0]
+
+
+def scan_paste_boxed(doc_type: str, spec, rng: random.Random, dpi: int = 150) -> tuple[bytes, tuple[int, int, int, int]]:
+    """`scan_paste` and the pasted box (pixels) — for tests that check where a detector points."""
+    seed = rng.randint(0, 999)
+    raw = _scan_jpeg(doc_type, spec, seed, dpi)
     img = Image.open(io.BytesIO(raw)).convert("RGB")
-    x0, y0, x1, y1 = _number_box_px(img, doc_type, spec, dpi)
+    x0, y0, x1, y1 = _number_box_px(img, doc_type, spec, dpi, _scan_skew(seed))
     _p, _r, text, size = _value_rect(RENDERERS[doc_type](spec))
     patch = Image.new("RGB", (x1 - x0, y1 - y0), (255, 255, 255))
     d = ImageDraw.Draw(patch)
-    d.text((2, 1), _altered(text, rng), fill=(0, 0, 0), font=pil_font("latin", int(size * dpi / 72 * 0.95)))
+    d.text((3, (y1 - y0) / 2), _altered(text, rng), fill=(0, 0, 0), anchor="lm",
+           font=pil_font("latin", int(size * dpi / 72 * 0.95)))
     img.paste(patch, (x0, y0))
     buf = io.BytesIO()
     img.save(buf, "JPEG", quality=rng.choice([90, 92, 95]))
-    return buf.getvalue()
+    return buf.getvalue(), (x0, y0, x1, y1)
 
 
 def scan_clone(doc_type: str, spec, rng: random.Random, dpi: int = 150) -> bytes:
