@@ -41,7 +41,8 @@ def test_video_distance_same_footage_vs_other_footage(clips):
     for copy in ("jp_small", "jp_mirror", "jp_trim"):
         assert video_distance(a, _fp(clips[copy])) <= NEAR_DUPLICATE, copy
     for other in ("jp_take2", "kr"):
-        assert video_distance(a, _fp(clips[other])) > NEAR_DUPLICATE, other
+        # Another take of the same store is framed, lit and peopled differently: far from a copy.
+        assert video_distance(a, _fp(clips[other])) > 2 * NEAR_DUPLICATE, other
     assert video_distance(a, a) == 0.0
     assert video_distance(a, []) == 1.0
 
