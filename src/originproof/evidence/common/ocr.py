@@ -289,7 +289,7 @@ def quality(lines: list[OcrLine]) -> float:
     return sum(l.confidence * len(l.text) for l in lines) / n if n else 0.0
 
 
-def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float = 0.75
+def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float = 0.55
                 ) -> tuple[list[OcrLine], np.ndarray, float, np.ndarray]:
     """Upright the page, OCR it once; turn it over and re-read only when the first read is poor.
     Returns lines (boxes in the corrected image), the corrected image, the angle and the matrix."""
