@@ -81,6 +81,16 @@ def _require_services() -> bool:
 @pytest.fixture(scope="session")
 def pg_url():
     """A fresh PostgreSQL database for this test session (dropped afterwards)."""
+    yield from _fresh_pg()
+
+
+@pytest.fixture
+def pg_url_fresh():
+    """A PostgreSQL database of its own for one test (no records from other tests)."""
+    yield from _fresh_pg()
+
+
+def _fresh_pg():
     if not pg_available():
         if _require_services():
             pytest.fail("PostgreSQL on 127.0.0.1:5432 is required (ORIGINPROOF_REQUIRE_SERVICES=1)")
