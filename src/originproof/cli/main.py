@@ -147,7 +147,7 @@ def demo(
     finally:
         st.close()
     if fmt == Fmt.text:
-        render_text(res.report, console=out_console())
+        render_text(res.report, console=out_console(), verbose=True)
     else:
         sys.stdout.write(render(res.report, fmt.value) + "\n")
     raise typer.Exit(res.exit_code)

@@ -79,7 +79,10 @@ def render_text(report: dict[str, Any], console=None, verbose: bool = False) -> 
         t.add_row(f"[{style[f['status']]}]{STATUS_MARK[f['status']]} {f['status']}[/]", f["rule"], f["subject"],
                   f"{f['message']['zh']}\n{f['message']['en']}",
                   "\n".join(_pointer(e) for e in f.get("evidence", [])))
-    con.print(t)
+    if t.row_count:
+        con.print(t)
+    else:
+        con.print("[green]Every finding passes (or is not applicable) · 全部核验通过[/]  (--all lists them)")
     s = report.get("summary", {})
     con.print(" · ".join(f"{k}: {v}" for k, v in s.items()))
     return con.export_text() if console is None else ""

@@ -48,5 +48,5 @@ def write_demo_dossier(out: Path, country: str = "JP", seed: int = 1) -> tuple[P
     """The sample dossier in `out/dossier` and the platform's captures of its listings in `out/captures`."""
     spec = clean_spec(country, seed)
     out = Path(out)
-    root = write_dossier(spec, out / "dossier")
+    root = write_dossier(spec, out / "dossier", video_seconds=10.0)
     return root, write_captures(spec, out / "captures")
