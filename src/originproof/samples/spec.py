@@ -351,7 +351,8 @@ _FOOD_LICENCE = {
 _COSMETIC_LICENCE = {
     "US": ("us_fda_cosmetic_facility_registration", "FDA Cosmetic Product Facility Registration",
            "U.S. Food and Drug Administration", ["manufactures or processes cosmetic products"], 2),
-    "AU": ("au_iso22716", "ISO 22716 Cosmetics GMP Certificate", "SAI Global Assurance",
+    # an iso_22716* scheme: samples/documents.py adds the company-register extract it needs beside it
+    "AU": ("iso_22716_gmp", "ISO 22716 Cosmetics GMP Certificate", "SAI Global Assurance",
            ["manufacture of cosmetic products"], 3),
 }
 _REGISTER_LICENCE = {
