@@ -538,11 +538,12 @@ def listing_not_offered(c: Case):
 
 @defect("listing_unstable", "DIST.ONLINE.STABLE", subject="distribution.online[1]", route="online",
         needs=_has_listing_scenarios,
-        variants=[{"scenario": "gap"}, {"scenario": "too_old"}, {"scenario": "gap_gone"},
+        variants=[{"scenario": "gap"}, {"scenario": "gap_gone"}, {"scenario": "too_old", "expect_status": UNKNOWN},
                   {"scenario": "too_few", "expect_status": UNKNOWN}, {"scenario": "short_span", "expect_status": UNKNOWN}])
 def listing_unstable(c: Case):
-    """The listing was not observed live ≥ 3 times over ≥ 14 days, recently, without a gap (too few or too
-    short a history is not yet decidable — the monitor keeps observing — so `unknown`, not `fail`)."""
+    """The listing was not observed live ≥ 3 times over ≥ 14 days, recently, without a gap (a history too
+    short, too thin or too old is not yet decidable — the monitor keeps observing — so `unknown`, not `fail`;
+    a gone / out-of-stock observation in between is a `fail`)."""
     c.plan.listing_kw[1] = {"scenario": c.variant["scenario"]}
     undecided = c.variant.get("expect_status") == UNKNOWN
     c.expect("DIST.ROUTE", "dossier", UNKNOWN if undecided else FAIL, None if undecided else NC)
