@@ -175,6 +175,7 @@ def submit(
     as_of: Optional[str] = typer.Option(None, "--as-of"),
     wait: bool = typer.Option(True, "--wait/--no-wait", help="Wait for the reports (JSON Lines on stdout)."),
     timeout: float = typer.Option(3600, "--timeout"),
+    queue: str = typer.Option("celery", "--queue", "-Q", help="Queue the workers listen on."),
 ) -> None:
     """Queue dossiers for distributed workers (blobs must be shared storage, e.g. ORIGINPROOF_BLOB_URL=s3://…)."""
     import tempfile
@@ -193,7 +194,7 @@ def submit(
             sha = sha256_file(z)
             blobs.put_file(z, sha)
             opts = {"store_url": store, "as_of": as_of, "blob_url": None}
-            results.append(check_dossier.apply_async(args=[sha, {k: v for k, v in opts.items() if v}]))
+            results.append(check_dossier.apply_async(args=[sha, {k: v for k, v in opts.items() if v}], queue=queue))
     if not wait:
         for r in results:
             typer.echo(r.id)
