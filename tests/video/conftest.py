@@ -10,7 +10,7 @@ from typing import Any, Callable
 import pytest
 import yaml
 
-from originproof.samples.documents import render_text_pdf
+from originproof.samples.dossier import write_production_documents
 from originproof.samples.spec import DossierSpec, clean_spec
 from originproof.samples.video import render_store_video
 
@@ -20,11 +20,7 @@ SECONDS = 10.0
 def write_video_dossier(spec: DossierSpec, root: Path, visits: list[dict[str, Any]]) -> Path:
     """visits: [{"store": index, "seed": n, **render kwargs}] → one manifest entry each."""
     root.mkdir(parents=True, exist_ok=True)
-    docs: dict[str, list] = {}
-    for slot, name in (("certificate_of_origin", "coo.pdf"), ("factory_licence", "licence.pdf"),
-                       ("production_agreement", "agreement.pdf"), ("customs_declaration", "customs.pdf")):
-        render_text_pdf(slot, spec, root / "evidence" / "production" / name)
-        docs[slot] = [f"evidence/production/{name}"]
+    docs = write_production_documents(spec, root)
     m = spec.manifest([], docs, online=False)
     offline = []
     for k, v in enumerate(visits):

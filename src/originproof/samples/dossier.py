@@ -10,14 +10,20 @@ from originproof.samples.spec import DossierSpec, clean_spec
 from originproof.samples.video import render_store_video
 
 
-def write_dossier(spec: DossierSpec, root: Path, *, video_seconds: float = 6.0, online: bool = True,
-                  offline: bool = True, receipts: bool = True) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
+def write_production_documents(spec: DossierSpec, root: Path) -> dict[str, list]:
+    """The four production documents as text PDFs; returns the manifest's `production` mapping."""
     docs: dict[str, list] = {}
     for slot, name in (("certificate_of_origin", "coo.pdf"), ("factory_licence", "licence.pdf"),
                        ("production_agreement", "agreement.pdf"), ("customs_declaration", "customs.pdf")):
         render_text_pdf(slot, spec, root / "evidence" / "production" / name)
         docs[slot] = [f"evidence/production/{name}"]
+    return docs
+
+
+def write_dossier(spec: DossierSpec, root: Path, *, video_seconds: float = 6.0, online: bool = True,
+                  offline: bool = True, receipts: bool = True) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    docs = write_production_documents(spec, root)
     videos, receipt_paths = [], []
     if offline:
         for i, st in enumerate(spec.stores):
