@@ -239,3 +239,22 @@ def test_operator_registry_file_extends_chains(tmp_path):
     assert by(out, "DIST.OFFLINE.STORE_QUALIFIED", "distribution.offline[0]")[0].status == "pass"
     # …and the shipped entries are still there.
     assert reg.match_chain("マツモトキヨシ", "JP")[0] is not None
+
+
+def test_report_order_does_not_depend_on_import_order(monkeypatch):
+    """A worker process may import rule modules in another order than the CLI; the report must not change."""
+    import random
+
+    import originproof.rules.base as base
+    first = [(f.rule, f.subject) for f in judge(manifest())[0]]
+    blocks: dict[str, list] = {}
+    for code, spec in base.RULES.items():  # modules register their rules in one block each
+        blocks.setdefault(spec.fn.__module__, []).append((code, spec))
+    order = list(blocks)
+    random.Random(7).shuffle(order)
+    monkeypatch.setattr(base, "RULES", {c: s for m in order for c, s in blocks[m]})
+    import originproof.rules.engine as engine
+    monkeypatch.setattr(engine, "RULES", base.RULES)
+    monkeypatch.setattr(engine, "_SEQ", {})
+    again = [(f.rule, f.subject) for f in judge(manifest())[0]]
+    assert again == first

@@ -5,7 +5,7 @@ from originproof.facts import DossierFacts
 from originproof.findings import Finding
 from originproof.policy import Policy
 from originproof.registry import Registry
-from originproof.rules.base import RULES, RuleContext, unknown
+from originproof.rules.base import RULES, RuleContext, RuleSpec, unknown
 
 
 _FAMILY_ORDER = ("intake", "offline", "video", "online", "route", "production", "identifiers", "chain",
@@ -26,6 +26,20 @@ def _load_rule_modules() -> None:
         importlib.import_module(f"originproof.rules.{name}")
 
 
+def _report_order() -> list[tuple[str, "RuleSpec"]]:
+    """Family order, then the order within each module: independent of which module some other
+    import happened to load first, so the same facts always give the same report."""
+    def rank(item: tuple[str, "RuleSpec"]) -> tuple[int, str, int]:
+        mod = item[1].fn.__module__.rsplit(".", 1)[-1]
+        fam = _FAMILY_ORDER.index(mod) if mod in _FAMILY_ORDER else len(_FAMILY_ORDER)
+        return fam, mod, _SEQ[item[0]]
+    _SEQ.update({code: i for i, code in enumerate(RULES) if code not in _SEQ})
+    return sorted(RULES.items(), key=rank)
+
+
+_SEQ: dict[str, int] = {}
+
+
 def run_rules(facts: DossierFacts, policy: Policy, registry: Registry) -> list[Finding]:
     _load_rule_modules()
     ctx = RuleContext(facts=facts, policy=policy, registry=registry)
@@ -36,7 +50,7 @@ def run_rules(facts: DossierFacts, policy: Policy, registry: Registry) -> list[F
     if facts.manifest is None:
         return findings  # nothing else can be judged without a manifest
     roll_ups = ("DIST.OFFLINE.MIN_STORES", "DIST.ROUTE")
-    for code, spec in RULES.items():
+    for code, spec in _report_order():
         if code in intake_rules or code in roll_ups:
             continue
         try:
