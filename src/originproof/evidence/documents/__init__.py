@@ -4,7 +4,7 @@ from __future__ import annotations
 from originproof.evidence.documents.reader import read_document
 from originproof.evidence.readers import register_reader
 
-READER_VERSION = "1.7.1"
+READER_VERSION = "1.7.2"
 
 register_reader("document", "documents", READER_VERSION)(read_document)
 

@@ -181,7 +181,8 @@ def parse_licence(doc: DocText, registry: Any = None) -> FactoryLicence:
             out.country = doc.fact(c, addr.line, addr.start, addr.end, conf=conf)
     act = find_field(doc, "lic.activities")
     if act:
-        items = [a.strip() for a in re.split(r"[、,;／/·]|\s{3,}", act.value) if a.strip()]
+        # "·" joins one Korean activity (식품제조·가공업 = manufacturing-and-processing), it is no list separator.
+        items = [a.strip() for a in re.split(r"[、,;／/]|\s{3,}", act.value) if a.strip()]
         out.activities = doc.fact(items, act.line, act.start, act.end)
     out.issue_date = _date_fact(doc, find_field(doc, "lic.issued"))
     out.expiry_date = _date_fact(doc, find_field(doc, "lic.expires"))
