@@ -108,19 +108,25 @@ def _no_forensics(code: str, subject: str, item: EvidenceFacts):
                    "未判定：该文件未完成取证检查，需人工核查", evidence=[{"file": f} for f in item.files])
 
 
+def _undecidable(code: str, subject: str, item):
+    """The `unknown` finding for evidence that was not read or not examined, else None."""
+    if not isinstance(item, EvidenceFacts):
+        return unread_finding(code, subject, item)
+    if item.forensics is None:
+        return _no_forensics(code, subject, item)
+    return None
+
+
 # ------------------------------------------------------------------ AUTH.PDF_EDITED
 @rule("AUTH.PDF_EDITED", severity="fraud_if_official", scope="documents", needs_reader="forensics",
       title_en="PDF not edited after issue", title_zh="PDF 未被篡改")
 def pdf_edited(ctx: RuleContext):
     code = "AUTH.PDF_EDITED"
     for subject, slot, item in _documents(ctx):
-        if not isinstance(item, EvidenceFacts):
-            yield unread_finding(code, subject, item)
+        if (early := _undecidable(code, subject, item)) is not None:
+            yield early
             continue
         fz = item.forensics
-        if fz is None:
-            yield _no_forensics(code, subject, item)
-            continue
         outcome = pdf_edited_outcome(fz)
         name_zh = SLOT_ZH.get(slot, "文件")
         if outcome == "n/a":
@@ -160,13 +166,10 @@ def pdf_edited(ctx: RuleContext):
 def signature(ctx: RuleContext):
     code = "AUTH.SIGNATURE"
     for subject, slot, item in _documents(ctx):
-        if not isinstance(item, EvidenceFacts):
-            yield unread_finding(code, subject, item)
+        if (early := _undecidable(code, subject, item)) is not None:
+            yield early
             continue
         fz = item.forensics
-        if fz is None:
-            yield _no_forensics(code, subject, item)
-            continue
         outcome = signature_outcome(fz)
         sigs = [s for s in fz.signals if s.code in SIGNATURE_CODES and s.severity != "info"]
         states = [x.model_dump() for x in fz.signatures]
@@ -224,11 +227,8 @@ def _image_finding(code: str, subject: str, fz: Forensics, files: list[str], off
 def image_edited(ctx: RuleContext):
     code = "AUTH.IMAGE_EDITED"
     for subject, slot, item in _documents(ctx):
-        if not isinstance(item, EvidenceFacts):
-            yield unread_finding(code, subject, item)
-            continue
-        if item.forensics is None:
-            yield _no_forensics(code, subject, item)
+        if (early := _undecidable(code, subject, item)) is not None:
+            yield early
             continue
         f = _image_finding(code, subject, item.forensics, item.files, slot in OFFICIAL_SLOTS, SLOT_ZH.get(slot, "文件"))
         yield f or not_applicable(code, subject, "No raster evidence: a text PDF, judged by AUTH.PDF_EDITED",
@@ -238,13 +238,10 @@ def image_edited(ctx: RuleContext):
         photo = ctx.facts.receipt_photos[i] if i < len(ctx.facts.receipt_photos) else None
         video = ctx.facts.videos[i] if i < len(ctx.facts.videos) else None
         found = None
-        if isinstance(photo, Unread):
-            yield unread_finding(code, subject, photo)
+        if photo is not None and (early := _undecidable(code, subject, photo)) is not None:
+            yield early
             continue
         if isinstance(photo, EvidenceFacts):
-            if photo.forensics is None:
-                yield _no_forensics(code, subject, photo)
-                continue
             found = _image_finding(code, subject, photo.forensics, photo.files, False, SLOT_ZH["receipt"])
         if found is None and isinstance(video, VideoFacts) and video.forensics is not None:
             found = _image_finding(code, subject, video.forensics, video.files, False, "视频画面")

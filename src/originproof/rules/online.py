@@ -111,6 +111,15 @@ def _usable(ctx: RuleContext, lf: ListingFacts) -> list[Observation]:
     return sorted((o for o in lf.observations if o.captured_at <= at), key=lambda o: o.captured_at)
 
 
+def _observations(ctx: RuleContext, i: int) -> tuple[str, object, list[Observation] | None]:
+    """(url, listing facts, usable observations) of listing i; observations None when it was never observed."""
+    url = ctx.manifest.distribution.online[i].url.strip()
+    lf = _listing(ctx, i)
+    if not isinstance(lf, ListingFacts) or not lf.observed:
+        return url, lf, None
+    return url, lf, _usable(ctx, lf)
+
+
 def _latest_conclusive(obs: list[Observation]) -> Observation | None:
     conc = [o for o in obs if o.conclusive]
     return conc[-1] if conc else None
@@ -181,12 +190,10 @@ def listing(ctx: RuleContext):
     def when(o: Observation) -> str:
         return _when(o, ctx.policy.timezone)
     for i, sub in enumerate(subs):
-        url = ctx.manifest.distribution.online[i].url.strip()
-        lf = _listing(ctx, i)
-        if not isinstance(lf, ListingFacts) or not lf.observed:
+        url, lf, obs = _observations(ctx, i)
+        if obs is None:
             yield _not_observed(code, sub, lf, url)
             continue
-        obs = _usable(ctx, lf)
         o = _latest_conclusive(obs)
         if o is None:
             yield _only_inconclusive(code, sub, obs, url)
@@ -250,12 +257,10 @@ def stable(ctx: RuleContext):
     def when(o: Observation) -> str:
         return _when(o, ctx.policy.timezone)
     for i, sub in enumerate(subs):
-        url = ctx.manifest.distribution.online[i].url.strip()
-        lf = _listing(ctx, i)
-        if not isinstance(lf, ListingFacts) or not lf.observed:
+        url, lf, obs = _observations(ctx, i)
+        if obs is None:
             yield _not_observed(code, sub, lf, url)
             continue
-        obs = _usable(ctx, lf)
         conc = [o for o in obs if o.conclusive]
         if not conc:
             yield _only_inconclusive(code, sub, obs, url)
