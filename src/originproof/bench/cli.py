@@ -138,3 +138,21 @@ def bench_video(seconds: int = typer.Option(60, help="Length of the generated vi
     from originproof.bench.video_speed import run_video_bench
 
     sys.stdout.write(json.dumps(run_video_bench(seconds, (width, height)), ensure_ascii=False) + "\n")
+
+
+@bench_app.command("external")
+def external_cmd(
+    root: Path = typer.Argument(..., exists=True, file_okay=False,
+                                help="An external set: labels.json, dossiers/, the listings' WARC (e.g. ../shared/devset)."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Reader processes per dossier."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the figures (and every misread field) here."),
+) -> None:
+    """Check every dossier of a set another tool made, in order, with one store: verdicts, fails/warns per
+    rule, and field accuracy of the document readers against the printed values (text PDFs vs images)."""
+    from originproof.bench.external import print_result, run_external
+
+    res = run_external(root, workers=workers, log=lambda m: err.print(f"[dim]{m}[/]"))
+    print_result(res, _console())
+    if json_out is not None:
+        json_out.write_text(json.dumps(res.as_dict(), ensure_ascii=False, indent=1, default=str), "utf-8")
+        err.print(f"figures written to {json_out}")

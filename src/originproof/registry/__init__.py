@@ -19,7 +19,7 @@ import pycountry
 import tldextract
 import yaml
 
-from originproof.evidence.common.names import fold, name_similarity
+from originproof.text.names import fold, name_similarity
 
 _LISTS = {"chains.yaml": "chains", "platforms.yaml": "platforms", "coo_issuers.yaml": "issuers",
           "licence_schemes.yaml": "schemes", "identifier_schemes.yaml": "schemes",

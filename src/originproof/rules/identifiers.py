@@ -1,7 +1,7 @@
 """AUTH.IDENTIFIERS: printed identifiers are internally valid (check digits, number structure, QR payloads)."""
 from __future__ import annotations
 
-from originproof.evidence.common.identifiers import compact, customs_number_ok, guess_company_scheme, uscc_valid, validate
+from originproof.text.identifiers import compact, customs_number_ok, guess_company_scheme, uscc_valid, validate
 from originproof.facts import EvidenceFacts, Unread
 from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown, unread_finding
 from originproof.rules.production import usable

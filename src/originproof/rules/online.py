@@ -7,7 +7,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from originproof.evidence.common.names import contains_name, name_similarity
+from originproof.text.names import contains_name, name_similarity
 from originproof.facts import ListingFacts, Unread
 from originproof.facts.listings import Observation
 from originproof.rules import subjects as S

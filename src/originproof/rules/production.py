@@ -85,10 +85,10 @@ import re  # noqa: E402
 from datetime import date  # noqa: E402
 from typing import Any, Callable, Iterator  # noqa: E402
 
-from originproof.evidence.common.countries import country_from_name  # noqa: E402
-from originproof.evidence.common.identifiers import (compact, customs_number_ok, guess_company_scheme,  # noqa: E402
+from originproof.text.countries import country_from_name  # noqa: E402
+from originproof.text.identifiers import (compact, customs_number_ok, guess_company_scheme,  # noqa: E402
                                                      uscc_valid, validate)
-from originproof.evidence.common.names import fold, name_similarity  # noqa: E402
+from originproof.text.names import fold, name_similarity  # noqa: E402
 from originproof.evidence.common.ocr import script_of  # noqa: E402
 from originproof.facts.base import Fact  # noqa: E402
 from originproof.findings import Finding  # noqa: E402

@@ -1,7 +1,7 @@
 """Roll-ups over the per-element findings: DIST.OFFLINE.MIN_STORES and DIST.ROUTE."""
 from __future__ import annotations
 
-from originproof.evidence.common.names import fold
+from originproof.text.names import fold
 from originproof.findings import Finding
 from originproof.rules import subjects as S
 from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown

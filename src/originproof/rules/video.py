@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Iterator
 
-from originproof.evidence.common.names import contains_name, fold, name_similarity
+from originproof.text.names import contains_name, fold, name_similarity
 from originproof.evidence.video.fingerprint import NEAR_DUPLICATE, video_distance
 from originproof.evidence.video.geo import haversine_km
 from originproof.facts import Unread, VideoFacts

@@ -4,9 +4,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from originproof.evidence.common.countries import country_from_address, country_from_name
-from originproof.evidence.common.dates import find_dates
-from originproof.evidence.common.identifiers import compact, find_usccs
+from originproof.text.countries import country_from_address, country_from_name
+from originproof.text.dates import find_dates
+from originproof.text.identifiers import compact, find_usccs
 from originproof.evidence.documents.layout import DocText, Hit, find_field, norm, split_name_address
 from originproof.facts.base import Fact
 from originproof.facts.documents import (CertificateOfOrigin, CustomsDeclaration, FactoryLicence,

@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from originproof.evidence.common.countries import country_from_address
-from originproof.evidence.common.dates import find_dates, find_time
-from originproof.evidence.common.money import COUNTRY_CURRENCY, SYMBOLS, find_amounts
+from originproof.text.countries import country_from_address
+from originproof.text.dates import find_dates, find_time
+from originproof.text.money import COUNTRY_CURRENCY, SYMBOLS, find_amounts
 from originproof.evidence.common.ocr import OcrLine
 from originproof.facts.base import At, Fact
 from originproof.facts.documents import Receipt

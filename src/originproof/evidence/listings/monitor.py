@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Callable
 from urllib.parse import urlsplit
 
-from originproof.evidence.common.names import contains_name, name_similarity
+from originproof.text.names import contains_name, name_similarity
 from originproof.evidence.listings.fetcher import ListingFetcher
 from originproof.evidence.listings.observe import observation_from_chain
 from originproof.facts.listings import Observation

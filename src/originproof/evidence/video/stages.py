@@ -21,7 +21,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from originproof.evidence.common.names import contains_name, fold
+from originproof.text.names import contains_name, fold
 
 STAGE_ORDER = ("store", "shelf_pick", "payment", "receipt")
 LANG = {"JP": "ja", "KR": "ko", "CN": "zh", "TW": "zh", "HK": "zh", "DE": "de", "AT": "de", "CH": "de", "FR": "fr",

@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 
-from originproof.evidence.common.countries import country_from_address, country_from_name
-from originproof.evidence.common.dates import find_time, parse_date
-from originproof.evidence.common.identifiers import (customs_number_ok, guess_company_scheme, kr_brn_valid, uscc_valid,
+from originproof.text.countries import country_from_address, country_from_name
+from originproof.text.dates import find_time, parse_date
+from originproof.text.identifiers import (customs_number_ok, guess_company_scheme, kr_brn_valid, uscc_valid,
                                                      validate)
-from originproof.evidence.common.money import parse_amount
+from originproof.text.money import parse_amount
 
 
 @pytest.mark.parametrize("text,country,want", [
