@@ -18,7 +18,7 @@ from originproof.rules.base import (RuleContext, failed, not_applicable, passed,
 
 OFFICIAL_SLOTS = {"certificate_of_origin", "factory_licence", "customs_declaration"}
 SIGNATURE_CODES = {"pdf.signature_broken", "pdf.modified_after_signing", "pdf.signature_untrusted",
-                   "pdf.signed_then_updated", "pdf.signature_unreadable"}
+                   "pdf.signed_then_updated", "pdf.signature_unreadable", "pdf.signed_field_changed"}
 SLOT_ZH = {"certificate_of_origin": "原产地证明", "factory_licence": "工厂注册/生产许可", "production_agreement": "生产加工协议",
            "customs_declaration": "报关单", "receipt": "购物小票照片"}
 
@@ -80,7 +80,7 @@ def signature_outcome(fz: Forensics) -> str:
         return "fraud"
     if not fz.signatures:
         return "n/a"
-    if any(s.code == "pdf.signature_unreadable" for s in fz.signals):
+    if any(s.code in ("pdf.signature_unreadable", "pdf.signed_field_changed") for s in fz.signals):
         return "warn"
     if not all(x.trusted for x in fz.signatures):
         return "warn"

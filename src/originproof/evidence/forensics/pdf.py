@@ -16,8 +16,7 @@ import pymupdf as fitz
 from originproof.facts.base import At, Signal
 
 # Annotation types that can paint over page content (a signature widget or a link cannot).
-_PAINTING_ANNOTS = {"FreeText", "Square", "Circle", "Polygon", "Stamp", "Ink", "Redact", "Highlight",
-                    "Line", "PolyLine", "Caret"}
+_PAINTING_ANNOTS = {"FreeText", "Square", "Circle", "Polygon", "Stamp", "Redact"}
 MIN_COVER_AREA = 20.0  # pt²: hairlines and rules are not covers
 
 
@@ -78,10 +77,15 @@ def _open(data: bytes) -> fitz.Document | None:
 
 
 def _painting_annots(page: fitz.Page) -> list[tuple[str, list[float]]]:
+    """Annotations that can hide the page under an opaque interior (a note icon, a highlight, an
+    underline or a signature widget cannot: they are drawn translucent or beside the text)."""
     out = []
     for a in page.annots() or []:
         kind = a.type[1] if a.type else ""
-        if kind in _PAINTING_ANNOTS:
+        if kind not in _PAINTING_ANNOTS:
+            continue
+        fill = (a.colors or {}).get("fill")
+        if kind == "Redact" or fill:
             r = a.rect
             out.append((kind, [r.x0, r.y0, r.x1, r.y1]))
     return out
@@ -94,8 +98,170 @@ def _visible_items(page: fitz.Page) -> list[tuple[str, tuple]]:
         return []
 
 
+def strip_annotations(doc: fitz.Document) -> fitz.Document:
+    """The page content alone: every annotation and form widget removed (in memory only).
+
+    PyMuPDF's text, drawings and bbox log include annotation appearances; a note, a highlight, a
+    filled-in form field or a signature's visible stamp is not a change of what the page states."""
+    for page in doc:
+        try:
+            for w in list(page.widgets() or []):
+                page.delete_widget(w)
+            a = page.first_annot
+            while a is not None:
+                a = page.delete_annot(a)
+        except Exception:  # noqa: BLE001
+            continue
+    return doc
+
+
+@dataclass
+class PageMarks:
+    """What a page carries beside its content: annotations and form fields."""
+
+    annots: list[tuple[str, tuple, str]]  # (type, rect, contents)
+    fields: dict[str, str]  # field name → value
+
+
+def page_marks(page: fitz.Page) -> PageMarks:
+    annots, fields = [], {}
+    try:
+        for a in page.annots() or []:
+            r = a.rect
+            annots.append((a.type[1] if a.type else "?", (round(r.x0), round(r.y0), round(r.x1), round(r.y1)),
+                           (a.info or {}).get("content", "")[:80]))
+        for w in page.widgets() or []:
+            fields[w.field_name or "?"] = str(w.field_value if w.field_value is not None else "")
+    except Exception:  # noqa: BLE001
+        pass
+    return PageMarks(annots, fields)
+
+
+def _render(page: fitz.Page):
+    import numpy as np
+
+    pix = page.get_pixmap(dpi=36, colorspace=fitz.csGRAY, annots=False)
+    return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).astype(np.int16)
+
+
+def _drawn_change(pa: fitz.Page, pb: fitz.Page) -> bool:
+    """The page content renders differently (annotations left out): something was drawn or removed."""
+    try:
+        a, b = _render(pa), _render(pb)
+    except Exception:  # noqa: BLE001
+        return False
+    if a.shape != b.shape:
+        return True
+    import numpy as np
+
+    d = np.abs(a - b)
+    return bool((d > 48).sum() >= 4)
+
+
+@dataclass
+class RevisionDiff:
+    """What one later revision changed, judged on the page content without annotations."""
+
+    text: list[tuple[int, list[str], list[list[float]]]]  # (page, changes, boxes) where the words differ
+    drawn: list[tuple[int, list[list[float]], list[str]]]  # (page, new covers, covered words) — same words
+    drawn_pages: list[int]  # pages that render differently with the same words
+    pages: tuple[int, int]  # page count before → after
+    annots_added: list[tuple[int, str, str]]  # (page, type, contents)
+    annots_removed: list[tuple[int, str]]
+    fields_filled: list[tuple[int, str, str]]  # (page, field, new value) — was empty
+    fields_changed: list[tuple[int, str, str, str]]  # (page, field, old, new) — was filled
+    covering_annots: list[tuple[int, str, list[float], list[str]]]  # (page, type, rect, words it hides)
+
+    @property
+    def content_changed(self) -> bool:
+        return bool(self.text or self.drawn_pages or self.pages[1] < self.pages[0])
+
+    def summary(self) -> str:
+        parts = []
+        if self.pages[0] != self.pages[1]:
+            parts.append(f"pages {self.pages[0]} → {self.pages[1]}")
+        for pno, ch, _b in self.text[:3]:
+            parts.append(f"page {pno} text: " + "; ".join(ch[:3]))
+        for pno in self.drawn_pages[:3]:
+            parts.append(f"page {pno}: content drawn differently")
+        if self.annots_added:
+            parts.append("annotations added: " + ", ".join(sorted({t for _p, t, _c in self.annots_added})))
+        if self.annots_removed:
+            parts.append("annotations removed: " + ", ".join(sorted({t for _p, t in self.annots_removed})))
+        if self.fields_filled:
+            parts.append("form fields filled: " + ", ".join(f"{f}='{v[:30]}'" for _p, f, v in self.fields_filled[:4]))
+        if self.fields_changed:
+            parts.append("form fields changed: " + ", ".join(f"{f} '{o[:20]}' → '{n[:20]}'"
+                                                             for _p, f, o, n in self.fields_changed[:4]))
+        return "; ".join(parts) or "no change to pages, text, annotations or fields (metadata / signature / validation data only)"
+
+
+def diff_revisions(a: fitz.Document, b: fitz.Document, a_stripped: fitz.Document | None = None,
+                   b_stripped: fitz.Document | None = None) -> RevisionDiff:
+    """Compare two revisions of one PDF: the page content (text, drawing), then the annotations and fields."""
+    sa = a_stripped or strip_annotations(fitz.open(stream=a.tobytes(), filetype="pdf"))
+    sb = b_stripped or strip_annotations(fitz.open(stream=b.tobytes(), filetype="pdf"))
+    out = RevisionDiff([], [], [], (a.page_count, b.page_count), [], [], [], [], [])
+    for pno in range(min(a.page_count, b.page_count)):
+        pa, pb = sa[pno], sb[pno]
+        wa, wb = _words(pa), _words(pb)
+        ta, tb = [w.text for w in wa], [w.text for w in wb]
+        if ta != tb:
+            changed, boxes = [], []
+            for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=ta, b=tb, autojunk=False).get_opcodes():
+                if op == "equal":
+                    continue
+                old, new = " ".join(ta[i1:i2]), " ".join(tb[j1:j2])
+                changed.append({"replace": f"'{old}' → '{new}'", "insert": f"added '{new}'",
+                                "delete": f"removed '{old}'"}[op])
+                boxes += [w.bbox for w in wb[j1:j2]] or [w.bbox for w in wa[i1:i2]]
+            out.text.append((pno + 1, changed, boxes))
+        else:
+            items_a, items_b = _visible_items(pa), _visible_items(pb)
+            new_items = items_b[len(items_a):] if items_b[:len(items_a)] == items_a else \
+                [it for it in items_b if it not in items_a]
+            covers = [list(bb) for k, bb in new_items if k in ("fill-path", "fill-image")
+                      and (bb[2] - bb[0]) * (bb[3] - bb[1]) >= MIN_COVER_AREA]
+            hit = [w for w in wb for c in covers if _inside(w.bbox, c)]
+            if hit:
+                out.drawn.append((pno + 1, [_union(w.bbox for w in hit) or covers[0]], [w.text for w in hit]))
+                out.drawn_pages.append(pno + 1)
+            elif _drawn_change(pa, pb):
+                out.drawn_pages.append(pno + 1)
+        ma, mb = page_marks(a[pno]), page_marks(b[pno])
+        old = list(ma.annots)
+        for t in mb.annots:
+            if t in old:
+                old.remove(t)
+            elif t[0] != "Widget":
+                out.annots_added.append((pno + 1, t[0], t[2]))
+                if t[0] in _PAINTING_ANNOTS:
+                    hid = [w.text for w in wb if _inside(w.bbox, t[1])]
+                    painting = [r for k, r in _painting_annots(b[pno]) if tuple(round(v) for v in r) == t[1]]
+                    if hid and painting:
+                        out.covering_annots.append((pno + 1, t[0], list(t[1]), hid))
+        out.annots_removed += [(pno + 1, t[0]) for t in old if t[0] != "Widget"]
+        for name, val in mb.fields.items():
+            before = ma.fields.get(name, "")
+            if val == before:
+                continue
+            if before.strip() and before.strip() not in ("Off",):
+                out.fields_changed.append((pno + 1, name, before, val))
+            elif val.strip() and val.strip() != "Off":
+                out.fields_filled.append((pno + 1, name, val))
+    for d in (sa, sb):
+        if d is not a_stripped and d is not b_stripped:
+            d.close()
+    return out
+
+
 def revision_signals(data: bytes, file: str) -> tuple[list[Signal], int, list[dict[str, Any]]]:
-    """Diff consecutive revisions page by page. Returns (signals, revision count, per-revision info)."""
+    """Diff consecutive revisions page by page. Returns (signals, revision count, per-revision info).
+
+    What a later revision changed decides what it means: the words or drawing of a page (a changed
+    statement: fraud), a page removed (fraud) or appended (warn), a form field that already had a
+    value given another (warn), an opaque annotation laid over text (warn); a note, a highlight, a
+    field filled in, a signature or validation data added, or metadata only, are context (info)."""
     ends = revision_ends(data)
     signals: list[Signal] = []
     infos: list[dict[str, Any]] = []
@@ -109,50 +275,51 @@ def revision_signals(data: bytes, file: str) -> tuple[list[Signal], int, list[di
     if n > 1:
         signals.append(Signal(code="pdf.incremental_updates", severity="info", at=At(file=file),
                               detail=f"{n} revisions (incremental updates: {n - 1})"))
-    for (e0, a), (e1, b) in zip(docs, docs[1:]):
+    stripped = [strip_annotations(fitz.open(stream=data[:e], filetype="pdf")) for e, _d in docs] if len(docs) > 1 else []
+    for k, ((e0, a), (e1, b)) in enumerate(zip(docs, docs[1:])):
         rev = ends.index(e1) + 1
-        if a.page_count != b.page_count:
-            signals.append(Signal(code="pdf.incremental_update_changes_pages", severity="fraud", at=At(file=file),
-                                  detail=f"revision {rev} changes the page count {a.page_count} → {b.page_count}"))
-        for pno in range(min(a.page_count, b.page_count)):
-            pa, pb = a[pno], b[pno]
-            wa, wb = _words(pa), _words(pb)
-            ta, tb = [w.text for w in wa], [w.text for w in wb]
-            changed: list[str] = []
-            boxes: list[list[float]] = []
-            if ta != tb:
-                for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=ta, b=tb, autojunk=False).get_opcodes():
-                    if op == "equal":
-                        continue
-                    old, new = " ".join(ta[i1:i2]), " ".join(tb[j1:j2])
-                    changed.append({"replace": f"'{old}' → '{new}'", "insert": f"added '{new}'",
-                                    "delete": f"removed '{old}'"}[op])
-                    boxes += [w.bbox for w in wb[j1:j2]] or [w.bbox for w in wa[i1:i2]]
-                signals.append(Signal(
-                    code="pdf.incremental_update_changes_text", severity="fraud",
-                    at=At(file=file, page=pno + 1, bbox=_union(boxes)),
-                    detail=f"revision {rev} changes the page text: " + "; ".join(changed[:5])[:400]))
-                continue
-            # Same words: did the later revision paint something over them?
-            items_a, items_b = _visible_items(pa), _visible_items(pb)
-            new_items = items_b[len(items_a):] if items_b[:len(items_a)] == items_a else \
-                [it for it in items_b if it not in items_a]
-            covers = [bb for k, bb in new_items if k in ("fill-path", "fill-image")
-                      and (bb[2] - bb[0]) * (bb[3] - bb[1]) >= MIN_COVER_AREA]
-            covers += [bb for _k, bb in _painting_annots(pb) if (_k, bb) not in _painting_annots(pa)]
-            hit = [w for w in wb for c in covers if _inside(w.bbox, c)]
-            if hit:
-                signals.append(Signal(
-                    code="pdf.incremental_update_covers_text", severity="fraud",
-                    at=At(file=file, page=pno + 1, bbox=_union(w.bbox for w in hit)),
-                    detail=f"revision {rev} paints over existing text: '{' '.join(w.text for w in hit[:12])}'"))
-            elif new_items and any(k.startswith(("fill-text", "stroke-text")) for k, _ in new_items):
-                signals.append(Signal(code="pdf.incremental_update_changes_page", severity="warn",
-                                      at=At(file=file, page=pno + 1, bbox=_union(list(bb) for _k, bb in new_items)),
-                                      detail=f"revision {rev} adds drawn content to the page"))
+        signals += diff_signals(diff_revisions(a, b, stripped[k], stripped[k + 1]), file, f"revision {rev}")
+    for d in stripped:
+        d.close()
     for _e, d in docs:
         d.close()
     return signals, n, infos
+
+
+def diff_signals(df: RevisionDiff, file: str, label: str) -> list[Signal]:
+    out: list[Signal] = []
+    if df.pages[1] < df.pages[0]:
+        out.append(Signal(code="pdf.incremental_update_changes_pages", severity="fraud", at=At(file=file),
+                          detail=f"{label} removes pages: {df.pages[0]} → {df.pages[1]}"))
+    elif df.pages[1] > df.pages[0]:
+        out.append(Signal(code="pdf.incremental_update_adds_pages", severity="warn", at=At(file=file),
+                          detail=f"{label} appends pages to the issued document: {df.pages[0]} → {df.pages[1]}"))
+    for pno, changed, boxes in df.text:
+        out.append(Signal(code="pdf.incremental_update_changes_text", severity="fraud",
+                          at=At(file=file, page=pno, bbox=_union(boxes)),
+                          detail=f"{label} changes the page text: " + "; ".join(changed[:5])[:400]))
+    for pno, covers, words in df.drawn:
+        out.append(Signal(code="pdf.incremental_update_covers_text", severity="fraud",
+                          at=At(file=file, page=pno, bbox=_union(covers)),
+                          detail=f"{label} paints over existing text: '{' '.join(words[:12])}'"))
+    covered = {p for p, _c, _w in df.drawn}
+    for pno in df.drawn_pages:
+        if pno not in covered:
+            out.append(Signal(code="pdf.incremental_update_changes_page", severity="warn", at=At(file=file, page=pno),
+                              detail=f"{label} draws new content on the page (same words)"))
+    for pno, kind, rect, words in df.covering_annots:
+        out.append(Signal(code="pdf.annotation_covers_text", severity="warn", at=At(file=file, page=pno, bbox=rect),
+                          detail=f"{label} adds an opaque {kind} annotation over '{' '.join(words[:12])}'"))
+    for pno, name, old, new in df.fields_changed:
+        out.append(Signal(code="pdf.incremental_update_changes_field", severity="warn", at=At(file=file, page=pno),
+                          detail=f"{label} changes form field {name}: '{old[:60]}' → '{new[:60]}'"))
+    if df.annots_added or df.annots_removed or df.fields_filled:
+        out.append(Signal(code="pdf.incremental_update_annotations", severity="info", at=At(file=file),
+                          detail=f"{label}: {df.summary()}"[:400]))
+    if not out:
+        out.append(Signal(code="pdf.incremental_update_metadata_only", severity="info", at=At(file=file),
+                          detail=f"{label}: {df.summary()}"))
+    return out
 
 
 # ------------------------------------------------------------------ metadata
@@ -275,7 +442,10 @@ def metadata_signals(doc: fitz.Document, file: str, tools: list[dict[str, Any]],
         for label, ik, xk in (("creation", "creationDate", "create"), ("modification", "modDate", "modify")):
             a, b = parse_pdf_date(info.get(ik)), parse_xmp_date(xmp.get(xk))
             if a and b and abs((a - b).total_seconds()) > 120:
-                sig.append(Signal(code="pdf.xmp_info_mismatch", severity="warn", at=At(file=file),
+                # Incremental savers (signing tools, form fillers, note takers) update Info /ModDate and
+                # leave XMP alone: a modification-date gap is context; a creation-date gap is not.
+                sig.append(Signal(code="pdf.xmp_info_mismatch", severity="warn" if label == "creation" else "info",
+                                  at=At(file=file),
                                   detail=f"Info {label} date {a.isoformat()} ≠ XMP {b.isoformat()}"))
     created = parse_pdf_date(info.get("creationDate")) or parse_xmp_date(xmp.get("create"))
     modified = parse_pdf_date(info.get("modDate")) or parse_xmp_date(xmp.get("modify"))
@@ -331,86 +501,147 @@ def _fills(page: fitz.Page) -> list[tuple[int, str, tuple]]:
     return out
 
 
+def _has_marks(doc: fitz.Document) -> bool:
+    try:
+        return any(page.first_annot is not None or page.first_widget is not None for page in doc)
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def content_signals(doc: fitz.Document, file: str) -> list[Signal]:
+    """Covered and retyped text, images over text, digits set in mixed fonts — on the page content
+    alone (annotations and form widgets judged apart: a highlight is not a cover)."""
     sig: list[Signal] = []
-    for pno in range(doc.page_count):
-        page = doc[pno]
-        page_area = max(page.rect.width * page.rect.height, 1.0)
-        chars = _chars(page)
-        for seq, kind, bb in _fills(page):
-            under = [c for c in chars if c[0] < seq and _center_in(c[2], bb)]
-            if not under:
-                continue
-            over = [c for c in chars if c[0] > seq and _center_in(c[2], bb)]
-            hidden = "".join(c[1] for c in under)[:80]
-            area = (bb[2] - bb[0]) * (bb[3] - bb[1])
-            if kind == "fill-image":
-                if area >= 0.5 * page_area and len(under) >= 10:
-                    sig.append(Signal(code="pdf.image_over_text", severity="fraud",
-                                      at=At(file=file, page=pno + 1, bbox=list(bb)),
-                                      detail=f"a page-sized image is drawn over {len(under)} characters of page text"))
-                continue
-            if over:
-                sig.append(Signal(code="pdf.text_over_fill", severity="fraud", at=At(file=file, page=pno + 1, bbox=list(bb)),
-                                  detail=f"'{''.join(c[1] for c in over)[:60]}' is typed on a filled box that hides "
-                                         f"'{hidden}'"))
-            else:
-                sig.append(Signal(code="pdf.text_covered", severity="warn", at=At(file=file, page=pno + 1, bbox=list(bb)),
-                                  detail=f"a filled box hides the text '{hidden}'"))
-        sig += _font_signals(page, pno + 1, file)
+    plain = strip_annotations(fitz.open(stream=doc.tobytes(), filetype="pdf")) if _has_marks(doc) else doc
+    try:
+        for pno in range(plain.page_count):
+            page = plain[pno]
+            page_area = max(page.rect.width * page.rect.height, 1.0)
+            chars = _chars(page)
+            for seq, kind, bb in _fills(page):
+                under = [c for c in chars if c[0] < seq and _center_in(c[2], bb)]
+                if not under:
+                    continue
+                over = [c for c in chars if c[0] > seq and _center_in(c[2], bb)]
+                hidden = "".join(c[1] for c in under)[:80]
+                area = (bb[2] - bb[0]) * (bb[3] - bb[1])
+                if kind == "fill-image":
+                    if area >= 0.5 * page_area and len(under) >= 10:
+                        sig.append(Signal(code="pdf.image_over_text", severity="fraud",
+                                          at=At(file=file, page=pno + 1, bbox=list(bb)),
+                                          detail=f"a page-sized image is drawn over {len(under)} characters of page text"))
+                    continue
+                if over:
+                    sig.append(Signal(code="pdf.text_over_fill", severity="fraud", at=At(file=file, page=pno + 1, bbox=list(bb)),
+                                      detail=f"'{''.join(c[1] for c in over)[:60]}' is typed on a filled box that hides "
+                                             f"'{hidden}'"))
+                else:
+                    sig.append(Signal(code="pdf.text_covered", severity="warn", at=At(file=file, page=pno + 1, bbox=list(bb)),
+                                      detail=f"a filled box hides the text '{hidden}'"))
+            sig += _font_signals(page, pno + 1, file)
+            if plain is not doc:
+                words = _words(page)
+                for kind, rect in _painting_annots(doc[pno]):
+                    hid = [w for w in words if _inside(w.bbox, rect)]
+                    if not hid:
+                        continue
+                    shows = kind == "FreeText" and any(_inside(w.bbox, rect) for w in _words(doc[pno])
+                                                       if w.text not in {h.text for h in hid})
+                    sig.append(Signal(code="pdf.annotation_covers_text", severity="fraud" if shows else "warn",
+                                      at=At(file=file, page=pno + 1, bbox=[round(v, 1) for v in rect]),
+                                      detail=f"an opaque {kind} annotation {'with other text ' if shows else ''}lies over "
+                                             f"'{' '.join(w.text for w in hid[:12])}'"))
+    finally:
+        if plain is not doc:
+            plain.close()
     return sig
 
 
+_ID_CHARS = set("0123456789")
+_ID_JOIN = set("-/.:")
+
+
 def _font_signals(page: fitz.Page, pno: int, file: str) -> list[Signal]:
-    """A field whose value is set in another font, size or baseline than the rest of its line."""
+    """Inconsistent type *inside one value*: a number whose digits switch font, size or baseline
+    mid-token (a digit pasted in), or a run of glyphs drawn over other glyphs.
+
+    A caption and its value in different fonts, a bold word in a sentence, a page-number cell a
+    half-point smaller than its label, CJK text with Latin digits from a fallback font — all of that is
+    how honest forms are typeset, and never compared here."""
     out: list[Signal] = []
     try:
-        d = page.get_text("dict")
+        d = page.get_text("rawdict")
     except Exception:  # noqa: BLE001
         return out
-    fonts_count: dict[str, int] = {}
-    lines = []
     for b in d.get("blocks", []):
         for ln in b.get("lines", []):
-            spans = [s for s in ln.get("spans", []) if s.get("text", "").strip()]
-            for s in spans:
-                fonts_count[_font_key(s["font"])] = fonts_count.get(_font_key(s["font"]), 0) + len(s["text"].strip())
-            lines.append(spans)
-    # Lines may be split into several PyMuPDF lines; regroup by baseline.
-    rows: list[list[dict]] = []
-    for spans in lines:
-        for s in spans:
-            y = s["origin"][1]
-            for r in rows:
-                if abs(r[0]["origin"][1] - y) < 0.6 * max(s["size"], 1) and abs(r[0]["size"] - s["size"]) < 6:
-                    r.append(s)
-                    break
-            else:
-                rows.append([s])
-    for r in rows:
-        if len(r) < 2:
-            continue
-        r.sort(key=lambda s: s["bbox"][0])
-        main = max(r, key=lambda s: len(s["text"]))
-        for s in r:
-            if s is main:
-                continue
-            fk, mk = _font_key(s["font"]), _font_key(main["font"])
-            size_diff = abs(s["size"] - main["size"])
-            base_diff = abs(s["origin"][1] - main["origin"][1])
-            rare = fonts_count.get(fk, 0) <= len(s["text"].strip())  # used nowhere else on the page
-            reasons = []
-            if fk != mk and rare:
-                reasons.append(f"font {fk} (used nowhere else on the page) vs {mk}")
-            if 0.4 < size_diff < 3 and s["size"] > 0.6 * main["size"]:
-                reasons.append(f"size {s['size']:.1f} vs {main['size']:.1f}")
-            if 0.8 < base_diff < 0.5 * main["size"] and size_diff < 0.4:
-                reasons.append(f"baseline off by {base_diff:.1f} pt")
-            if reasons:
-                out.append(Signal(code="pdf.font_mismatch_in_field", severity="warn",
-                                  at=At(file=file, page=pno, bbox=list(s["bbox"])),
-                                  detail=f"'{s['text'].strip()[:60]}' differs from its line: " + "; ".join(reasons)))
+            # (char, font, size, origin_y, bbox) along the line
+            chars = [(ch["c"], _font_key(s["font"]), round(s["size"], 1), ch["origin"][1], ch["bbox"])
+                     for s in ln.get("spans", []) for ch in s.get("chars", [])]
+            # Digit runs: digits possibly joined by - / . : (a number, a date, a code).
+            i = 0
+            while i < len(chars):
+                if chars[i][0] not in _ID_CHARS:
+                    i += 1
+                    continue
+                j = i
+                while j + 1 < len(chars) and (chars[j + 1][0] in _ID_CHARS or
+                                              (chars[j + 1][0] in _ID_JOIN and j + 2 < len(chars) and chars[j + 2][0] in _ID_CHARS)):
+                    j += 1
+                run = [c for c in chars[i:j + 1] if c[0] in _ID_CHARS]
+                i = j + 1
+                if len(run) < 3:
+                    continue
+                fonts = {c[1] for c in run}
+                sizes = [c[2] for c in run]
+                bases = [c[3] for c in run]
+                size = max(sizes)
+                reasons = []
+                if len(fonts) > 1:
+                    reasons.append("digits in fonts " + " / ".join(sorted(fonts)))
+                if max(sizes) - min(sizes) > 0.4:
+                    reasons.append(f"digit sizes {min(sizes):.1f}–{max(sizes):.1f}")
+                if max(bases) - min(bases) > max(0.8, 0.12 * size):
+                    reasons.append(f"digits off the baseline by {max(bases) - min(bases):.1f} pt")
+                if reasons:
+                    text = "".join(c[0] for c in chars[i - (j + 1 - i) if False else 0:0]) or "".join(c[0] for c in run)
+                    out.append(Signal(code="pdf.font_mismatch_in_field", severity="warn",
+                                      at=At(file=file, page=pno, bbox=_union(list(c[4]) for c in run)),
+                                      detail=f"the value '{text}' changes type mid-number: " + "; ".join(reasons)))
+    out += _overlapping_glyphs(page, pno, file)
     return out
+
+
+def _overlapping_glyphs(page: fitz.Page, pno: int, file: str) -> list[Signal]:
+    """Visible glyphs drawn over *other* visible glyphs (a value typed over a value). A glyph drawn
+    twice over itself (fake bold, shadow) is not."""
+    chars = [c for c in _chars(page) if c[1].strip()]
+    if len(chars) < 2 or len(chars) > 20000:
+        return []
+    hits: list[tuple[tuple, str, str]] = []
+    by_row: dict[int, list[tuple[int, str, tuple]]] = {}
+    for c in chars:
+        by_row.setdefault(int((c[2][1] + c[2][3]) / 2 // 4), []).append(c)
+    for key, row in by_row.items():
+        cand = row + by_row.get(key + 1, [])
+        for a in row:
+            aw, ah = a[2][2] - a[2][0], a[2][3] - a[2][1]
+            if aw <= 0.5 or ah <= 0.5:
+                continue
+            for b in cand:
+                if b is a or b[0] <= a[0] or b[1] == a[1]:
+                    continue
+                ix = min(a[2][2], b[2][2]) - max(a[2][0], b[2][0])
+                iy = min(a[2][3], b[2][3]) - max(a[2][1], b[2][1])
+                bw = b[2][2] - b[2][0]
+                if ix > 0.6 * min(aw, bw) and iy > 0.6 * ah:
+                    hits.append((a[2], a[1], b[1]))
+    if len(hits) < 2:
+        return []
+    box = _union(list(h[0]) for h in hits)
+    return [Signal(code="pdf.text_over_text", severity="warn", at=At(file=file, page=pno, bbox=box),
+                   detail=f"{len(hits)} glyphs are drawn over other glyphs: '{''.join(h[2] for h in hits[:30])}' over "
+                          f"'{''.join(h[1] for h in hits[:30])}'")]
 
 
 # ------------------------------------------------------------------ scans inside PDFs

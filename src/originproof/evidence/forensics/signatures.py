@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 # reported as a signal here, so its own log stays at errors only.
 for _name in ("pyhanko.sign.validation.generic_cms", "pyhanko_certvalidator"):
     logging.getLogger(_name).setLevel(logging.ERROR)
+# Its difference analysis logs a traceback for every change it cannot explain; that outcome is the
+# modification level OTHER, which `validate` examines itself.
+logging.getLogger("pyhanko.sign.diff_analysis").setLevel(logging.CRITICAL)
 
 
 def trust_root_paths(extra: dict[str, Any] | None = None) -> list[Path]:
@@ -96,8 +99,11 @@ def validate(data: bytes, file: str, extra: dict[str, Any] | None = None) -> tup
         docmdp_ok = getattr(st, "docmdp_ok", None)
         after = not whole
         allowed = True
+        changes = ""
         if after:
-            allowed = level is not None and level <= ModificationLevel.FORM_FILLING and docmdp_ok is not False
+            allowed, changes, level_note = _judge_later_changes(data, es, level, docmdp_ok)
+        else:
+            level_note = ""
         signer = None
         try:
             signer = st.signing_cert.subject.human_friendly
@@ -105,7 +111,7 @@ def validate(data: bytes, file: str, extra: dict[str, Any] | None = None) -> tup
             pass
         when = getattr(st, "signer_reported_dt", None)
         state = SignatureState(field=name, intact=intact, covers_whole_file=whole, trusted=bool(getattr(st, "trusted", False)),
-                               modified_after_signing=after, allowed_changes_only=allowed, signer=signer,
+                               modified_after_signing=after, allowed_changes_only=allowed is True, signer=signer,
                                signed_at=when.isoformat() if when else None,
                                modification_level=level.name if level is not None else None,
                                coverage=coverage.name if coverage is not None else None)
@@ -114,16 +120,75 @@ def validate(data: bytes, file: str, extra: dict[str, Any] | None = None) -> tup
             signals.append(Signal(code="pdf.signature_broken", severity="fraud", at=At(file=file),
                                   detail=f"signature {name} ({signer or 'unknown signer'}): the signed bytes no longer "
                                          "match the signature (content changed inside the signed range)"))
-        elif after and not allowed:
+        elif after and allowed is False:
             signals.append(Signal(code="pdf.modified_after_signing", severity="fraud", at=At(file=file),
                                   detail=f"signature {name}: the file was changed after signing beyond what is allowed "
-                                         f"(modification level {level.name if level is not None else 'unknown'})"))
+                                         f"(modification level {level.name if level is not None else 'unknown'}{level_note}): "
+                                         f"{changes}"[:500]))
+        elif after and allowed is None:
+            signals.append(Signal(code="pdf.signed_field_changed", severity="warn", at=At(file=file),
+                                  detail=f"signature {name}: a form field that was filled when signed holds another value "
+                                         f"now (modification level {level.name if level is not None else 'unknown'}"
+                                         f"{level_note}): {changes}"[:500]))
         elif after:
+            what = {ModificationLevel.LTA_UPDATES: "validation data / timestamps",
+                    ModificationLevel.FORM_FILLING: "signatures / form fields",
+                    ModificationLevel.ANNOTATIONS: "annotations, signatures or form fields"}.get(level, "")
             signals.append(Signal(code="pdf.signed_then_updated", severity="info", at=At(file=file),
-                                  detail=f"signature {name}: later revisions only add "
-                                         f"{'validation data / timestamps' if level == ModificationLevel.LTA_UPDATES else 'signatures / form fields'}"))
+                                  detail=(f"signature {name}: later revisions only add {what}" if what else
+                                          f"signature {name}: modification level {level.name if level is not None else 'unknown'}"
+                                          f"{level_note}") + (f" — {changes}" if changes else "")))
         if intact and not state.trusted:
             signals.append(Signal(code="pdf.signature_untrusted", severity="warn", at=At(file=file),
                                   detail=f"signature {name} ({signer or 'unknown signer'}) is intact but does not chain to a "
                                          "configured trust root"))
     return states, signals
+
+
+def _signed_revision(data: bytes, es) -> bytes | None:
+    try:
+        br = [int(x) for x in es.byte_range]
+        return data[:br[2] + br[3]]
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def _judge_later_changes(data: bytes, es, level, docmdp_ok) -> tuple[bool | None, str, str]:
+    """(allowed, what changed, note) for the revisions after a signature.
+
+    pyHanko's difference analysis decides first: LTA updates, form filling and annotations are what
+    a signer allows unless its DocMDP permissions say otherwise. Where it cannot account for every
+    changed object (level OTHER — common with writers that re-save the page dictionary to add a note or a
+    field value), the signed revision and the file as submitted are compared page by page: unchanged page
+    content with only annotations, fields filled in, signatures or metadata added is allowed; a changed
+    word or drawing, or a page removed, is not; a field value replaced is for a person to look at (None)."""
+    from pyhanko.sign.diff_analysis import ModificationLevel
+    from pyhanko.sign.fields import MDPPerm
+
+    try:
+        perm = es.docmdp_level
+    except Exception:  # noqa: BLE001
+        perm = None
+    if level is not None and level != ModificationLevel.OTHER and docmdp_ok is not False:
+        return True, "", ""
+    signed = _signed_revision(data, es)
+    if signed is None:
+        return False, "the signed revision cannot be located", ""
+    try:
+        import pymupdf as fitz
+
+        from originproof.evidence.forensics.pdf import diff_revisions
+
+        with fitz.open(stream=signed, filetype="pdf") as a, fitz.open(stream=data, filetype="pdf") as b:
+            df = diff_revisions(a, b)
+    except Exception as e:  # noqa: BLE001
+        return False, f"the revisions cannot be compared ({type(e).__name__})", ""
+    note = "; pyHanko could not account for every changed object, so the pages were compared"
+    changes = df.summary()
+    if df.content_changed:
+        return False, changes, note
+    if perm == MDPPerm.NO_CHANGES:
+        return False, changes + " — the signer's certification allows no change at all", note
+    if df.fields_changed:
+        return None, changes, note
+    return True, changes, note
