@@ -156,3 +156,22 @@ def external_cmd(
     if json_out is not None:
         json_out.write_text(json.dumps(res.as_dict(), ensure_ascii=False, indent=1, default=str), "utf-8")
         err.print(f"figures written to {json_out}")
+
+
+@bench_app.command("receipts")
+def receipts_cmd(
+    root: Path = typer.Argument(..., exists=True, file_okay=False,
+                                help="Receipts with SROIE-style labels: img/NNN.jpg + key/NNN.json (e.g. ../shared/realdata/receipts)."),
+    country: Optional[str] = typer.Option(None, "--country", help="Country prior for reading (ISO alpha-2); none by default."),
+    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N receipts."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the figures and every miss here."),
+) -> None:
+    """Receipt reader accuracy: store name (allowing OCR-level differences), date and total (targets 0.90/0.95/0.90)."""
+    from originproof.bench.receipts import run_receipt_bench
+
+    res = run_receipt_bench(root, country, limit, log=lambda m: err.print(f"[dim]{m}[/]")).as_dict()
+    misses = res.pop("misses")
+    sys.stdout.write(json.dumps(res, ensure_ascii=False) + "\n")
+    if json_out is not None:
+        json_out.write_text(json.dumps({**res, "misses": misses}, ensure_ascii=False, indent=1), "utf-8")
+        err.print(f"figures written to {json_out}")
