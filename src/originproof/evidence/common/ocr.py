@@ -266,7 +266,7 @@ def upright(gray: np.ndarray, osd: bool = False) -> tuple[np.ndarray, float, np.
         if o in (90, 180, 270):
             gray, m = rotate_tracked(gray, o)
             M, total = m @ M, total + o
-    return remove_rules(gray), total, M
+    return gray, total, M
 
 
 def map_back(lines: list[OcrLine], M: np.ndarray, scale: float = 1.0) -> None:
@@ -290,13 +290,15 @@ def quality(lines: list[OcrLine]) -> float:
 
 
 def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float = 0.55
-                ) -> tuple[list[OcrLine], np.ndarray, float, np.ndarray]:
+                ) -> tuple[list[OcrLine], np.ndarray, float, np.ndarray, np.ndarray]:
     """Upright the page, OCR it once; turn it over and re-read only when the first read is poor.
-    Returns lines (boxes in the corrected image), the corrected image, the angle and the matrix."""
-    img, angle, M = upright(gray)
+    Returns lines (boxes in the corrected image), the corrected image with its rules whitened (what
+    was read), the angle, the matrix, and the corrected image with its rules (for the page's cells)."""
+    ruled, angle, M = upright(gray)
+    img = remove_rules(ruled)
     lines = ocr_image(img, lang, page)
     q = quality(lines)
-    best = (lines, img, angle, M)
+    best = (lines, img, angle, M, ruled)
     if q < min_quality:
         # Upside down (or, rarely, the quarter-turn guess was wrong): try the other orientations.
         for turn in (180, 90, 270):
@@ -304,7 +306,7 @@ def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float =
             l2 = ocr_image(alt, lang, page)
             q2 = quality(l2)
             if q2 > q:
-                best, q = (l2, alt, angle + turn, m @ M), q2
+                best, q = (l2, alt, angle + turn, m @ M, rotate_tracked(ruled, turn)[0]), q2
             if q >= min_quality:
                 break
     return best
@@ -333,8 +335,9 @@ def ocr_rapid(gray: np.ndarray, page: int = 1) -> list[OcrLine]:
     for box, text, conf in res or []:
         xs = [p[0] for p in box]
         ys = [p[1] for p in box]
-        lines.append(OcrLine(str(text), [float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))],
-                             float(conf), page))
+        box = [float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys))]
+        # The detector's own text box is kept as a "word", so a row merged from fragments can be cut again.
+        lines.append(OcrLine(str(text), box, float(conf), page, [(str(text), list(box))]))
     return merge_rows(lines)
 
 

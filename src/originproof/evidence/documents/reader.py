@@ -6,9 +6,13 @@ from typing import Any
 
 from originproof.evidence.common import ocr as O
 from originproof.evidence.documents.layout import DocText
-from originproof.evidence.documents.parsers import parse_agreement, parse_coo, parse_customs, parse_licence
+from originproof.evidence.documents.types.agreement import parse_agreement
+from originproof.evidence.documents.types.coo import parse_coo
+from originproof.evidence.documents.types.customs import parse_customs
+from originproof.evidence.documents.types.licence import parse_licence
 from originproof.evidence.documents.receipt import parse_receipt
 from originproof.evidence.documents.recognise import recognise
+from originproof.evidence.layout import model as L
 from originproof.evidence.readers import FileRef, ReadContext
 from originproof.facts.base import EvidenceFacts, OtherDocument
 
@@ -32,6 +36,7 @@ class _Page:
         self.number, self.file, self.gray, self.scale = number, file, gray, scale
         self.lines: list[O.OcrLine] = lines or []
         self.lang: str | None = None
+        self.model: L.PageModel | None = None  # runs and cells, built before boxes go back to page coordinates
 
 
 def _load_pages(files: list[FileRef], max_pages: int) -> list[_Page]:
@@ -48,7 +53,10 @@ def _load_pages(files: list[FileRef], max_pages: int) -> list[_Page]:
                     for l in lines:
                         l.page = n
                     if sum(len(l.text) for l in lines) >= 20:
-                        pages.append(_Page(n, f.path, lines=lines))
+                        pg = _Page(n, f.path, lines=lines)
+                        rect = doc[i].rect
+                        pg.model = L.build(n, lines, L.pdf_segments(doc[i]), rect.width, rect.height)
+                        pages.append(pg)
                         continue
                     pix = doc[i].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY)
                     import numpy as np
@@ -67,9 +75,12 @@ def _ocr_page(p: _Page, lang: str) -> None:
     if p.gray is None:
         return
     if getattr(p, "_upright", None) is None:
-        lines, p._upright, p.rotation, p._matrix = O.ocr_upright(p.gray, lang, p.number)  # type: ignore[attr-defined]
+        lines, p._upright, p.rotation, p._matrix, ruled = O.ocr_upright(p.gray, lang, p.number)  # type: ignore[attr-defined]
+        p._segments = L.image_segments(ruled)  # type: ignore[attr-defined]
     else:
         lines = O.ocr_image(p._upright, lang, p.number)  # type: ignore[attr-defined]
+    h, w = p._upright.shape[:2]  # type: ignore[attr-defined]
+    p.model = L.build(p.number, lines, p._segments, float(w), float(h))  # type: ignore[attr-defined]
     # Boxes go back to the page as submitted: pixels of the image, or PDF points of an image-only page.
     O.map_back(lines, p._matrix, p.scale)  # type: ignore[attr-defined]
     p.lines, p.lang = lines, lang
@@ -78,7 +89,8 @@ def _ocr_page(p: _Page, lang: str) -> None:
 def _doc_text(pages: list[_Page], files: list[str], country: str | None) -> DocText:
     lines = [l for p in pages for l in p.lines]
     return DocText(lines=lines, files=files, page_files={p.number: p.file for p in pages},
-                   ocr=any(p.gray is not None for p in pages), country=country)
+                   ocr=any(p.gray is not None for p in pages), country=country,
+                   models=[p.model for p in pages if p.model is not None])
 
 
 def _attach_codes(facts: EvidenceFacts, files: list[FileRef], pages: list[_Page]) -> None:
@@ -140,7 +152,7 @@ def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> E
         dtype = "receipt"
     facts: EvidenceFacts
     if dtype == "certificate_of_origin":
-        facts = parse_coo(doc)
+        facts = parse_coo(doc, ctx.registry)
         _attach_codes(facts, files, pages)
     elif dtype == "factory_licence":
         facts = parse_licence(doc, ctx.registry)

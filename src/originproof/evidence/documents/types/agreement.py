@@ -1,0 +1,206 @@
+"""Production (OEM / contract-manufacturing) agreements: free text, parties named once with an alias,
+a term article, signature/seal blocks on the last page (document-layouts §4)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from originproof.evidence.common.ocr import OcrLine
+from originproof.evidence.documents.layout import DocText
+from originproof.evidence.documents.types.common import LEGAL_FORM_RE, looks_like_name
+from originproof.evidence.layout.captions import _load, fold
+from originproof.facts.documents import ProductionAgreement
+from originproof.text.dates import find_dates
+from originproof.text.identifiers import compact
+
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+ARTICLE = re.compile(r"^\s*(?:第\s*\d+\s*条|제\s*\d+\s*조|§\s*\d+|article\s+\d+|art\.\s*\d+|\d{1,2}\.\s+\S)", re.I)
+# An alias given in brackets after a party's name: （以下「甲」という）, (이하 "갑"이라 한다), (以下简称"甲方").
+ALIAS = re.compile(r"[（(]\s*(?:以下|이하)[^）)]{0,12}?[「『“\"']?\s*(甲|乙|갑|을|甲方|乙方)")
+CLAUSE_START = re.compile(r"(?:^|[と、。\n]|와\s|과\s|및\s|及び|与|和)\s*")
+REG_IN_TEXT = re.compile(r"(?:reg(?:istration|istered)?\.?\s*no\.?|registered\s+no\.?|法人番号|사업자등록번호|ABN|ACN|HRB|"
+                         r"SIREN|company\s+no\.?|统一社会信用代码|P\.?\s?IVA)\s*[:：]?\s*([A-Z]{0,3}\s?\d[\d\s\-]{5,}\d)", re.I)
+BULLET = re.compile(r"^\s*[•・*·\-–]\s*")
+ANNEX = re.compile(r"(annex|anlage|annexe|allegato|schedule|appendix|別紙|별지|별첨|附件|附表|products|製品|제품|produits|prodotti)",
+                   re.I)
+
+
+def _join(lines: list[str]) -> str:
+    out = ""
+    for l in lines:
+        l = l.strip()
+        if out and CJK.search(out[-1:]) and CJK.search(l[:1]):
+            out += l
+        elif out and out.endswith("-") and l[:1].isalpha():
+            out += l
+        else:
+            out += (" " if out else "") + l
+    return out
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"^\s*(?:the\s+company\s+|la\s+société\s+|der\s+|die\s+|den\s+|dem\s+)", "", name.strip(), flags=re.I)
+    name = re.split(r"\s+(?:a\s+(?:company|corporation)|registered|with\s+its|eingetragen|immatriculée|dont\s+le)\b",
+                    name, flags=re.I)[0]
+    # A name ends at its legal form when one is given ("X GmbH, Zeil 4 …").
+    last = None
+    for m in LEGAL_FORM_RE.finditer(name):
+        last = m
+    if last is not None and name[last.end():].strip(" ,;") and re.match(r"^\s*[,;(]", name[last.end():]):
+        name = name[:last.end()]
+    return name.strip(" ,;:–-\"“”„«»")
+
+
+def _split_alt(name: str) -> tuple[str, str | None]:
+    m = re.match(r"^(.*?)\s*[（(]([^()（）]+)[)）]\s*$", name)
+    return (m.group(1).strip(), m.group(2).strip()) if m else (name, None)
+
+
+def _alias_parties(text: str) -> list[tuple[str, str | None, int]]:
+    """Parties named before a bracketed alias (JP/KR/ZH style): (name, bilingual alt, end offset)."""
+    out = []
+    for m in ALIAS.finditer(text):
+        pos, alt = m.start(), None
+        # A bilingual name "甲社（Latin Co., Ltd.）（以下「甲」…": the bracket before the alias is the alt name.
+        if pos > 0 and text[pos - 1] in "）)":
+            open_ = max(text.rfind("（", 0, pos - 1), text.rfind("(", 0, pos - 1))
+            if open_ >= 0:
+                alt = text[open_ + 1: pos - 1].strip()
+                pos = open_
+        head = text[:pos]
+        starts = [mm.end() for mm in CLAUSE_START.finditer(head)]
+        start = max([s for s in starts if s < len(head)] or [0])
+        name = head[start:].strip(" 「」\"")
+        if looks_like_name(name):
+            out.append((name, alt, m.end()))
+    return out
+
+
+def _pattern_parties(text: str) -> list[tuple[str, str | None, int]]:
+    for pat in _load("production_agreement").get("preambles") or []:
+        m = re.search(pat, text, re.I | re.S)
+        if m and "a" in m.groupdict() and "b" in m.groupdict():
+            out = []
+            for g in ("a", "b"):
+                name, alt = _split_alt(_clean_name(m.group(g)))
+                if looks_like_name(name):
+                    out.append((name, alt, m.end(g)))
+            if len(out) == 2:
+                return out
+    return []
+
+
+def _preamble(doc: DocText) -> tuple[str, list[OcrLine]]:
+    lines = []
+    for i, l in enumerate(doc.lines):
+        if i > 0 and ARTICLE.match(l.text):
+            break
+        lines.append(l)
+    return _join([l.text for l in lines]), lines
+
+
+def _parties(doc: DocText) -> tuple[list[dict[str, Any]], list[OcrLine]]:
+    text, lines = _preamble(doc)
+    found = _alias_parties(text) or _pattern_parties(text)
+    if len(found) < 2:
+        # Chinese-style header blocks: "甲方（委托方）：X" / "Party A: X" label lines.
+        found = []
+        for key in ("party_a", "party_b"):
+            from originproof.evidence.layout.captions import lexicon
+            from originproof.evidence.layout.pairing import pair
+            v = pair(doc.models, lexicon("production_agreement")).first(key)
+            if v is not None and looks_like_name(v.lines[0]):
+                found.append((_split_alt(_clean_name(v.lines[0]))[0], None, 0))
+    parties = []
+    whole = fold(doc.text)
+    for i, (name, alt, end) in enumerate(found[:2]):
+        nxt = found[i + 1][2] if i + 1 < len(found) else len(text)
+        reg = REG_IN_TEXT.search(text[end - len(name) - 5 if end > len(name) else 0: nxt + 40])
+        party = {"name": name, "role": "brand_owner" if i == 0 else "manufacturer",
+                 "registration_number": compact(reg.group(1)) if reg else None}
+        if alt:
+            party["name_alt"] = alt
+        # Named again in the signature block: the name is read right.
+        party["_seen_twice"] = whole.count(fold(name)) >= 2 or (alt is not None and whole.count(fold(alt)) >= 2)
+        parties.append(party)
+    return parties, lines
+
+
+def _signature_area(doc: DocText) -> int:
+    """Index of the first line of the closing part: the closing formula, else the last page's lower half."""
+    formulas = [fold(f) for f in _load("production_agreement").get("closing_formulas") or []]
+    for i, l in enumerate(doc.lines):
+        if any(f in fold(l.text) for f in formulas):
+            return i
+    last_page = doc.lines[-1].page if doc.lines else 1
+    return next((i for i, l in enumerate(doc.lines) if l.page == last_page), 0) + len(
+        [l for l in doc.lines if l.page == last_page]) // 2
+
+
+def _signatures(doc: DocText, start: int) -> tuple[bool, float, list[OcrLine]]:
+    marks = [fold(m) for ms in (_load("production_agreement").get("signature_marks") or {}).values() for m in ms]
+    hits = [l for l in doc.lines[start:] if any(m and m in fold(l.text) for m in marks)]
+    rules = [l for l in doc.lines[start:] if re.search(r"_{6,}", l.text)]
+    if len(hits) >= 2 or (hits and rules):
+        return True, 0.95, hits[:2]
+    if hits or rules:
+        return True, 0.85, (hits or rules)[:2]
+    # Nothing seen: on a text layer that is a reading; under OCR a seal or hand signature may hide it.
+    return False, (0.85 if not doc.ocr else 0.6), []
+
+
+def _term(doc: DocText, country: str | None) -> tuple[Any, Any]:
+    markers = [fold(m) for m in _load("production_agreement").get("term_markers") or []]
+    for i, l in enumerate(doc.lines):
+        if any(m in fold(l.text) for m in markers):
+            window = doc.lines[i:i + 4]
+            text = _join([w.text for w in window])
+            found = find_dates(text, country)
+            if found:
+                return found, window
+    return [], []
+
+
+def _products(doc: DocText) -> tuple[list[str], list[OcrLine]]:
+    start = next((i for i, l in enumerate(doc.lines) if ANNEX.search(l.text) and len(l.text) < 60), 0)
+    prods, lines = [], []
+    for l in doc.lines[start:]:
+        if BULLET.match(l.text):
+            name = BULLET.sub("", l.text).strip()
+            name = re.split(r"\s*[（(]\s*(?:GTIN|EAN|JAN|HS)\b", name)[0].strip()
+            if name:
+                prods.append(name)
+                lines.append(l)
+        elif prods and l.text.strip() and not re.search(r"GTIN|EAN|HS\s*\d", l.text):
+            break
+    return prods, lines
+
+
+def parse_agreement(doc: DocText) -> ProductionAgreement:
+    out = ProductionAgreement()
+    country = doc.country
+    parties, plines = _parties(doc)
+    if parties:
+        seen = all(p.pop("_seen_twice") for p in parties)
+        out.parties = doc.union_fact(parties, plines[:3], conf=0.95 if seen and len(parties) == 2 else 0.75)
+    start = _signature_area(doc)
+    signed, sconf, slines = _signatures(doc, start)
+    out.signatures_present = doc.union_fact(True, slines, conf=sconf) if signed else doc.fact(False, None, conf=sconf)
+    dated = [(l, f) for l in doc.lines[start:] for f in find_dates(l.text, country)]
+    if dated:
+        l, f = dated[0]
+        out.signed_on = doc.fact(f.value.isoformat(), l, f.start, f.end, conf=f.confidence)
+    else:
+        pre, plines2 = _preamble(doc)
+        found = find_dates(pre, country)
+        if found and plines2:
+            out.signed_on = doc.union_fact(found[0].value.isoformat(), plines2, conf=min(0.85, found[0].confidence))
+    found, window = _term(doc, country)
+    if found:
+        out.term_start = doc.union_fact(found[0].value.isoformat(), window, conf=found[0].confidence)
+        if len(found) > 1:
+            out.term_end = doc.union_fact(found[1].value.isoformat(), window, conf=found[1].confidence)
+    prods, lines = _products(doc)
+    if prods:
+        out.products = doc.union_fact(prods, lines)
+    return out

@@ -1,0 +1,186 @@
+"""Certificate of origin: boxed chamber forms, preferential forms, free-layout e-COs."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from originproof.evidence.documents.layout import DocText
+from originproof.evidence.documents.types.common import (UNCHECKED, date_fact, fact, looks_like_name, name_of,
+                                                         number_of, run_fact)
+from originproof.evidence.layout.captions import _load, fold, lexicon
+from originproof.evidence.layout.pairing import Fields, pair, read_table
+from originproof.facts.documents import CertificateOfOrigin
+from originproof.text.countries import country_from_name
+
+HS_RE = re.compile(r"(?<!\d)(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)")
+INLINE_HS_RE = re.compile(r"(?:HS\s*(?:code)?\s*[:：]?\s*)(\d{4}(?:\.?\d{2}){1,3})(?!\d)", re.I)
+QTY_RE = re.compile(r"(\d[\d,.]*)\s*(PCS|pcs|pieces|units|件|個|개|Stk\.?|Stück|pièces|pezzi|unités|boxes|cartons|CTNS|kg|KG)")
+SAME_AS = re.compile(r"^\s*(same(\s+as\s+(the\s+)?exporter)?|as\s+above|idem|dito|同上)\s*$", re.I)
+UNKNOWN_PARTY = re.compile(r"^\s*(unknown|available\s+upon\s+request|n/?a|nil|-+)\s*$", re.I)
+
+
+def _party(doc: DocText, fields: Fields, name: str):
+    v = fields.first(name)
+    if v is None:
+        return None
+    head = name_of(v.text)
+    if SAME_AS.match(head) or UNKNOWN_PARTY.match(head):
+        return head.upper()
+    if re.match(r"^\s*(to\s+order|to\s+the\s+order|an\s+order|à\s+ordre)\b", head, re.I):
+        return fact(doc, v, head, runs=v.runs[:1] or None)
+    if not looks_like_name(head, lexicon("certificate_of_origin")):
+        return None
+    # A name typed under its caption inside a box is the form's own structure: confident.
+    return fact(doc, v, head, runs=v.runs[:1] or None)
+
+
+def _origin(doc: DocText, fields: Fields, out: CertificateOfOrigin) -> None:
+    spec = _load("certificate_of_origin")
+    v = fields.first("origin_country")
+    boxed = country_from_name(v.text.split("\n")[0]) if v is not None else None
+    # The certifying sentence names the origin as well ("… originate in GERMANY").
+    stated, srun = None, None
+    for m in doc.models:
+        for r in m.runs:
+            for pat in spec.get("origin_statements") or []:
+                hit = re.search(pat, r.text, re.I)
+                if hit:
+                    c = country_from_name(hit.group("country"))
+                    if c:
+                        stated, srun = c, r
+                        break
+            if stated:
+                break
+        if stated:
+            break
+    if boxed and stated and boxed != stated:
+        # Two readings disagree: keep the box, but not as a confident value.
+        out.origin_country = fact(doc, v, boxed, conf=0.6)
+    elif boxed:
+        out.origin_country = fact(doc, v, boxed, conf=None if stated else UNCHECKED + 0.05)
+    elif stated and srun is not None:
+        out.origin_country = run_fact(doc, srun, stated, conf=0.9)
+
+
+def _issuer(doc: DocText, fields: Fields, registry: Any, country: str | None) -> Any:
+    """The issuing body: a registry body named anywhere on the page (title, certifying sentence,
+    stamp), else the printed 'issued by' value, else a title line that names a chamber."""
+    text = fold(" ".join(r.text for m in doc.models for r in m.runs))
+    best = None
+    if registry is not None:
+        for e in registry.issuers(None):
+            names = e.get("names") or e.get("name") or []
+            names = [names] if isinstance(names, str) else names
+            for n in names:
+                fn = fold(str(n))
+                if len(fn) >= 6 and fn in text and (best is None or len(fn) > len(fold(best))):
+                    best = str(n)
+    if best is not None:
+        fb = fold(best)
+        holding = sorted((r for m in doc.models for r in m.runs if fb in fold(r.text)), key=lambda r: len(r.text))
+        if holding:
+            # The printed name (a letterhead or stamp line) rather than the registry's shorter form.
+            run = holding[0]
+            printed = run.text.strip() if len(run.text) <= 80 and looks_like_name(run.text) else best
+            return run_fact(doc, run, printed)
+        run = next((r for m in doc.models for r in m.runs if fold(r.text) and fold(r.text) in fb), None)
+        if run is not None:  # the name wraps over runs: point at the first run holding its start
+            return run_fact(doc, run, best)
+    # A body of the origin country known by a pattern ("… Chamber of Commerce"): the shortest run
+    # naming it (a letterhead or stamp line rather than the certifying sentence), topmost first.
+    if registry is not None and country:
+        pats = [p for e in registry.issuers(country) for p in e.get("name_patterns") or []]
+        cands = []
+        for m in doc.models:
+            for r in m.runs:
+                if len(r.text) <= 80 and looks_like_name(r.text) and any(_search(p, r.text) for p in pats):
+                    cands.append((r.page, r.bbox[1], r))
+        if cands:
+            r = min(cands, key=lambda t: (t[0], t[1]))[2]
+            return run_fact(doc, r, r.text.strip(), conf=0.95)
+    v = fields.first("issuer")
+    if v is not None and looks_like_name(v.lines[0]):
+        return fact(doc, v, v.lines[0].strip(), runs=v.runs[:1] or None)
+    words = [w.casefold() for w in _load("certificate_of_origin").get("issuer_words") or []]
+    for m in doc.models[:1]:
+        for r in sorted(m.runs, key=lambda r: r.bbox[1])[:12]:
+            if any(w in r.text.casefold() + " " for w in words) and looks_like_name(r.text):
+                return run_fact(doc, r, r.text.strip(), conf=UNCHECKED)
+    return None
+
+
+def _search(pattern: str, text: str) -> bool:
+    try:
+        return re.search(pattern, text) is not None
+    except re.error:
+        return False
+
+
+def _goods(doc: DocText, fields: Fields) -> Any:
+    cols = ["item", "marks", "goods", "hs_code", "quantity", "origin_criterion"]
+    has_hs = any(fields.captions[k].field.name == "hs_code" for k in fields.captions)
+    key = "hs_code" if has_hs else "goods"
+    table = read_table(doc.models, fields, cols, key,
+                       key_ok=(lambda t: bool(HS_RE.search(t))) if has_hs else (lambda t: len(t.strip()) > 2))
+    goods, runs = [], []
+    if table is not None:
+        for row in table.rows:
+            desc = table.text(row, "goods").strip(" *-")
+            hs = HS_RE.search(table.text(row, "hs_code"))
+            q = table.text(row, "quantity").strip()
+            if not desc and not hs:
+                continue
+            if re.fullmatch(r"[*\s\-x]+|.*\btotal\b.*", desc, re.I):
+                continue
+            goods.append({"description": desc, "hs_code": re.sub(r"\D", "", hs.group(1)) if hs else None,
+                          "quantity": q or None, "marks": table.text(row, "marks") or None})
+            runs += [r for rs in row.values() for r in rs]
+    if not goods:
+        # Free-layout certificates: "… HS 3304.99 … 1,200 PCS" on one line.
+        for line in doc.lines:
+            hs = INLINE_HS_RE.search(line.text)
+            if hs:
+                q = QTY_RE.search(line.text, hs.end())
+                goods.append({"description": line.text[:hs.start()].strip(" -–|"),
+                              "hs_code": re.sub(r"\D", "", hs.group(1)),
+                              "quantity": f"{q.group(1)} {q.group(2)}" if q else None})
+        return doc.union_fact(goods, [l for l in doc.lines if INLINE_HS_RE.search(l.text)]) if goods else None
+    from originproof.evidence.documents.types.common import runs_at
+    from originproof.facts.base import Fact
+    c = min((r.confidence for r in runs), default=1.0) if doc.ocr else 1.0
+    return Fact(value=goods, confidence=round(float(c), 3), at=runs_at(doc, runs))
+
+
+def parse_coo(doc: DocText, registry: Any = None) -> CertificateOfOrigin:
+    lex = lexicon("certificate_of_origin")
+    fields = pair(doc.models, lex)
+    out = CertificateOfOrigin()
+    v = fields.first("certificate_number")
+    num = number_of(v.text) if v is not None else None
+    if num:
+        out.certificate_number = fact(doc, v, re.sub(r"(?<=[A-Z])\s+(?=\d)", "", num))
+    for party in ("exporter", "consignee", "producer"):
+        p = _party(doc, fields, party)
+        if isinstance(p, str):
+            if party == "producer" and SAME_AS.match(p) and out.exporter is not None:
+                out.producer = out.exporter.model_copy()
+            continue
+        setattr(out, party, p)
+    _origin(doc, fields, out)
+    out.issuer = _issuer(doc, fields, registry, doc.country)
+    out.issue_date = date_fact(doc, fields.first("issue_date"), doc.country)
+    if out.issue_date is None:
+        for c in fields.all("certification"):
+            out.issue_date = date_fact(doc, c, doc.country)
+            if out.issue_date is not None:
+                break
+    inv = fields.first("invoice")
+    if inv is not None:
+        n = number_of(re.sub(r"(?i)^\s*invoice\s*(no\.?|number)\s*[:：]?", "", inv.text))
+        if n:
+            out.invoice_number = fact(doc, inv, n.split(" ")[0])
+    aen = fields.first("approved_exporter_number")
+    if aen is not None and number_of(aen.text):
+        out.approved_exporter_number = fact(doc, aen, number_of(aen.text))
+    out.goods = _goods(doc, fields)
+    return out

@@ -1,0 +1,124 @@
+"""China import customs declaration (报关单), cross-border retail list (申报清单), bonded filing list (备案清单)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from originproof.evidence.documents.layout import DocText, norm
+from originproof.evidence.documents.types.common import UNCHECKED, date_fact, fact, looks_like_name, name_of, runs_at
+from originproof.evidence.layout.captions import lexicon
+from originproof.evidence.layout.pairing import Fields, pair, read_table
+from originproof.facts.base import Fact
+from originproof.facts.documents import CustomsDeclaration
+from originproof.text.countries import country_from_name
+from originproof.text.identifiers import find_usccs
+
+# 海关编号: customs office 4, year 4, I/E flag (1/0, or I/E on lists), serial 9 (document-layouts §2.2).
+NUMBER_RE = re.compile(r"(?<![0-9A-Z])(\d{4}(?:19|20)\d{2}[01IE]\d{9})(?![0-9A-Z])")
+HS10_RE = re.compile(r"(?<!\d)(\d{10}|\d{8})(?!\d)")
+MODE_RE = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _form(doc: DocText) -> str:
+    head = norm(" ".join(l.text for l in doc.lines[:4]))
+    if "申报清单" in head or "清单编号" in norm(doc.text):
+        return "inventory"
+    if "备案清单" in head:
+        return "filing"
+    return "declaration"
+
+
+def _number(doc: DocText, fields: Fields) -> Fact | None:
+    v = fields.first("declaration_number")
+    if v is None:
+        return None
+    compact = re.sub(r"\s", "", v.text)
+    m = NUMBER_RE.search(compact)
+    if m:
+        return fact(doc, v, m.group(1))
+    m = re.search(r"[0-9A-Z]{9,}", compact)
+    # A number that does not have the structure is either misread or malformed: a text layer
+    # states it (confident), an OCR read of it is not enough to fail on.
+    return fact(doc, v, m.group(0), conf=None if not doc.ocr else 0.6) if m else None
+
+
+def _consignee(doc: DocText, fields: Fields, out: CustomsDeclaration) -> None:
+    lex = lexicon("customs_declaration")
+    v = fields.first("consignee")
+    if v is not None:
+        first = re.split(r"统一社会信用代码|[(（]\s*[0-9A-Z]{18}|\s{2,}", v.text.split("\n")[0])[0].strip()
+        if not first and len(v.lines) > 1:
+            first = v.lines[1].strip()
+        if looks_like_name(first, lex):
+            out.consignee = fact(doc, v, name_of(first))
+    # The consignee's USCC: inside its cell, or the credit-code caption nearest under it.
+    cands: list[tuple[float, Fact]] = []
+    if v is not None:
+        for val, s, e in find_usccs(v.text.replace("\n", " ")):
+            cands.append((0.0, fact(doc, v, val)))
+    if v is not None and not cands:
+        for u in fields.all("uscc"):
+            if u.caption.page != v.caption.page or u.caption.bbox[1] < v.caption.bbox[1]:
+                continue
+            found = find_usccs(u.text)
+            if found:
+                cands.append((u.caption.bbox[1] - v.caption.bbox[1], fact(doc, u, found[0][0])))
+    if not cands:
+        for line in doc.lines:
+            if "信用代码" in line.text:
+                found = find_usccs(line.text)
+                if found:
+                    cands.append((1e9, doc.fact(found[0][0], line, found[0][1], found[0][2], conf=UNCHECKED)))
+                    break
+    if cands:
+        out.consignee_uscc = min(cands, key=lambda t: t[0])[1]
+
+
+def _lines(doc: DocText, fields: Fields) -> Fact | None:
+    cols = ["item", "hs_code", "goods_name", "quantity", "price", "origin", "destination", "domestic_destination",
+            "exemption"]
+    table = read_table(doc.models, fields, cols, "item", key_ok=lambda t: bool(re.fullmatch(r"\s*\d{1,3}\s*", t)))
+    if table is None:
+        table = read_table(doc.models, fields, cols, "hs_code", key_ok=lambda t: bool(HS10_RE.search(t)))
+    lines, runs = [], []
+    if table is not None:
+        for row in table.rows:
+            hs = HS10_RE.search(re.sub(r"\s", "", table.text(row, "hs_code")))
+            if hs is None:
+                continue
+            qty = [r.text for r in row.get("quantity", [])]
+            origin_text = table.text(row, "origin")
+            lines.append({"hs_code": hs.group(1),
+                          "goods_name": " ".join(r.text for r in row.get("goods_name", [])) or None,
+                          "quantity": qty[0] if qty else None,
+                          "origin_country": country_from_name(origin_text.split()[0]) if origin_text.split() else None})
+            runs += [r for rs in row.values() for r in rs]
+    if lines:
+        c = min((r.confidence for r in runs), default=1.0) if doc.ocr else 1.0
+        return Fact(value=lines, confidence=round(float(c), 3), at=runs_at(doc, runs))
+    return None
+
+
+def parse_customs(doc: DocText) -> CustomsDeclaration:
+    fields = pair(doc.models, lexicon("customs_declaration"))
+    out = CustomsDeclaration()
+    if doc.lines:
+        out.form = doc.fact(_form(doc), doc.lines[0])
+    out.declaration_number = _number(doc, fields)
+    _consignee(doc, fields, out)
+    cons = fields.first("consignor")
+    if cons is not None and looks_like_name(cons.lines[0]):
+        out.consignor = fact(doc, cons, name_of(cons.lines[0]))
+    out.imported_on = date_fact(doc, fields.first("imported_on"), "CN")
+    out.declared_on = date_fact(doc, fields.first("declared_on"), "CN")
+    mode = fields.first("supervision_mode")
+    if mode is not None:
+        m = MODE_RE.search(mode.text)
+        out.supervision_mode = fact(doc, mode, m.group(1) if m else mode.lines[0].strip())
+    dep = fields.first("departure_country")
+    if dep is not None:
+        c = country_from_name(dep.lines[0])
+        if c:
+            out.departure_country = fact(doc, dep, c)
+    out.lines = _lines(doc, fields)
+    return out

@@ -1,0 +1,154 @@
+"""Printed captions, per document type and language, from `registry/data/captions/<type>.yaml`.
+
+A caption is matched on folded text (NFKC, case, width and spaces ignored), after an optional box
+number ("1.", "Box 3", "Feld 2", "①"); what follows it — a parenthetical hint "(Name, address,
+country)", a second-language caption "/ Consignor", hint words, separators — still belongs to the
+caption. Whatever is left after that is a value printed on the caption's own run.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DATA = Path(__file__).resolve().parents[2] / "registry" / "data" / "captions"
+BOX_NUMBER = re.compile(r"\s*(?:box|feld|case|casella|casilla|欄|欄目)?\s*(?:\d{1,2}|[①-⑳])\s*(?:[.)．:、]\s*|\s+(?=\D))")
+NOISE = re.compile(r"^[\s‘’'`\"|»«*.,]+")
+HINT = re.compile(r"^\s*(?:[(（\[][^)）\]]{0,80}[)）\]]|[/:：.\-–—|;,·•]+)\s*")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # party | name | number | date | country | text | uscc | other | column
+    captions: tuple[str, ...]
+    multiline: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    doc_type: str
+    fields: tuple[Field, ...]
+    hint_words: frozenset[str]
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+def fold_chars(t: str) -> tuple[str, list[int]]:
+    """Folded text and, per folded character, its index in `t`."""
+    chars, idx = [], []
+    for i, ch in enumerate(t):
+        for c in unicodedata.normalize("NFKC", ch).casefold():
+            if c.isspace():
+                continue
+            chars.append(c)
+            idx.append(i)
+    return "".join(chars), idx
+
+
+def fold(t: str) -> str:
+    return fold_chars(t)[0]
+
+
+@lru_cache(maxsize=None)
+def _load(doc_type: str) -> dict[str, Any]:
+    return yaml.safe_load((DATA / f"{doc_type}.yaml").read_text("utf-8")) or {}
+
+
+@lru_cache(maxsize=None)
+def lexicon(doc_type: str) -> Lexicon:
+    common = _load("common")
+    raw = _load(doc_type)
+    fields = []
+    for name, spec in (raw.get("fields") or {}).items():
+        caps = []
+        for lang_caps in (spec.get("captions") or {}).values():
+            caps += [str(c) for c in lang_caps]
+        fields.append(Field(name, spec.get("kind", "text"), tuple(sorted(set(caps), key=lambda c: -len(fold(c)))),
+                            bool(spec.get("multiline", False))))
+    hints = frozenset(fold(w) for w in (common.get("hint_words") or []) + (raw.get("hint_words") or []))
+    return Lexicon(doc_type, tuple(fields), hints)
+
+
+@dataclass
+class CaptionMatch:
+    field: Field
+    end: int  # index in the run's text where the caption (with its hints) ends
+    rest: str  # the value printed on the caption's own run ("" when none)
+
+
+def _caption_at(folded: str, pos: int, cap: str) -> bool:
+    if not folded.startswith(cap, pos):
+        return False
+    nxt = folded[pos + len(cap): pos + len(cap) + 1]
+    # A Latin caption must end at a word end ("origin" is not "original"); CJK captions need not.
+    return not (cap[-1].isascii() and cap[-1].isalnum() and nxt.isascii() and nxt.isalpha())
+
+
+def match(text: str, lex: Lexicon) -> CaptionMatch | None:
+    """The caption `text` starts with, if any, and the value left on the same run. Long captions
+    also match with an OCR slip or two ("descnption of goods")."""
+    from rapidfuzz import fuzz
+
+    lead = NOISE.match(text)
+    start = lead.end() if lead else 0
+    m = BOX_NUMBER.match(text, start)
+    start = m.end() if m else start
+    folded, idx = fold_chars(text[start:])
+    if not folded:
+        return None
+    for fuzzy in (False, True):
+        for f in lex.fields:
+            for cap in f.captions:
+                fc = fold(cap)
+                if not fc:
+                    continue
+                if fuzzy:
+                    if len(fc) < 12 or len(folded) < len(fc) - 1 or fuzz.ratio(folded[:len(fc)], fc) < 90:
+                        continue
+                elif not _caption_at(folded, 0, fc):
+                    continue
+                end = start + idx[min(len(fc), len(idx)) - 1] + 1
+                end = _skip_hints(text, end, f, lex)
+                return CaptionMatch(f, end, text[end:].strip())
+    return None
+
+
+def _skip_hints(text: str, end: int, f: Field, lex: Lexicon) -> int:
+    """Past parenthetical hints, separators, hint words and the same field's other-language caption."""
+    colon = False
+    while end < len(text):
+        rest = text[end:]
+        h = HINT.match(rest)
+        if h and h.end() > 0:
+            # After a colon the value starts: hint words no longer belong to the caption.
+            colon = colon or ":" in h.group(0) or "：" in h.group(0)
+            end += h.end()
+            continue
+        if colon:
+            break
+        folded, idx = fold_chars(rest)
+        if not folded:
+            break
+        other = next((fold(c) for c in f.captions if fold(c) and _caption_at(folded, 0, fold(c))), None)
+        if other:
+            end += idx[len(other) - 1] + 1
+            continue
+        w = re.match(r"\s*([^\W\d_]+(?:'s)?)\b", rest)
+        if w and fold(w.group(1)) in lex.hint_words:
+            end += w.end()
+            continue
+        break
+    return end
+
+
+def is_caption(text: str, lex: Lexicon) -> bool:
+    """A run that is only a caption (of any field of the type): never a value."""
+    cm = match(text, lex)
+    return cm is not None and not cm.rest

@@ -1,0 +1,214 @@
+"""Captions paired with their values by geometry, the same way for every document type.
+
+Where the value sits, in the order tried:
+1. on the caption's own run, after it ("Registration Number: 123", "海关编号：0202…");
+2. to its right on the same row, in the same cell when the page is ruled (label-left rows with
+   wide gaps or dotted leaders);
+3. below it: in a ruled cell, every run of the cell under the caption (boxed and grid forms,
+   values over several lines); on an unruled page, the aligned lines right under it.
+A run that is itself a caption is never a value, so a blank cell yields a blank value rather than
+the next caption down.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from originproof.evidence.layout.captions import CaptionMatch, Lexicon, match
+from originproof.evidence.layout.model import PageModel, Run
+
+LEADERS = re.compile(r"^[\s.·…_\-–—:：]+$")
+
+
+@dataclass
+class Value:
+    """A caption's value: its runs (possibly several lines) and the caption run it belongs to."""
+
+    field: str
+    caption: Run
+    runs: list[Run] = field(default_factory=list)
+    inline: str | None = None  # value text printed on the caption's own run
+
+    @property
+    def text(self) -> str:
+        parts = ([self.inline] if self.inline else []) + [r.text for r in self.runs]
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def lines(self) -> list[str]:
+        return [p for p in self.text.split("\n") if p.strip()]
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def confidence(self) -> float:
+        cs = [r.confidence for r in self.runs] + ([self.caption.confidence] if self.inline else [])
+        return min(cs) if cs else 0.0
+
+
+@dataclass
+class Fields:
+    """Every caption found on the pages of one document and its value."""
+
+    values: dict[str, list[Value]] = field(default_factory=dict)
+    captions: dict[int, CaptionMatch] = field(default_factory=dict)  # id(run) → match
+
+    def first(self, name: str, *, nonblank: bool = True) -> Value | None:
+        for v in self.values.get(name, []):
+            if not nonblank or not v.blank:
+                return v
+        return None
+
+    def all(self, name: str) -> list[Value]:
+        return [v for v in self.values.get(name, []) if not v.blank]
+
+    def is_caption(self, r: Run) -> bool:
+        return id(r) in self.captions
+
+
+def _is_value_run(r: Run, fields: Fields) -> bool:
+    return not fields.is_caption(r) and not LEADERS.match(r.text)
+
+
+def _continuations(m: PageModel, first: Run, fields: Fields, limit: int = 6) -> list[Run]:
+    """Lines under a value that carry on from it: aligned with it, close, no caption beside them."""
+    out, last = [], first
+    for r in m.below(first):
+        if len(out) >= limit:
+            break
+        if r.bbox[1] - last.bbox[3] > 0.9 * last.h:
+            break
+        if abs(r.bbox[0] - first.bbox[0]) > 1.2 * first.h:
+            continue
+        if first.cell is not None and r.cell != first.cell:
+            break
+        if not _is_value_run(r, fields):
+            break
+        left = [x for x in m.runs if x is not r and m.same_row(x, r) and x.bbox[2] <= r.bbox[0] + 1]
+        if any(fields.is_caption(x) for x in left):
+            break
+        out.append(r)
+        last = r
+    return out
+
+
+def _value_for(m: PageModel, cap: Run, cm: CaptionMatch, fields: Fields) -> Value:
+    v = Value(cm.field.name, cap)
+    if cm.field.kind == "column":
+        return v  # a table header: its values are read row by row (`read_table`)
+    if cm.rest and not LEADERS.match(cm.rest):
+        v.inline = cm.rest
+        return v
+    right = [r for r in m.right_of(cap) if not LEADERS.match(r.text)]
+    nxt = right[0] if right else None
+    # To the right, on the same row, in the same cell when ruled (label-left rows, wide gaps, leaders).
+    if nxt is not None and not fields.is_caption(nxt) and (cap.cell is None or nxt.cell == cap.cell):
+        if cap.cell is not None or nxt.bbox[0] - cap.bbox[2] <= 0.45 * max(m.width, cap.bbox[2] * 2):
+            v.runs = [nxt] + (_continuations(m, nxt, fields) if cm.field.multiline else [])
+            return v
+    if cap.cell is not None:
+        # Below the caption inside its cell (boxed and grid forms).
+        for r in m.below(cap):
+            if r.cell != cap.cell:
+                continue
+            if fields.is_caption(r):
+                break
+            if _is_value_run(r, fields):
+                v.runs.append(r)
+        if v.runs:
+            v.runs = v.runs if cm.field.multiline else v.runs[:1]
+            return v
+        # A label-left table: the value fills the next cell of the row, a cell that holds no caption.
+        if nxt is not None and nxt.cell is not None and not fields.is_caption(nxt):
+            cell = [r for r in m.runs if r.cell == nxt.cell]
+            if not any(fields.is_caption(r) for r in cell):
+                cell.sort(key=lambda r: (r.bbox[1], r.bbox[0]))
+                v.runs = cell if cm.field.multiline else [nxt]
+        return v
+    for r in m.below(cap):
+        if r.bbox[1] - cap.bbox[3] > 2.2 * cap.h:
+            break
+        overlap = min(r.bbox[2], cap.bbox[2]) - max(r.bbox[0], cap.bbox[0])
+        if overlap <= 0 and abs(r.bbox[0] - cap.bbox[0]) > 1.5 * cap.h:
+            continue
+        if not _is_value_run(r, fields):
+            break
+        v.runs = [r] + (_continuations(m, r, fields) if cm.field.multiline else [])
+        break
+    return v
+
+
+def pair(models: list[PageModel], lex: Lexicon) -> Fields:
+    out = Fields()
+    caps: list[tuple[PageModel, Run, CaptionMatch]] = []
+    for m in models:
+        for r in m.runs:
+            cm = match(r.text, lex)
+            if cm is not None:
+                out.captions[id(r)] = cm
+                caps.append((m, r, cm))
+    for m, r, cm in caps:
+        out.values.setdefault(cm.field.name, []).append(_value_for(m, r, cm, out))
+    return out
+
+
+# ----------------------------------------------------------------------------- tables
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[dict[str, list[Run]]]
+    header: list[Run]
+
+    def text(self, row: dict[str, list[Run]], col: str) -> str:
+        return " ".join(r.text for r in row.get(col, []))
+
+
+def read_table(models: list[PageModel], fields: Fields, columns: list[str], key: str,
+               key_ok=lambda t: bool(re.search(r"\d", t))) -> Table | None:
+    """A table whose header carries captions of `columns`; a logical row starts at each run of the
+    `key` column that `key_ok` accepts, and takes every run under it until the next one."""
+    for m in models:
+        heads = [(r, fields.captions[id(r)].field.name) for r in m.runs
+                 if id(r) in fields.captions and fields.captions[id(r)].field.name in columns]
+        anchor = next((r for r, c in heads if c == key), None)
+        if anchor is None:
+            continue
+        header = sorted([(r, c) for r, c in heads if m.same_row(r, anchor) or abs(r.cy - anchor.cy) < 1.5 * anchor.h],
+                        key=lambda t: t[0].cx)
+        if len(header) < 2:
+            continue
+        # Column bounds: the header cell's rules when ruled, else midway between header centres.
+        bounds = []
+        for i, (r, c) in enumerate(header):
+            lo = (header[i - 1][0].bbox[2] + r.bbox[0]) / 2 if i else -1e9
+            hi = (r.bbox[2] + header[i + 1][0].bbox[0]) / 2 if i + 1 < len(header) else 1e9
+            if r.cell is not None and sum(h.cell == r.cell for h, _c in header) == 1:
+                lo, hi = (r.cell[0] if r.cell[0] >= 0 else lo), (r.cell[2] if r.cell[2] < 1e6 else hi)
+            bounds.append((lo, hi, c))
+        top = max(r.bbox[3] for r, _c in header)
+        body = sorted((r for r in m.runs if r.bbox[1] >= top - 1 and all(r is not h for h, _ in header)),
+                      key=lambda r: (r.bbox[1], r.bbox[0]))
+        taken: list[tuple[Run, str]] = []
+        last_y = top
+        for r in body:
+            if r.bbox[1] - last_y > 4 * anchor.h or (fields.is_caption(r) and fields.captions[id(r)].field.name
+                                                      not in columns):
+                break
+            col = next((c for lo, hi, c in bounds if lo <= r.cx < hi), None)
+            if col is not None:
+                taken.append((r, col))
+                last_y = r.bbox[3]
+        # Logical rows start at the key column's entries; a cell's other lines (name and spec, three
+        # quantities) hang under the row whose key entry is the last one above them.
+        starts = sorted((r for r, c in taken if c == key and key_ok(r.text)), key=lambda r: r.bbox[1])
+        rows: list[dict[str, list[Run]]] = [{} for _ in starts]
+        for r, c in taken:
+            i = max([k for k, st in enumerate(starts) if st.bbox[1] <= r.cy] or [0]) if starts else None
+            if i is not None:
+                rows[i].setdefault(c, []).append(r)
+        rows = [row for row in rows if row.get(key)]
+        if rows:
+            return Table([c for *_b, c in bounds], rows, [r for r, _ in header])
+    return None
