@@ -66,13 +66,26 @@ def test_reuse_semantics(env):
     r4 = check_path(c, opts).report
     coo = _find(r4, "AUTH.DUPLICATE", "production.certificate_of_origin[0]")[0]
     assert coo["status"] == "fail" and coo["severity"] == "fraud"
-    assert r1["dossier"]["sha256"] in coo["facts"]["other_dossiers"]
-    assert r1["dossier"]["sha256"][:12] in coo["message"]["en"]
+    # The reviewer sees the other dossier; the seller's message names no other merchant, brand or dossier.
+    assert r1["dossier"]["sha256"] in coo["facts"]["reviewer"]["other_dossiers"]
+    for leak in (r1["dossier"]["merchant_id"], r1["dossier"]["brand"], r1["dossier"]["sha256"][:12]):
+        assert leak not in coo["message"]["en"] and leak not in coo["message"]["zh"], leak
+        assert all(leak not in str(e) for e in coo["evidence"]), leak
+    assert "submitted before by another account" in coo["message"]["en"] and "其他账户" in coo["message"]["zh"]
     assert coo["remedy"]["zh"] and coo["remedy"]["en"]
     # …and the factory licence, shared by one factory, is not reuse by itself (same licence).
     assert _status(r4, "AUTH.DUPLICATE", "production.factory_licence[0]") == "pass"
     # The earlier dossier is flagged for re-check.
     assert store.dossier_flagged(r1["dossier"]["sha256"])
+    # …and re-checking it does not turn the owner into a re-user of its own evidence: the first
+    # submission owns the fingerprint.
+    r5 = check_path(a, opts).report
+    assert r5["dossier"]["sha256"] == r1["dossier"]["sha256"]
+    assert all(f["status"] == "pass" for f in r5["findings"] if f["rule"] == "AUTH.DUPLICATE"), \
+        [f["message"]["en"] for f in r5["findings"] if f["rule"] == "AUTH.DUPLICATE" and f["status"] != "pass"]
+    # The re-user checked again still fails.
+    r6 = check_path(c, opts).report
+    assert _status(r6, "AUTH.DUPLICATE", "production.certificate_of_origin[0]") == "fail"
 
 
 def test_shared_factory_licence_across_brands(env):
@@ -111,7 +124,10 @@ def test_template_reuse_with_changed_number_and_dates(env):
                   extras={"coo_number": s1.coo_number[:-3] + "999"})
     e = write_dossier(s3, base / "e", offline=False)
     r = check_path(e, opts).report
-    for slot in ("certificate_of_origin", "customs_declaration"):
+    slots = ["certificate_of_origin"]
+    if r["extracted"].get("evidence/production/customs.pdf", {}).get("fields", {}).get("lines"):
+        slots.append("customs_declaration")  # a re-typed declaration is judged on its goods lines too
+    for slot in slots:
         f = _find(r, "AUTH.DUPLICATE", f"production.{slot}[0]")[0]
         assert f["status"] == "fail" and f["severity"] == "fraud", (slot, f["message"]["en"])
-        assert f["facts"]["other_dossiers"]
+        assert f["facts"]["reviewer"]["other_dossiers"]

@@ -281,19 +281,41 @@ def duplicate(ctx: RuleContext):
     for subject, files, read in items:
         hits = [h for h in ctx.facts.reuse if h.file in files and h.other_dossier not in ("this", ctx.facts.digest)]
         if hits:
-            others = sorted({h.other_dossier for h in hits})
-            lines = "; ".join(f"{h.file} ≈ {h.other_file} in dossier {h.other_dossier[:12]} (merchant "
-                              f"{h.other_merchant_id}, brand {h.other_brand}, {h.kind}, distance {h.distance:.2f}"
-                              f"{', ' + h.detail if h.detail else ''})" for h in hits[:4])
-            yield failed(code, subject, f"This evidence was already submitted in another merchant's or brand's dossier — {lines}",
-                         f"该证据与其他商家或品牌的材料重复或为同一模板改写（{lines}）", severity="fraud",
-                         evidence=[{"file": h.file, "other_dossier": h.other_dossier, "other_file": h.other_file}
-                                   for h in hits],
-                         remedy=("请提交本商家、本品牌自己的真实证明材料", "Supply this merchant's own evidence for this brand"),
-                         other_dossiers=others, hits=[h.model_dump() for h in hits])
+            yield duplicate_finding(code, subject, hits)
         elif not read:
             yield unknown(code, subject, "Not decided: the evidence could not be read, so it has no fingerprint to compare",
                           "未判定：证据未能读取，无法比对指纹", evidence=[{"file": f} for f in files])
         else:
             yield passed(code, subject, "Not seen in any other merchant's or brand's dossier", "未在其他商家或品牌的材料中发现重复",
                          evidence=[{"file": f} for f in files])
+
+
+_HIT_ZH = {"document": "同一文件（填写内容相同）", "template": "同一文件改写（仅改动编号、日期等）",
+           "image": "同一图片（经翻转、旋转、裁剪或重新保存）", "video": "同一视频"}
+_HIT_EN = {"document": "the same document (same filled-in values)",
+           "template": "a re-typed copy of it (numbers or dates changed)",
+           "image": "the same picture (mirrored, rotated, cropped, resized or re-saved copies included)",
+           "video": "the same video"}
+
+
+def reviewer_hits(hits) -> dict[str, Any]:
+    """What only a reviewer sees: the other dossier(s), their files, merchants and brands."""
+    return {"other_dossiers": sorted({h.other_dossier for h in hits}),
+            "hits": [h.model_dump() for h in hits]}
+
+
+def duplicate_finding(code: str, subject: str, hits):
+    """A reuse finding that tells the seller only what is theirs: which of *their* files was submitted
+    before by another account, and how it matched — never the other merchant, brand or dossier. The
+    other dossier is in `facts.reviewer` (reviewer-only; a seller-facing view drops that key)."""
+    kinds = sorted({h.kind for h in hits}, key=lambda k: ("document", "template", "image", "video").index(k)
+                   if k in ("document", "template", "image", "video") else 9)
+    files = list(dict.fromkeys(h.file for h in hits))
+    how_en = "; ".join(f"{h.file}: {_HIT_EN.get(h.kind, h.kind)} — {h.detail}" for h in hits[:4])
+    how_zh = "；".join(f"{h.file}：{_HIT_ZH.get(h.kind, h.kind)}" for h in hits[:4])
+    return failed(code, subject,
+                  f"This evidence was submitted before by another account ({how_en})",
+                  f"该证据此前已由其他账户提交（{how_zh}）", severity="fraud",
+                  evidence=[{"file": f} for f in files],
+                  remedy=("请提交本商家、本品牌自己的真实证明材料", "Supply this merchant's own evidence for this brand"),
+                  match=kinds, reviewer=reviewer_hits(hits))

@@ -16,7 +16,7 @@ from originproof.facts.base import At, EvidenceFacts, Forensics, Signal
 
 log = logging.getLogger(__name__)
 
-VERSION = "1.2"
+VERSION = "1.3"
 IMAGE_KINDS = {"jpeg", "jpg", "png", "webp", "tiff", "bmp", "heic", "gif"}
 VIDEO_KINDS = {"mp4", "mov", "m4v", "webm", "mkv", "avi", "3gp"}
 DATE_FIELDS = ("issue_date", "declared_on", "signed_on", "date")
@@ -105,10 +105,8 @@ def _pdf(f: FileRef, facts: EvidenceFacts, ctx: ReadContext, fz: Forensics, tool
                 log.warning("image forensics failed on %s p%d: %s", f.path, pno, e)
         if scans:
             fz.checks.append("image")
-        else:
-            for pno in range(min(doc.page_count, 10)):
-                pix = doc[pno].get_pixmap(dpi=40, colorspace=fitz.csGRAY)
-                images.append(Image.frombytes("L", (pix.width, pix.height), pix.samples))
+        # A text PDF's rendering is its printed form (shared by every document issued on it): its
+        # reuse fingerprint is the filled-in values alone, never the picture of the page.
     return images
 
 

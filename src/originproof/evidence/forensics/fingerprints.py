@@ -1,11 +1,17 @@
 """Fingerprints for the reuse index: perceptual hashes of images, MinHash of filled-in content.
 
-Schemes (stored as hex strings in `Forensics.fingerprints`):
-  phash64   — 64-bit DCT perceptual hash of a photo / scan page (imagehash.phash)
-  fields128 — MinHash (128 × 32-bit) of the values read into the facts: names, numbers, dates,
-              goods lines. Never the printed form: every genuine 报关单 shares one layout.
-  tmpl128   — MinHash of the document text with digits, dates and the read field values masked:
-              same wording and layout with other names/numbers = template reuse candidate.
+Schemes (stored as strings in `Forensics.fingerprints`):
+  facts1    — the filled-in values that make a document *that* document, read by the documents
+              reader: its number, its parties (producer/exporter, consignee, licence holder, agreement
+              parties), its date and its goods — each normalised and hashed. Never the printed form:
+              a chamber issues thousands of certificates on one form, every 报关单 shares one layout.
+  phash64   — 64-bit DCT perceptual hashes of a scan page or photo (imagehash.phash): the image as
+              submitted and two centred crops (85 %, 70 %), so a cropped copy still meets its original.
+  phash64q  — the query side: the hashes of the eight dihedral transforms (quarter turns, mirrors)
+              of the image and its crops; a mirrored or rotated copy meets the original's phash64.
+  orb1/orb1m — up to 200 ORB keypoints (position + 256-bit descriptor) of the image and of its mirror,
+              to confirm a hash candidate by a geometric match (OpenCV) before any finding.
+  fields128/tmpl128 — MinHash helpers kept for the index benchmark; no longer produced.
 """
 from __future__ import annotations
 
@@ -114,21 +120,328 @@ def phash_image(img) -> str:
     return str(imagehash.phash(img.convert("L"), hash_size=8))
 
 
+def _crop(img, frac: float):
+    w, h = img.size
+    dx, dy = int(w * (1 - frac) / 2), int(h * (1 - frac) / 2)
+    return img.crop((dx, dy, w - dx, h - dy))
+
+
+def _small(img, side: int = 512):
+    g = img.convert("L")
+    w, h = g.size
+    k = side / max(w, h)
+    return g.resize((max(1, int(w * k)), max(1, int(h * k)))) if k < 1 else g
+
+
+def image_hashes(img) -> tuple[list[str], list[str]]:
+    """(stored, query) perceptual hashes of one image: stored = the image and two centred crops;
+    query = the eight dihedral transforms of the image and its crops."""
+    from PIL import Image
+
+    g = _small(img)
+    views = [g, _crop(g, 0.85), _crop(g, 0.70)]
+    stored = [phash_image(v) for v in views]
+    query: list[str] = []
+    for v in views:
+        for t in (None, Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270):
+            r = v if t is None else v.transpose(t)
+            query += [phash_image(r), phash_image(r.transpose(Image.Transpose.FLIP_LEFT_RIGHT))]
+    return stored, list(dict.fromkeys(query))
+
+
+ORB_POINTS = 200
+ORB_SIDE = 640
+
+
+def orb_features(img, mirror: bool = False) -> str | None:
+    """Up to ORB_POINTS keypoints as hex: per point x, y (uint16, on the image scaled to ORB_SIDE) + 32 bytes."""
+    import cv2
+    from PIL import Image
+
+    g = img.convert("L")
+    if mirror:
+        g = g.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    w, h = g.size
+    k = ORB_SIDE / max(w, h)
+    g = g.resize((max(1, int(w * k)), max(1, int(h * k))))
+    arr = np.asarray(g, dtype=np.uint8)
+    orb = cv2.ORB_create(nfeatures=ORB_POINTS * 2, fastThreshold=10)
+    kps, des = orb.detectAndCompute(arr, None)
+    if des is None or len(kps) < 12:
+        return None
+    order = np.argsort([-kp.response for kp in kps])[:ORB_POINTS]
+    xy = np.array([[kps[i].pt[0], kps[i].pt[1]] for i in order], dtype=np.float32)
+    head = np.array([arr.shape[1], arr.shape[0]], dtype=">u2").tobytes()
+    body = np.hstack([np.round(xy).astype(">u2").view(np.uint8).reshape(len(order), 4), des[order]]).tobytes()
+    return (head + body).hex()
+
+
+def _orb_decode(hexs: str) -> tuple[tuple[int, int], np.ndarray, np.ndarray]:
+    raw = bytes.fromhex(hexs)
+    w, h = np.frombuffer(raw[:4], dtype=">u2").astype(int)
+    rows = np.frombuffer(raw[4:], dtype=np.uint8).reshape(-1, 36)
+    xy = rows[:, :4].copy().view(">u2").astype(np.float32).reshape(-1, 2)
+    return (int(w), int(h)), xy, np.ascontiguousarray(rows[:, 4:])
+
+
+def orb_confirm(a: str, b: str) -> tuple[int, float, float]:
+    """(inliers, inlier share, covered share) of a geometric match between two ORB sets.
+
+    A copy — resized, rotated, cropped, re-encoded — is the same pixels under a similarity transform
+    (rotation, scale, shift), so nearly every good descriptor match fits one such transform within
+    2 px. A second photograph of a similar receipt (another take, a perspective of its own) matches
+    descriptors too, but only part of them fit one similarity."""
+    import cv2
+
+    try:
+        (wa, ha), xa, da = _orb_decode(a)
+        (_wb, _hb), xb, db = _orb_decode(b)
+    except Exception:  # noqa: BLE001
+        return 0, 0.0, 0.0
+    if len(da) < 8 or len(db) < 8:
+        return 0, 0.0, 0.0
+    pairs = cv2.BFMatcher(cv2.NORM_HAMMING).knnMatch(da, db, k=2)
+    good = [m[0] for m in pairs if len(m) == 2 and m[0].distance < 0.8 * m[1].distance and m[0].distance <= 64]
+    if len(good) < 8:
+        return 0, 0.0, 0.0
+    src = np.float32([xa[m.queryIdx] for m in good])
+    dst = np.float32([xb[m.trainIdx] for m in good])
+    M, inl = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=2.0)
+    if M is None or inl is None:
+        return 0, 0.0, 0.0
+    ok = inl.ravel().astype(bool)
+    n = int(ok.sum())
+    pts = src[ok]
+    span = float(np.ptp(pts[:, 0]) * np.ptp(pts[:, 1])) / max(float(wa * ha), 1.0) if n >= 2 else 0.0
+    return n, n / len(good), span
+
+
+def same_photo(mine: list[str], theirs: str) -> tuple[bool, int, float]:
+    """Confirm a hash candidate: any of this image's ORB sets (as is, mirrored) matches theirs."""
+    best = (0, 0.0, 0.0)
+    for m in mine:
+        r = orb_confirm(m, theirs)
+        if r[0] > best[0]:
+            best = r
+    ok = best[0] >= ORB_MIN_INLIERS and best[1] >= ORB_MIN_SHARE and best[2] >= ORB_MIN_SPAN
+    return ok, best[0], best[1]
+
+
+ORB_MIN_INLIERS = 20
+ORB_MIN_SHARE = 0.75
+ORB_MIN_SPAN = 0.10
+ORB_CHUNK = 30  # points per stored value: keeps each row under the index-row limit of PostgreSQL btrees
+
+
+def orb_chunks(hexs: str, idx: int) -> list[str]:
+    """Split one ORB set into stored values "idx:hex" of ORB_CHUNK points, each with the size header."""
+    raw = bytes.fromhex(hexs)
+    head, body = raw[:4], raw[4:]
+    step = 36 * ORB_CHUNK
+    return [f"{idx}:" + (head + body[i:i + step]).hex() for i in range(0, len(body), step)]
+
+
+def orb_join(values: list[str]) -> list[str]:
+    """The ORB sets (one per image) back from their stored chunks, in order."""
+    sets: dict[str, bytearray] = {}
+    for v in values:
+        idx, _, hx = v.partition(":")
+        if not hx:
+            idx, hx = "0", v
+        raw = bytes.fromhex(hx)
+        if idx not in sets:
+            sets[idx] = bytearray(raw)
+        else:
+            sets[idx] += raw[4:]
+    return [bytes(b).hex() for _k, b in sorted(sets.items())]
+
+
+# ------------------------------------------------------------------ the filled-in values
+# Per document type: the field that numbers it, the parties, the counterparty, the date and the goods.
+KEY_FIELDS: dict[str, dict[str, Any]] = {
+    "certificate_of_origin": {"number": ["certificate_number"], "parties": ["producer", "exporter"],
+                              "counterparty": ["consignee"], "date": ["issue_date"], "goods": ["goods"],
+                              "ids": ["invoice_number", "approved_exporter_number"]},
+    "customs_declaration": {"number": ["declaration_number"], "parties": ["consignor"],
+                            "counterparty": ["consignee_uscc", "consignee"], "date": ["declared_on"], "goods": ["lines"]},
+    "factory_licence": {"number": ["licence_number"], "parties": ["holder"], "date": ["issue_date"],
+                        "ids": ["holder_registration_number"]},
+    "production_agreement": {"parties": ["parties"], "date": ["signed_on"], "goods": ["products"]},
+    "receipt": {"parties": ["store_name", "branch"], "date": ["date"], "ids": ["time", "total"], "goods": ["items"]},
+}
+_GOODS_KEYS = ("description", "goods_name", "name")
+_NUMBERISH = re.compile(r"[0-9]")
+
+
+def hkey(s: str) -> str:
+    return hashlib.blake2b(s.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _compact(s: str) -> str:
+    return re.sub(r"[\s\-_/.:,;·'\"()（）]+", "", norm(s))
+
+
+def _number_ok(v: Any) -> str | None:
+    """An identifier: ≥ 5 characters after compaction, ≥ 3 of them digits, no spaces inside words."""
+    if not isinstance(v, (str, int)):
+        return None
+    c = _compact(str(v))
+    if len(c) < 5 or len(_NUMBERISH.findall(c)) < 3 or len(c) > 40:
+        return None
+    return c
+
+
+_CAPTIONS: set[str] | None = None
+
+
+def _captions() -> set[str]:
+    """Every caption the documents registry knows (all types, all languages), compacted: a value that
+    contains one is a caption read as a value, not a filled-in value."""
+    global _CAPTIONS
+    if _CAPTIONS is None:
+        out: set[str] = set()
+        try:
+            from importlib import resources
+
+            import yaml
+
+            base = resources.files("originproof.registry") / "data" / "captions"
+            for f in base.iterdir():
+                if not str(f.name).endswith(".yaml"):
+                    continue
+                data = yaml.safe_load(f.read_text("utf-8")) or {}
+
+                def walk(x: Any) -> None:
+                    if isinstance(x, dict):
+                        for k, v in x.items():
+                            if k == "captions" and isinstance(v, dict):
+                                for lst in v.values():
+                                    for c in lst or []:
+                                        cc = _compact(str(c))
+                                        if len(cc) >= 4:
+                                            out.add(cc)
+                            else:
+                                walk(v)
+                    elif isinstance(x, list):
+                        for v in x:
+                            walk(v)
+                walk(data)
+        except Exception:  # noqa: BLE001
+            pass
+        _CAPTIONS = out
+    return _CAPTIONS
+
+
+def _name_ok(v: Any) -> str | None:
+    """A party / goods name: letters enough to name something, not a caption, not a bracketed hint."""
+    if not isinstance(v, str):
+        return None
+    n = norm(v)
+    if n.startswith(("(", "（", "[")) or len(re.findall(r"\w", n)) < 4:
+        return None
+    c = _compact(n)
+    if sum(ch.isalpha() for ch in c) < 3:
+        return None
+    if any(cap in c for cap in _captions()):
+        return None
+    return c
+
+
+def _fact(facts: Any, name: str) -> Any:
+    f = getattr(facts, name, None)
+    if f is None or not hasattr(f, "value"):
+        return None
+    if getattr(f, "confidence", 1.0) is not None and f.confidence < 0.5:
+        return None
+    return f.value
+
+
+def _party_names(v: Any) -> list[str]:
+    if isinstance(v, list):
+        return [x for p in v for x in _party_names(p.get("name") if isinstance(p, dict) else p)]
+    ok = _name_ok(v)
+    return [ok] if ok else []
+
+
+def _goods_names(v: Any) -> list[str]:
+    out = []
+    for g in v if isinstance(v, list) else [v]:
+        if isinstance(g, dict):
+            g = next((g.get(k) for k in _GOODS_KEYS if g.get(k)), None)
+        ok = _name_ok(g)
+        if ok:
+            out.append(ok)
+    return out
+
+
+def key_facts(facts: Any) -> dict[str, Any] | None:
+    """The hashed filled-in values that identify a document (scheme facts1), or None when too few were read."""
+    spec = KEY_FIELDS.get(getattr(facts, "doc_type", ""))
+    if not spec:
+        return None
+    out: dict[str, Any] = {"t": facts.doc_type}
+    for name in spec.get("number", []):
+        n = _number_ok(_fact(facts, name))
+        if n:
+            out["n"] = hkey(n)
+            break
+    parties = [p for name in spec.get("parties", []) for p in _party_names(_fact(facts, name))]
+    if parties:
+        out["p"] = sorted({hkey(p) for p in parties})
+    cps = []
+    for name in spec.get("counterparty", []):
+        v = _fact(facts, name)
+        cps += [x for x in ([_number_ok(v)] if name.endswith("uscc") else _party_names(v)) if x]
+    if cps:
+        out["c"] = sorted({hkey(c) for c in cps})
+    for name in spec.get("date", []):
+        v = _fact(facts, name)
+        if v:
+            out["d"] = hkey(_compact(str(v)))
+            break
+    goods = [g for name in spec.get("goods", []) for g in _goods_names(_fact(facts, name))]
+    if goods:
+        out["g"] = sorted({hkey(g) for g in goods})
+    ids = [_compact(str(_fact(facts, name))) for name in spec.get("ids", []) if _fact(facts, name)]
+    if ids:
+        out["x"] = sorted({hkey(i) for i in ids if len(i) >= 3})
+    if len(out) < 3:  # a type and one value identify nothing
+        return None
+    return out
+
+
 def hamming_hex(a: str, b: str) -> int:
     return bin(int(a, 16) ^ int(b, 16)).count("1")
 
 
-def document_fingerprints(facts: Any, page_images: list[Any]) -> dict[str, list[str]]:
+def document_fingerprints(facts: Any, page_images: list[Any], raster: bool = True) -> dict[str, list[str]]:
+    """facts1 from the read values; image hashes and ORB sets only for raster evidence (scans, photos):
+    the rendering of a text PDF is its printed form, shared by every document issued on it."""
+    import json
+
     out: dict[str, list[str]] = {}
-    vals = field_values(facts)
-    fm = minhash(shingles(vals)) if len(vals) >= 2 else None
-    if fm:
-        out["fields128"] = [fm]
-    text = getattr(facts, "text", None) or ""
-    if len(text) > 80:
-        tm = minhash(template_tokens(text, vals))
-        if tm:
-            out["tmpl128"] = [tm]
-    if page_images:
-        out["phash64"] = [phash_image(im) for im in page_images]
+    kf = key_facts(facts)
+    if kf:
+        out["facts1"] = [json.dumps(kf, sort_keys=True, separators=(",", ":"))]
+    if page_images and raster:
+        stored: list[str] = []
+        query: list[str] = []
+        orbs: list[str] = []
+        orbm: list[str] = []
+        for im in page_images[:10]:
+            st, q = image_hashes(im)
+            stored += st
+            query += q
+        for i, im in enumerate(page_images[:3]):
+            o, om = orb_features(im), orb_features(im, mirror=True)
+            if o:
+                orbs += orb_chunks(o, i)
+            if om:
+                orbm += orb_chunks(om, i)
+        out["phash64"] = list(dict.fromkeys(stored))
+        out["phash64q"] = list(dict.fromkeys(query))
+        if orbs:
+            out["orb1"] = orbs
+        if orbm:
+            out["orb1m"] = orbm
     return out

@@ -1,42 +1,52 @@
 """Where else have we seen this evidence? Near-duplicate lookup across every dossier in the store.
 
 What counts as reuse (spec/rules.md "Reuse"):
-- a resubmission by the same merchant for the same brand is not;
-- a factory licence seen again in another brand's dossier is not, when it is the same licence
-  (same holder, number, dates — so every dossier names that same factory);
-- shipment- and party-specific evidence (certificates of origin, customs declarations, agreements,
-  receipts, videos) seen again for another merchant or brand is;
-- a near-copy with changed names, numbers or dates (same wording and form, part of the filled-in
-  content identical, the rest changed) always is — a factory licence included.
-Only filled-in content is compared (fields128) — the printed form (every 报关单 shares one) is
-masked out of the template signature and never counts on its own.
+- a resubmission by the same merchant for the same brand is not, nor the same dossier checked again;
+- the evidence belongs to the dossier that submitted it first: a later dossier of another merchant or
+  brand that carries it is reuse; the first dossier's own re-checks are not (issue #11);
+- documents are compared by their *filled-in values* (fingerprints.key_facts): the same document
+  number with the same producer / parties / date / goods is the same document, even re-typed on a
+  fresh form; the same parties and goods under a new number or date is a template re-use; the same
+  form filled in with other values is neither — a chamber issues thousands of certificates on one form;
+- a factory licence seen again in another brand's dossier is not reuse when it is the same licence
+  (same number, same holder); the same number under another holder is;
+- raster evidence (photos, scans without readable values) is compared by perceptual hashes of the
+  image, its eight dihedral transforms and centred crops, and a hash candidate counts only when an ORB
+  feature match confirms one similarity transform across the frame (a mirrored, rotated, cropped,
+  resized or re-encoded copy does; another photo of a similar receipt does not).
 """
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 
 import numpy as np
 
-from originproof.evidence.forensics.fingerprints import minhash_array
-from originproof.evidence.forensics.index import HammingIndex, MinHashLSH
+from originproof.evidence.forensics.fingerprints import orb_join, same_photo
+from originproof.evidence.forensics.index import HammingIndex
 from originproof.facts import DossierFacts, ReuseHit
 
-PHOTO_RADIUS = 6  # phash64: re-compressed / resized copies of one photo stay within this
-PAGE_RADIUS = 2  # rendered document pages: forms look alike, so only a near-identical page counts
-SAME_CONTENT = 0.85  # fields128 Jaccard: the same document (OCR noise allowed)
-TEMPLATE_FIELDS = 0.6  # …most of the filled-in content identical (another brand of one factory shares ~0.5: consignor, HS codes, mode) …
-TEMPLATE_TEXT = 0.85  # …and the same wording/layout with the fields masked = template reuse
+PHOTO_RADIUS = 14  # phash64 candidates for photos (small rotations, crops); ORB confirms every one
+PAGE_RADIUS = 4  # scans of documents without readable values: near-identical pages only, ORB confirms
+NO_ORB_RADIUS = 2  # a stored image without ORB features (older rows): only a near-identical hash counts
+GOODS_OVERLAP = 0.8
 VIDEO_DISTANCE = 0.25
+_SCHEMES = ("facts1", "phash64", "orb1", "vseq")
 
 
 @dataclass
 class _Index:
     count: int = -1
     rows: list[dict[str, Any]] = field(default_factory=list)
-    by_scheme: dict[str, tuple[Any, list[int]]] = field(default_factory=dict)
-    lookup: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (digest, path, scheme) → value
+    by_number: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type, number) → rows
+    by_party: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type, party) → rows
+    facts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    has_facts: set[tuple[str, str]] = field(default_factory=set)  # (digest, path)
+    phash: tuple[HammingIndex, list[int]] | None = None
+    orb: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (digest, path) → ORB sets
     videos: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (digest, path) → vseq in order
     video_rows: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
@@ -45,8 +55,42 @@ _CACHE: dict[str, _Index] = {}
 _LOCK = threading.Lock()
 
 
+def _aware(t: datetime | None) -> datetime | None:
+    if t is None:
+        return None
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def _load_rows(store) -> list[dict[str, Any]]:
+    """Every fingerprint with its dossier (digest, parties, when it was first seen), in insertion order."""
+    from sqlalchemy import select
+
+    from originproof.store.models import Dossier, Fingerprint
+
+    with store.Session() as s:
+        q = (select(Fingerprint.id, Fingerprint.path, Fingerprint.kind, Fingerprint.role, Fingerprint.scheme,
+                    Fingerprint.value, Dossier.digest, Dossier.merchant_id, Dossier.merchant_uscc, Dossier.brand,
+                    Dossier.first_seen)
+             .join(Dossier, Dossier.id == Fingerprint.dossier_id).order_by(Fingerprint.id))
+        return [{"path": r.path, "kind": r.kind, "role": r.role, "scheme": r.scheme, "value": r.value,
+                 "digest": r.digest, "merchant_id": r.merchant_id, "merchant_uscc": r.merchant_uscc, "brand": r.brand,
+                 "first_seen": _aware(r.first_seen)} for r in s.execute(q)]
+
+
+def _first_seen(store, digest: str) -> datetime | None:
+    try:
+        from sqlalchemy import select
+
+        from originproof.store.models import Dossier
+
+        with store.Session() as s:
+            return _aware(s.execute(select(Dossier.first_seen).where(Dossier.digest == digest)).scalar_one_or_none())
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def _stored_rows(store) -> tuple[int, list[dict[str, Any]] | None]:
-    """(row count, rows or None when the cached index is still current)."""
+    """(row count key, rows or None when the cached index is still current)."""
     try:
         from sqlalchemy import func, select
 
@@ -61,27 +105,45 @@ def _stored_rows(store) -> tuple[int, list[dict[str, Any]] | None]:
     cached = _CACHE.get(store.url)
     if cached is not None and cached.count == key and key >= 0:
         return key, None
-    return key, store.fingerprints()
+    try:
+        return key, _load_rows(store)
+    except Exception:  # noqa: BLE001 — a store without the dossier columns: fall back to its own listing
+        return key, [dict(r, first_seen=None) for r in store.fingerprints()]
 
 
 def _build(rows: list[dict[str, Any]], count: int) -> _Index:
     idx = _Index(count=count, rows=rows)
-    groups: dict[str, list[int]] = {}
+    ph_vals, ph_ids = [], []
+    orb_parts: dict[tuple[str, str], list[str]] = {}
     for i, r in enumerate(rows):
-        groups.setdefault(r["scheme"], []).append(i)
-        idx.lookup.setdefault((r["digest"], r["path"], r["scheme"]), r["value"])
-        if r["scheme"] == "vseq":
-            idx.videos.setdefault((r["digest"], r["path"]), []).append(r["value"])
-            idx.video_rows.setdefault((r["digest"], r["path"]), r)
-    for scheme, ids in groups.items():
+        key = (r["digest"], r["path"])
+        sc = r["scheme"]
         try:
-            if scheme == "phash64":
-                vals = np.array([int(rows[i]["value"], 16) for i in ids], dtype=np.uint64)
-                idx.by_scheme[scheme] = (HammingIndex(vals, radius=PHOTO_RADIUS), ids)
-            elif scheme in ("fields128", "tmpl128"):
-                sigs = np.stack([minhash_array(rows[i]["value"]) for i in ids])
-                idx.by_scheme[scheme] = (MinHashLSH(sigs, bands=32), ids)
+            if sc == "facts1":
+                kf = json.loads(r["value"])
+                idx.facts[i] = kf
+                idx.has_facts.add(key)
+                t = kf.get("t", "")
+                if kf.get("n"):
+                    idx.by_number.setdefault((t, kf["n"]), []).append(i)
+                for p in kf.get("p", []):
+                    idx.by_party.setdefault((t, p), []).append(i)
+            elif sc == "phash64":
+                ph_vals.append(int(r["value"], 16))
+                ph_ids.append(i)
+            elif sc == "orb1":
+                orb_parts.setdefault(key, []).append(r["value"])
+            elif sc == "vseq":
+                idx.videos.setdefault(key, []).append(r["value"])
+                idx.video_rows.setdefault(key, r)
         except Exception:  # noqa: BLE001 — one malformed stored value must not disable reuse checks
+            continue
+    if ph_vals:
+        idx.phash = (HammingIndex(np.array(ph_vals, dtype=np.uint64), radius=PHOTO_RADIUS), ph_ids)
+    for key, parts in orb_parts.items():
+        try:
+            idx.orb[key] = orb_join(parts)
+        except Exception:  # noqa: BLE001
             continue
     return idx
 
@@ -106,16 +168,71 @@ def _same_party(facts: DossierFacts, row: dict[str, Any]) -> bool:
     return bool(same_merchant and same_brand)
 
 
+def _overlap(a: list[str], b: list[str]) -> float:
+    sa, sb = set(a or []), set(b or [])
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+_LABEL = {"n": "number", "p": "parties", "c": "consignee", "d": "date", "g": "goods", "x": "reference numbers"}
+
+
+def compare_facts(mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[str, str] | None:
+    """("document" | "template", what agrees) when two documents' filled-in values make them the same
+    document (or one a re-typed copy of the other); None otherwise."""
+    t = mine.get("t")
+    if t != theirs.get("t"):
+        return None
+    same = [k for k in ("p", "c", "g", "x") if mine.get(k) and theirs.get(k) and
+            _overlap(mine[k], theirs[k]) >= (GOODS_OVERLAP if k == "g" else 0.99 if k == "x" else 0.5)]
+    if mine.get("d") and mine.get("d") == theirs.get("d"):
+        same.append("d")
+    n_same = bool(mine.get("n")) and mine.get("n") == theirs.get("n")
+    what = ", ".join(_LABEL[k] for k in (["n"] if n_same else []) + same)
+    if t == "factory_licence":
+        # One factory's licence is shared by every brand it makes; the same number under another holder is not.
+        if n_same and mine.get("p") and theirs.get("p") and "p" not in same:
+            return "template", "the same licence number under another holder"
+        return None
+    if t == "receipt":
+        if "p" in same and "d" in same and "x" in same:
+            return "document", what
+        return None
+    if n_same:
+        return ("document", what) if same else None
+    if t == "production_agreement":
+        if "p" in same and len(mine.get("p", [])) >= 2 and len(theirs.get("p", [])) >= 2 and \
+                set(mine["p"]) == set(theirs["p"]) and ("d" in same or "g" in same):
+            return ("document" if "d" in same else "template"), what
+        return None
+    # Another number (or none read): the same producer, consignee and goods re-typed = template re-use.
+    if "p" in same and "c" in same and "g" in same:
+        return "template", what + " (under another number or date)"
+    return None
+
+
 def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None, str, str]], store) -> list[ReuseHit]:
     idx = index_for(store)
     digest = facts.digest
-    # this dossier's signatures per file, for pairing page hashes with content
+    mine_since = _first_seen(store, digest) if digest else None
     mine: dict[tuple[str, str], list[str]] = {}
-    for path, _k, _r, scheme, value in fingerprints:
+    meta: dict[str, tuple[str, str | None]] = {}
+    for path, kind, role, scheme, value in fingerprints:
         mine.setdefault((path, scheme), []).append(value)
+        meta.setdefault(path, (kind, role))
     best: dict[tuple[str, str, str], ReuseHit] = {}
 
-    def add(path: str, kind: str, row: dict[str, Any], dist: float, hit_kind: str, detail: str) -> None:
+    def eligible(row: dict[str, Any]) -> bool:
+        if row["digest"] == digest or _same_party(facts, row):
+            return False
+        # The first submission owns the evidence: a dossier recorded before the other one never
+        # becomes a re-user of it when it is checked again.
+        if mine_since is not None and row.get("first_seen") is not None and row["first_seen"] >= mine_since:
+            return False
+        return True
+
+    def add(path: str, row: dict[str, Any], dist: float, hit_kind: str, detail: str) -> None:
         key = (path, row["digest"], row["path"])
         h = ReuseHit(file=path, other_dossier=row["digest"], other_file=row["path"], other_merchant_id=row.get("merchant_id"),
                      other_brand=row.get("brand"), kind=hit_kind, distance=round(dist, 3), detail=detail)
@@ -123,50 +240,67 @@ def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None
         if cur is None or (h.kind == "template") < (cur.kind == "template") or h.distance < cur.distance:
             best[key] = h
 
-    def other_rows(scheme: str, positions: list[tuple[int, float]]):
-        if scheme not in idx.by_scheme:
-            return
-        _ix, ids = idx.by_scheme[scheme]
-        for pos, d in positions:
-            row = idx.rows[ids[pos]]
-            if row["digest"] == digest or _same_party(facts, row):
+    # Documents: the filled-in values.
+    for (path, scheme), values in mine.items():
+        if scheme != "facts1":
+            continue
+        for v in values:
+            try:
+                kf = json.loads(v)
+            except ValueError:
                 continue
-            yield row, d
-
-    def stored_sig(scheme: str, row: dict[str, Any]) -> str | None:
-        return idx.lookup.get((row["digest"], row["path"], scheme))
-
-    for path, kind, role, scheme, value in fingerprints:
-        if scheme == "fields128" and scheme in idx.by_scheme:
-            lsh, _ids = idx.by_scheme[scheme]
-            for row, j in other_rows(scheme, lsh.query(minhash_array(value), min_jaccard=TEMPLATE_FIELDS)):
-                if j >= SAME_CONTENT:
-                    if role == "factory_licence" and row.get("role") == "factory_licence":
-                        continue  # the same licence shared by the brands one factory makes
-                    add(path, kind, row, 1 - j, "document", f"same filled-in content (Jaccard {j:.2f})")
-                else:
-                    mt, ot = mine.get((path, "tmpl128")), stored_sig("tmpl128", row)
-                    if mt and ot:
-                        tj = float(np.mean(minhash_array(mt[0]) == minhash_array(ot)))
-                        if tj >= TEMPLATE_TEXT:
-                            add(path, kind, row, 1 - j, "template",
-                                f"same wording/layout (Jaccard {tj:.2f}) with part of the filled-in content changed "
-                                f"(field Jaccard {j:.2f}): names, numbers or dates replaced")
-        elif scheme == "phash64" and scheme in idx.by_scheme:
-            hx, _ids = idx.by_scheme[scheme]
+            t = kf.get("t", "")
+            cand = set(idx.by_number.get((t, kf["n"]), [])) if kf.get("n") else set()
+            for p in kf.get("p", []):
+                cand |= set(idx.by_party.get((t, p), []))
+            for i in sorted(cand):
+                row = idx.rows[i]
+                if not eligible(row):
+                    continue
+                r = compare_facts(kf, idx.facts[i])
+                if r is None:
+                    continue
+                kind, what = r
+                add(path, row, 0.0 if kind == "document" else 0.2, kind,
+                    f"same filled-in values ({what})" if kind == "document" else f"re-typed copy: {what}")
+    # Raster: photos, and scans whose values could not be read on either side.
+    if idx.phash is not None:
+        hx, ids = idx.phash
+        for (path, scheme), values in mine.items():
+            if scheme != "phash64q":
+                continue
+            kind, role = meta.get(path, ("image", None))
             is_doc = kind == "document"
-            radius = PAGE_RADIUS if is_doc else PHOTO_RADIUS
-            for row, d in other_rows(scheme, hx.query(int(value, 16), radius)):
-                if is_doc:
-                    # Pages of one form look alike; a page hash counts only with the content, or when
-                    # neither side has content to compare (a bare scan).
-                    mf, of = mine.get((path, "fields128")), stored_sig("fields128", row)
-                    if mf and of:
-                        continue  # the content comparison above decides
-                    if role == "factory_licence" and row.get("role") == "factory_licence":
+            if is_doc and (path, "facts1") in mine:
+                continue  # its values decide
+            my_orb = orb_join(mine.get((path, "orb1"), [])) + orb_join(mine.get((path, "orb1m"), []))
+            seen: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
+            for q in values:
+                for pos, d in hx.query(int(q, 16), PHOTO_RADIUS):
+                    row = idx.rows[ids[pos]]
+                    k = (row["digest"], row["path"])
+                    if k not in seen or d < seen[k][0]:
+                        seen[k] = (d, row)
+            for (odig, opath), (d, row) in sorted(seen.items(), key=lambda kv: kv[1][0]):
+                if not eligible(row):
+                    continue
+                if is_doc and ((odig, opath) in idx.has_facts or d > PAGE_RADIUS):
+                    continue
+                if is_doc and role == "factory_licence" and row.get("role") == "factory_licence":
+                    continue
+                theirs = idx.orb.get((odig, opath), [])
+                if theirs and my_orb:
+                    res = [same_photo(my_orb, o) for o in theirs]
+                    ok = max(res, key=lambda r: r[1])
+                    if not ok[0]:
                         continue
-                add(path, kind, row, d / 64, "image" if not is_doc else "document",
-                    f"perceptual hash {d}/64 bits apart")
+                    detail = (f"perceptual hash {d}/64 bits apart (after rotation/mirroring/crop), confirmed by "
+                              f"{ok[1]} matching features ({ok[2]:.0%} on one similarity transform)")
+                elif d <= NO_ORB_RADIUS:
+                    detail = f"perceptual hash {d}/64 bits apart"
+                else:
+                    continue
+                add(path, row, d / 64, "document" if is_doc else "image", detail)
     # Videos: one sequence of segment hashes per file, compared as a whole (trims, mirroring).
     my_videos: dict[str, list[str]] = {}
     for path, _k, _r, scheme, value in fingerprints:
@@ -180,11 +314,11 @@ def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None
         for path, seq in my_videos.items():
             for key, other in idx.videos.items():
                 row = idx.video_rows[key]
-                if row["digest"] == digest or _same_party(facts, row):
+                if not eligible(row):
                     continue
                 d = _video_distance(seq, other)
                 if d is not None and d <= NEAR_DUPLICATE:
-                    add(path, "video", row, d, "video", f"video fingerprint distance {d:.3f}")
+                    add(path, row, d, "video", f"video fingerprint distance {d:.3f}")
     return list(best.values())
 
 
