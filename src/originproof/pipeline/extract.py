@@ -8,6 +8,7 @@ OCR and decoding use both cores despite the GIL.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import multiprocessing as mp
 import resource
@@ -28,11 +29,57 @@ FACT_CLASSES: dict[str, type[EvidenceFacts]] = {c.__name__: c for c in
 MEMORY_CAP_BYTES = 6 * 1024 ** 3
 
 
-def cache_key(files: list[FileRef], reader_id: str, hint: str | None, prior: str | None) -> str:
+# What each reader consults besides the file (so its cache key must name it). Every reading also
+# runs the forensics reader, which consults the registry (editing tools): the registry is in every key.
+# The policy enters only through the sections readers read (intake caps, reading parameters), so an
+# operator who changes a rule threshold re-judges without re-reading anything.
+CONSULTS: dict[str, frozenset[str]] = {
+    "video": frozenset({"brands", "registry", "policy"}),
+}
+DEFAULT_CONSULTS = frozenset({"registry", "policy"})
+READER_POLICY_SECTIONS = ("intake", "reading")
+
+
+def _digest(obj: Any) -> str:
+    return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def registry_digest(registry: Any) -> str:
+    return _digest(getattr(registry, "data", None))
+
+
+def reader_policy_digest(policy: Any) -> str:
+    if policy is None:
+        return "-"
+    try:
+        return _digest({k: policy.model_dump(mode="json").get(k) for k in READER_POLICY_SECTIONS})
+    except Exception:  # noqa: BLE001
+        return _digest(str(policy))
+
+
+def reading_inputs(kind: str, ctx: ReadContext, digests: dict[str, str] | None = None) -> dict[str, str]:
+    """The context inputs a reading of `kind` depends on, by name (brand names, registry, policy)."""
+    uses = CONSULTS.get(kind, DEFAULT_CONSULTS)
+    out: dict[str, str] = {}
+    if "brands" in uses:
+        out["brands"] = "|".join(sorted({b.casefold().strip() for b in ctx.brand_names if b}))
+    if "registry" in uses:
+        out["registry"] = (digests or {}).get("registry") or registry_digest(ctx.registry)
+    if "policy" in uses:
+        out["policy"] = (digests or {}).get("policy") or reader_policy_digest(ctx.policy)
+    return out
+
+
+def cache_key(files: list[FileRef], reader_id: str, hint: str | None, prior: str | None,
+              inputs: dict[str, str] | None = None) -> str:
+    """sha256 over every input of a reading: the files' content, reader (+ forensics) versions, the
+    hint, the origin country, and what the reader consults (brand names, registry, reader policy)."""
     h = hashlib.sha256()
     for f in files:
         h.update(f.sha256.encode())
     h.update(f"|{reader_id}|{hint}|{prior}".encode())
+    for k, v in sorted((inputs or {}).items()):
+        h.update(f"|{k}={v}".encode("utf-8"))
     return h.hexdigest()
 
 
@@ -96,6 +143,12 @@ class Extractor:
         self.timeout_s = timeout_s
         self.start_method = start_method
         self.stats = {"cache_hits": 0, "reads": 0, "errors": 0}
+        self._digests: dict[str, str] | None = None
+
+    def _context_digests(self) -> dict[str, str]:
+        if self._digests is None:
+            self._digests = {"registry": registry_digest(self.ctx.registry), "policy": reader_policy_digest(self.ctx.policy)}
+        return self._digests
 
     def _reader_id(self, kind: str) -> str | None:
         spec = reader(kind)
@@ -114,7 +167,8 @@ class Extractor:
             if rid is None:
                 results[i] = Unread(files=[f.path for f in files], reason=f"no {kind} reader is built yet")
                 continue
-            keys[i] = cache_key(files, rid, hint, self.ctx.origin_country)
+            keys[i] = cache_key(files, rid, hint, self.ctx.origin_country,
+                                reading_inputs(kind, self.ctx, self._context_digests()))
             if self.store is not None and reader(kind).cacheable:
                 blob = self.store.cache_get(keys[i])
                 facts = load_facts(blob) if blob is not None else None
