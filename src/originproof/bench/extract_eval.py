@@ -3,7 +3,9 @@
 Each document is rendered from a `DossierSpec` (so its true field values are known) as a text PDF,
 a rotated noisy scan (image-only PDF) and a phone photo (perspective, blur, JPEG), read by the
 document reader exactly as `originproof extract` does, and scored field by field: precision =
-right / read, recall = right / expected, per field, per document type and per variant.
+right / read, recall = right / expected, per field, per document type, per variant and per layout family
+(samples/documents.py FAMILIES). The labels are what the generator says it printed in that family. One
+family (HELD_OUT_FAMILY, `bilingual`) is the held-out check: reported apart, never used to tune a reader.
 """
 from __future__ import annotations
 
@@ -25,8 +27,12 @@ def _f(v: Any) -> str:
     return re.sub(r"[\s\-_.,;:'\"()（）/]+", "", t)
 
 
-def truth(doc_type: str, s: Any) -> dict[str, Any]:
-    """Expected canonical field values for a document rendered from spec `s`."""
+def truth(doc_type: str, s: Any, family: str | None = None) -> dict[str, Any]:
+    """Expected canonical field values for a document rendered from spec `s` (in `family`: exactly the
+    fields that family prints, as `samples.documents.render_document` labels them)."""
+    if family:
+        from originproof.samples.documents import render_document
+        return render_document(doc_type, s, family).printed
     if doc_type == "certificate_of_origin":
         return {"certificate_number": s.coo_number, "issue_date": s.coo_date.isoformat(),
                 "exporter": s.factory.name_en, "producer": s.factory.name_en, "origin_country": s.country,
@@ -54,11 +60,11 @@ def _project(field: str, value: Any) -> Any:
     if field == "goods":
         return sorted((g.get("hs_code") or "")[:6] for g in value or [])
     if field == "parties":
-        return [p.get("name") for p in value or []]
+        return [p.get("name") or "" for p in value or []]
     if field == "products":
         return len(value or [])
     if field == "lines":
-        return sorted((l.get("hs_code"), l.get("origin_country")) for l in value or [])
+        return sorted(((l.get("hs_code") or "", l.get("origin_country") or "") for l in value or []))
     return value
 
 
@@ -70,77 +76,105 @@ def _same(field: str, want: Any, got: Any) -> bool:
     return _f(want) == _f(got)
 
 
-def render(doc_type: str, spec: Any, variant: str, out: Path, seed: int) -> Path:
+def render(doc_type: str, spec: Any, variant: str, out: Path, seed: int, family: str | None = None) -> Path:
     from originproof.samples.documents import render_photo, render_scan, render_text_pdf
     if variant == "text":
-        return render_text_pdf(doc_type, spec, out.with_suffix(".pdf"))
+        return render_text_pdf(doc_type, spec, out.with_suffix(".pdf"), family=family)
     if variant == "scan":
         return render_scan(doc_type, spec, out.with_suffix(".pdf"), rotate=(0, 90, 180, 270)[seed % 4],
-                           skew=((seed * 7) % 13 - 6) / 5, noise=6.0, seed=seed)
-    return render_photo(doc_type, spec, out.with_suffix(".jpg"), seed=seed)
+                           skew=((seed * 7) % 13 - 6) / 5, noise=6.0, seed=seed, family=family)
+    return render_photo(doc_type, spec, out.with_suffix(".jpg"), seed=seed, family=family)
+
+
+def _pr(right: int, read: int, exp: int) -> dict[str, float]:
+    return {"precision": round(right / read, 4) if read else 0.0, "recall": round(right / exp, 4) if exp else 0.0,
+            "right": right, "read": read, "expected": exp}
 
 
 def run_extract_bench(n_per_variant: int = 1, seed: int = 0, countries: tuple[str, ...] = COUNTRIES,
-                      variants: tuple[str, ...] = VARIANTS, progress: Any = None) -> dict[str, Any]:
+                      variants: tuple[str, ...] = VARIANTS, progress: Any = None,
+                      families: tuple[str, ...] | None = None,
+                      doc_types: tuple[str, ...] = DOC_TYPES) -> dict[str, Any]:
+    """Render every (variant, country, document type, layout family) `n_per_variant` times, read it and score
+    the fields against what the generator printed (`Rendered.printed`). Figures per variant, per layout
+    family × variant (the held-out family named and kept apart from the tuning total), per type and field."""
     from originproof.pipeline.single import extract_file
     from originproof.policy import load_policy
     from originproof.registry import Registry
+    from originproof.samples.documents import FAMILIES, HELD_OUT_FAMILY, render_document
     from originproof.samples.spec import clean_spec
 
+    families = tuple(families or FAMILIES)
     policy, registry = load_policy(None), Registry.load()
-    counts: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])  # right, read, expected
-    type_ok: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    # (variant, family, doc_type, field) -> right, read, expected
+    counts: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    type_ok: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # (variant, family) -> right, n
     errors: list[dict[str, Any]] = []
     secs: dict[str, float] = defaultdict(float)
-    jobs = [(c, dt, v, k) for v in variants for c in countries for dt in DOC_TYPES for k in range(n_per_variant)]
+    jobs = [(c, dt, v, f, k) for v in variants for f in families for c in countries for dt in doc_types
+            for k in range(n_per_variant)]
     with tempfile.TemporaryDirectory(prefix="op-bench-extract-") as tmp:
-        for i, (c, dt, v, k) in enumerate(jobs):
+        for i, (c, dt, v, fam, k) in enumerate(jobs):
             spec = clean_spec(c, seed * 1000 + k + 1)
-            path = render(dt, spec, v, Path(tmp) / f"{c}_{dt}_{v}_{k}", seed + i)
+            want = render_document(dt, spec, fam).printed  # the labels: what this family prints
+            path = render(dt, spec, v, Path(tmp) / f"{c}_{dt}_{v}_{fam}_{k}", seed + i, family=fam)
             t0 = time.perf_counter()
             out = extract_file(path, kind=None, url=None, origin=c, policy=policy, registry=registry)
             secs[v] += time.perf_counter() - t0
-            type_ok[v][1] += 1
-            type_ok[v][0] += int(out.get("doc_type") == dt)
-            want = truth(dt, spec)
+            type_ok[(v, fam)][1] += 1
+            type_ok[(v, fam)][0] += int(out.get("doc_type") == dt)
             fields = out.get("fields") or {} if out.get("doc_type") == dt else {}
             for name, wv in want.items():
-                cell = counts[(v, dt, name)]
+                cell = counts[(v, fam, dt, name)]
                 cell[2] += 1
+                err = {"variant": v, "family": fam, "country": c, "doc_type": dt, "field": name, "want": wv}
                 if name in fields:
                     cell[1] += 1
                     got = _project(name, fields[name]["value"])
                     if _same(name, wv, got):
                         cell[0] += 1
-                    elif len(errors) < 200:
-                        errors.append({"variant": v, "country": c, "doc_type": dt, "field": name,
-                                       "want": wv, "got": got})
-                elif len(errors) < 200:
-                    errors.append({"variant": v, "country": c, "doc_type": dt, "field": name, "want": wv, "got": None})
+                    elif len(errors) < 400:
+                        errors.append(err | {"got": got})
+                elif len(errors) < 400:
+                    errors.append(err | {"got": None})
             if progress:
                 progress(i + 1, len(jobs))
 
-    def pr(right: int, read: int, exp: int) -> dict[str, float]:
-        return {"precision": round(right / read, 4) if read else 0.0, "recall": round(right / exp, 4) if exp else 0.0,
-                "right": right, "read": read, "expected": exp}
+    def total(pred: Any) -> list[int]:
+        t = [0, 0, 0]
+        for key, cell in counts.items():
+            if pred(*key):
+                t = [a + b for a, b in zip(t, cell)]
+        return t
+
+    def types_ok(pred: Any) -> float:
+        ok = [sum(x) for x in zip(*[cnt for (v, f), cnt in type_ok.items() if pred(v, f)])] or [0, 0]
+        return round(ok[0] / max(1, ok[1]), 4)
+
     per_field: dict[str, dict[str, dict[str, dict[str, float]]]] = defaultdict(lambda: defaultdict(dict))
     per_type: dict[str, dict[str, dict[str, float]]] = defaultdict(dict)
     per_variant: dict[str, dict[str, float]] = {}
+    per_family: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
     for v in variants:
-        tot = [0, 0, 0]
-        for dt in DOC_TYPES:
-            tt = [0, 0, 0]
-            for (vv, d2, name), cell in counts.items():
-                if vv == v and d2 == dt:
-                    per_field[v][dt][name] = pr(*cell)
-                    tt = [a + b for a, b in zip(tt, cell)]
-            per_type[v][dt] = pr(*tt)
-            tot = [a + b for a, b in zip(tot, tt)]
-        per_variant[v] = pr(*tot) | {"doc_type_accuracy": round(type_ok[v][0] / max(1, type_ok[v][1]), 4),
-                                     "seconds_per_document": round(secs[v] / max(1, type_ok[v][1]), 2)}
-    return {"n_per_variant": n_per_variant, "seed": seed, "countries": list(countries), "per_variant": per_variant,
-            "per_type": per_type, "per_field": per_field, "errors": errors,
-            "bar": {"text": 0.98, "scan": 0.92, "photo": 0.92}}
+        for dt in doc_types:
+            names = sorted({n for (vv, _, d2, n) in counts if vv == v and d2 == dt})
+            for name in names:
+                per_field[v][dt][name] = _pr(*total(lambda vv, ff, d2, n: (vv, d2, n) == (v, dt, name)))
+            per_type[v][dt] = _pr(*total(lambda vv, ff, d2, n: (vv, d2) == (v, dt)))
+        n_docs = sum(cnt[1] for (vv, _), cnt in type_ok.items() if vv == v)
+        per_variant[v] = _pr(*total(lambda vv, ff, d2, n: vv == v)) | {
+            "doc_type_accuracy": types_ok(lambda vv, ff: vv == v),
+            "seconds_per_document": round(secs[v] / max(1, n_docs), 2)}
+        for fam in families:
+            per_family[fam][v] = _pr(*total(lambda vv, ff, d2, n: (vv, ff) == (v, fam))) | {
+                "doc_type_accuracy": types_ok(lambda vv, ff: (vv, ff) == (v, fam)),
+                "per_type": {dt: _pr(*total(lambda vv, ff, d2, n: (vv, ff, d2) == (v, fam, dt))) for dt in doc_types}}
+    tuning = {v: _pr(*total(lambda vv, ff, d2, n: vv == v and ff != HELD_OUT_FAMILY)) for v in variants}
+    held = ({v: per_family[HELD_OUT_FAMILY][v] for v in variants} if HELD_OUT_FAMILY in families else {})
+    return {"n_per_variant": n_per_variant, "seed": seed, "countries": list(countries), "families": list(families),
+            "held_out_family": HELD_OUT_FAMILY, "per_variant": per_variant, "per_family": per_family,
+            "tuning_families": tuning, "held_out": held, "per_type": per_type, "per_field": per_field,
+            "errors": errors, "bar": {"text": 0.98, "scan": 0.92, "photo": 0.92, "per_family": 0.95}}
 
 
 def print_extract(res: dict[str, Any], console: Any) -> None:
@@ -155,6 +189,25 @@ def print_extract(res: dict[str, Any], console: Any) -> None:
         t.add_row(f"[b]{v}[/b]", "[b]all[/b]", f"[b]{m['precision']:.1%}[/b]", f"[b]{m['recall']:.1%}[/b]",
                   f"{m['right']}/{m['expected']} · type {m['doc_type_accuracy']:.0%} · {m['seconds_per_document']}s/doc")
     console.print(t)
+    held = res.get("held_out_family")
+    variants = list(res["per_variant"])
+    f = Table(title=f"Field recall per layout family and variant — held-out family: {held} "
+                    "(kept out of every tuning loop; bar ≥ 95 % per family)")
+    f.add_column("layout family")
+    for v in variants:
+        f.add_column(v)
+    f.add_column("weakest doc type")
+    for fam, by_v in res.get("per_family", {}).items():
+        cells = [f"{by_v[v]['recall']:.1%} ({by_v[v]['right']}/{by_v[v]['expected']}, type {by_v[v]['doc_type_accuracy']:.0%})"
+                 for v in variants]
+        worst = min(((m["recall"], f"{dt} {m['recall']:.0%}") for v in variants
+                     for dt, m in by_v[v]["per_type"].items() if m["expected"]), default=(0, ""))[1]
+        name = f"[b]{fam} (HELD OUT)[/b]" if fam == held else fam
+        f.add_row(name, *cells, worst)
+    if res.get("tuning_families"):
+        f.add_row("[i]all tuning families[/i]",
+                  *[f"{res['tuning_families'][v]['recall']:.1%}" for v in variants], "")
+    console.print(f)
 
 
 def register(app: Any) -> None:
@@ -165,12 +218,17 @@ def register(app: Any) -> None:
     from rich.console import Console
 
     @app.command("extract")
-    def extract_cmd(n: int = typer.Option(1, "--n", help="Documents per country, type and variant."),
+    def extract_cmd(n: int = typer.Option(1, "--n", help="Documents per country, type, family and variant."),
                     seed: int = typer.Option(0, "--seed"),
                     variants: str = typer.Option(",".join(VARIANTS), "--variants", help="text,scan,photo"),
+                    families: str = typer.Option("", "--families",
+                                                 help="Layout families (default: all; the held-out one included)."),
+                    countries: str = typer.Option(",".join(COUNTRIES), "--countries"),
                     json_out: Optional[Path] = typer.Option(None, "--json", help="Write the full figures here.")) -> None:
-        """Field-level accuracy of the document readers (per field, per document type, per variant)."""
-        res = run_extract_bench(n, seed, variants=tuple(v for v in variants.split(",") if v))
-        print_extract(res, Console(width=160))
+        """Field-level accuracy of the document readers (per field, document type, layout family and variant)."""
+        res = run_extract_bench(n, seed, variants=tuple(v for v in variants.split(",") if v),
+                                countries=tuple(c for c in countries.split(",") if c),
+                                families=tuple(f for f in families.split(",") if f) or None)
+        print_extract(res, Console(width=180))
         if json_out:
             json_out.write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), "utf-8")
