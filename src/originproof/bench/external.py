@@ -9,6 +9,7 @@ readers found (`documents.<kind>.printed`), split into text PDFs and images (sca
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -96,6 +97,13 @@ def _same_text(expected: str, got: Any) -> bool:
     return isinstance(got, str) and bool(fold(expected)) and fold(expected) == fold(got)
 
 
+def _same_number(expected: str, got: Any) -> bool:
+    """A printed number read right: 'No. 123' is the number 123, spaces are print layout."""
+    def bare(t: str) -> str:
+        return re.sub(r"^(?:no|nr|n°|nº)\.?\s*", "", t.strip(), flags=re.I)
+    return isinstance(got, str) and _same_text(bare(expected), bare(got))
+
+
 def _same_date(expected: str, got: Any, country: str | None) -> bool:
     want = parse_date(expected, country)
     return want is not None and isinstance(got, str) and got[:10] == want.isoformat()
@@ -118,7 +126,7 @@ def _score_coo(p: dict, facts: dict, country: str | None) -> list[tuple[str, Any
     add("issuer", p["issuer"], _value(facts, "issuer"), _same_name(p["issuer"], _value(facts, "issuer")))
     if p.get("with_number") and p.get("cert_no"):
         got = _value(facts, "certificate_number")
-        add("certificate_number", p["cert_no"], got, _same_text(p["cert_no"], got))
+        add("certificate_number", p["cert_no"], got, _same_number(p["cert_no"], got))
     for party in ("exporter", "consignee", "producer"):
         want = (p.get(party) or {}).get("name")
         if want:
@@ -144,7 +152,7 @@ def _score_licence(p: dict, facts: dict, country: str | None) -> list[tuple[str,
     out = []
     if isinstance(number, str) and number:
         got = _value(facts, "licence_number")
-        out.append(("licence_number", number, got, _same_text(number, got)))
+        out.append(("licence_number", number, got, _same_number(number, got)))
     if isinstance(holder, str) and holder:
         got = _value(facts, "holder")
         out.append(("holder", holder, got, _same_name(holder, got)))
@@ -170,7 +178,7 @@ def _score_agreement(p: dict, facts: dict, country: str | None) -> list[tuple[st
 def _score_customs(p: dict, facts: dict, country: str | None) -> list[tuple[str, Any, Any, bool]]:
     out = []
     got = _value(facts, "declaration_number")
-    out.append(("declaration_number", p["number"], got, _same_text(p["number"], got)))
+    out.append(("declaration_number", p["number"], got, _same_number(p["number"], got)))
     got = _value(facts, "declared_on")
     out.append(("declared_on", p["declare_date"], got, _same_date(p["declare_date"], got, "CN")))
     got = _value(facts, "consignee")
@@ -205,13 +213,15 @@ def score_documents(entry: dict, manifest: dict, report: dict) -> list[FieldScor
         files = production.get(KIND_SLOT.get(kind, ""), []) or []
         printed = doc["printed"] if isinstance(doc["printed"], list) else [doc["printed"]]
         facts_list = [extracted.get(f if isinstance(f, str) else (f.get("files") or [None])[0]) or {} for f in files]
-        for i, p in enumerate(printed):
-            # One printed entry per document, in manifest order; a supporting page of the same file
-            # (a register extract behind a certificate) is scored against the same facts.
-            facts = facts_list[min(i, len(facts_list) - 1)] if facts_list else {}
-            if i >= len(facts_list) and kind == "licence" and i > 0:
-                continue
-            for name, expected, got, ok in SCORERS[kind](p, facts, country):
+        for p in printed:
+            # Printed entries and files need not come in the same order (a certificate and a register
+            # extract in two files): each entry is scored against the file that reads it best.
+            best: list[tuple[str, Any, Any, bool]] = []
+            for facts in facts_list or [{}]:
+                rows = SCORERS[kind](p, facts, country)
+                if not best or sum(r[3] for r in rows) > sum(r[3] for r in best):
+                    best = rows
+            for name, expected, got, ok in best:
                 scores.append(FieldScore(kind, name, doc.get("format", "pdf"), ok, expected, got))
     return scores
 

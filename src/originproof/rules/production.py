@@ -436,6 +436,16 @@ def _activity_keywords(ctx: RuleContext, category: str, entry: dict | None) -> l
     kws = [str(k) for k in (cats.get(category) or [])]
     if entry and category in (entry.get("categories") or []):
         kws += [str(a) for a in entry.get("activities") or []]
+    # A retail category spans kinds of goods (mother & baby: formula, lotions, wipes): a product whose
+    # HS heading is another category's (a baby lotion is a cosmetic, 3304) is covered by that category's
+    # manufacturing activity too.
+    for p in ctx.manifest.products:
+        hs = re.sub(r"\D", "", p.hs_code or "")
+        if p.category != category or len(hs) < 4:
+            continue
+        for other in cats:
+            if other != category and any(hs.startswith(h) for h in ctx.registry.hs_headings(other)):
+                kws += [str(k) for k in cats.get(other) or []]
     return kws
 
 

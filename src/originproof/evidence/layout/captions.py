@@ -57,14 +57,14 @@ def fold(t: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _load(doc_type: str) -> dict[str, Any]:
+def load_data(doc_type: str) -> dict[str, Any]:
     return yaml.safe_load((DATA / f"{doc_type}.yaml").read_text("utf-8")) or {}
 
 
 @lru_cache(maxsize=None)
 def lexicon(doc_type: str) -> Lexicon:
-    common = _load("common")
-    raw = _load(doc_type)
+    common = load_data("common")
+    raw = load_data(doc_type)
     fields = []
     for name, spec in (raw.get("fields") or {}).items():
         caps = []
@@ -103,20 +103,28 @@ def match(text: str, lex: Lexicon) -> CaptionMatch | None:
     folded, idx = fold_chars(text[start:])
     if not folded:
         return None
-    for fuzzy in (False, True):
+    # The longest caption that opens the run wins ("有効期間満了日" over "有効期間"), across fields.
+    best: tuple[int, Field] | None = None
+    for f in lex.fields:
+        for cap in f.captions:
+            fc = fold(cap)
+            if fc and (best is None or len(fc) > best[0]) and _caption_at(folded, 0, fc):
+                best = (len(fc), f)
+    if best is None:
+        # Long captions also match through an OCR slip; short ones must match exactly (a title
+        # "CERTIFICATE OF ORIGIN" is not "certificate of origin no").
         for f in lex.fields:
             for cap in f.captions:
                 fc = fold(cap)
-                if not fc:
-                    continue
-                if fuzzy:
-                    if len(fc) < 12 or len(folded) < len(fc) - 1 or fuzz.ratio(folded[:len(fc)], fc) < 90:
-                        continue
-                elif not _caption_at(folded, 0, fc):
-                    continue
-                end = start + idx[min(len(fc), len(idx)) - 1] + 1
-                end = _skip_hints(text, end, f, lex)
-                return CaptionMatch(f, end, text[end:].strip())
+                if len(fc) >= 20 and len(folded) >= len(fc) - 1 and fuzz.ratio(folded[:len(fc)], fc) >= 90:
+                    best = (len(fc), f)
+                    break
+            if best:
+                break
+    if best is not None:
+        end = start + idx[min(best[0], len(idx)) - 1] + 1
+        end = _skip_hints(text, end, best[1], lex)
+        return CaptionMatch(best[1], end, text[end:].strip())
     return None
 
 

@@ -14,8 +14,8 @@ from typing import Any, Iterable
 from originproof.evidence.common.ocr import OcrLine
 
 # A gap wider than this many line heights separates two runs on one row (label-left rows,
-# table columns); a word space is ~0.3 of a line height.
-RUN_GAP = 1.4
+# table columns); a word space is ~0.25 of a line height, three spaces ~0.8.
+RUN_GAP = 0.8
 
 
 @dataclass

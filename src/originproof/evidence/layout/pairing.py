@@ -140,10 +140,36 @@ def _value_for(m: PageModel, cap: Run, cm: CaptionMatch, fields: Fields) -> Valu
     return v
 
 
+def _split_captions(m: PageModel, lex: Lexicon) -> None:
+    """A run that is a row of captions set close together ("项号  商品编号  商品名称…") becomes one
+    run per caption (boxes shared out by character position)."""
+    out: list[Run] = []
+    for r in m.runs:
+        pieces, text, offset = [], r.text, 0
+        while True:
+            cm = match(text, lex)
+            if cm is None or not cm.rest or match(cm.rest, lex) is None:
+                break
+            cut = text.index(cm.rest, cm.end - 1 if cm.end else 0)
+            pieces.append((offset, offset + len(text[:cut].rstrip())))
+            offset += cut
+            text = text[cut:]
+        if not pieces:
+            out.append(r)
+            continue
+        pieces.append((offset, len(r.text)))
+        n, (x0, y0, x1, y1) = max(1, len(r.text)), r.bbox
+        for a, b in pieces:
+            out.append(Run(r.text[a:b].strip(), [x0 + (x1 - x0) * a / n, y0, x0 + (x1 - x0) * b / n, y1], r.line,
+                           r.start + a, r.start + b, r.page, r.confidence, r.cell))
+    m.runs = out
+
+
 def pair(models: list[PageModel], lex: Lexicon) -> Fields:
     out = Fields()
     caps: list[tuple[PageModel, Run, CaptionMatch]] = []
     for m in models:
+        _split_captions(m, lex)
         for r in m.runs:
             cm = match(r.text, lex)
             if cm is not None:

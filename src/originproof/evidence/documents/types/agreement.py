@@ -8,7 +8,7 @@ from typing import Any
 from originproof.evidence.common.ocr import OcrLine
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.common import LEGAL_FORM_RE, looks_like_name
-from originproof.evidence.layout.captions import _load, fold
+from originproof.evidence.layout.captions import load_data, fold
 from originproof.facts.documents import ProductionAgreement
 from originproof.text.dates import find_dates
 from originproof.text.identifiers import compact
@@ -77,7 +77,7 @@ def _alias_parties(text: str) -> list[tuple[str, str | None, int]]:
 
 
 def _pattern_parties(text: str) -> list[tuple[str, str | None, int]]:
-    for pat in _load("production_agreement").get("preambles") or []:
+    for pat in load_data("production_agreement").get("preambles") or []:
         m = re.search(pat, text, re.I | re.S)
         if m and "a" in m.groupdict() and "b" in m.groupdict():
             out = []
@@ -128,7 +128,7 @@ def _parties(doc: DocText) -> tuple[list[dict[str, Any]], list[OcrLine]]:
 
 def _signature_area(doc: DocText) -> int:
     """Index of the first line of the closing part: the closing formula, else the last page's lower half."""
-    formulas = [fold(f) for f in _load("production_agreement").get("closing_formulas") or []]
+    formulas = [fold(f) for f in load_data("production_agreement").get("closing_formulas") or []]
     for i, l in enumerate(doc.lines):
         if any(f in fold(l.text) for f in formulas):
             return i
@@ -138,7 +138,7 @@ def _signature_area(doc: DocText) -> int:
 
 
 def _signatures(doc: DocText, start: int) -> tuple[bool, float, list[OcrLine]]:
-    marks = [fold(m) for ms in (_load("production_agreement").get("signature_marks") or {}).values() for m in ms]
+    marks = [fold(m) for ms in (load_data("production_agreement").get("signature_marks") or {}).values() for m in ms]
     hits = [l for l in doc.lines[start:] if any(m and m in fold(l.text) for m in marks)]
     rules = [l for l in doc.lines[start:] if re.search(r"_{6,}", l.text)]
     if len(hits) >= 2 or (hits and rules):
@@ -150,7 +150,7 @@ def _signatures(doc: DocText, start: int) -> tuple[bool, float, list[OcrLine]]:
 
 
 def _term(doc: DocText, country: str | None) -> tuple[Any, Any]:
-    markers = [fold(m) for m in _load("production_agreement").get("term_markers") or []]
+    markers = [fold(m) for m in load_data("production_agreement").get("term_markers") or []]
     for i, l in enumerate(doc.lines):
         if any(m in fold(l.text) for m in markers):
             window = doc.lines[i:i + 4]
@@ -164,8 +164,12 @@ def _term(doc: DocText, country: str | None) -> tuple[Any, Any]:
 def _products(doc: DocText) -> tuple[list[str], list[OcrLine]]:
     start = next((i for i, l in enumerate(doc.lines) if ANNEX.search(l.text) and len(l.text) < 60), 0)
     prods, lines = [], []
-    for l in doc.lines[start:]:
-        if BULLET.match(l.text):
+    head = re.split(r"[:：]", doc.lines[start].text, maxsplit=1) if doc.lines else []
+    if start and len(head) == 2 and head[1].strip():
+        prods.append(head[1].strip())  # "Products: Brand X" names the range on the caption's line
+        lines.append(doc.lines[start])
+    for l in doc.lines[start + (1 if prods else 0):]:
+        if BULLET.match(l.text) and re.search(r"[^\W\d_]{2}", l.text):  # "- 1 -" is a page number
             name = BULLET.sub("", l.text).strip()
             name = re.split(r"\s*[（(]\s*(?:GTIN|EAN|JAN|HS)\b", name)[0].strip()
             if name:

@@ -7,7 +7,7 @@ from typing import Any
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.common import (UNCHECKED, date_fact, fact, looks_like_name, name_of,
                                                          number_of, run_fact)
-from originproof.evidence.layout.captions import _load, fold, lexicon
+from originproof.evidence.layout.captions import load_data, fold, lexicon, match
 from originproof.evidence.layout.pairing import Fields, pair, read_table
 from originproof.facts.documents import CertificateOfOrigin
 from originproof.text.countries import country_from_name
@@ -35,7 +35,7 @@ def _party(doc: DocText, fields: Fields, name: str):
 
 
 def _origin(doc: DocText, fields: Fields, out: CertificateOfOrigin) -> None:
-    spec = _load("certificate_of_origin")
+    spec = load_data("certificate_of_origin")
     v = fields.first("origin_country")
     boxed = country_from_name(v.text.split("\n")[0]) if v is not None else None
     # The certifying sentence names the origin as well ("… originate in GERMANY").
@@ -81,7 +81,9 @@ def _issuer(doc: DocText, fields: Fields, registry: Any, country: str | None) ->
         if holding:
             # The printed name (a letterhead or stamp line) rather than the registry's shorter form.
             run = holding[0]
-            printed = run.text.strip() if len(run.text) <= 80 and looks_like_name(run.text) else best
+            cm = match(run.text, lexicon("certificate_of_origin"))
+            text = cm.rest if cm is not None and cm.rest else run.text.strip()
+            printed = text if len(text) <= 80 and looks_like_name(text) else best
             return run_fact(doc, run, printed)
         run = next((r for m in doc.models for r in m.runs if fold(r.text) and fold(r.text) in fb), None)
         if run is not None:  # the name wraps over runs: point at the first run holding its start
@@ -101,7 +103,7 @@ def _issuer(doc: DocText, fields: Fields, registry: Any, country: str | None) ->
     v = fields.first("issuer")
     if v is not None and looks_like_name(v.lines[0]):
         return fact(doc, v, v.lines[0].strip(), runs=v.runs[:1] or None)
-    words = [w.casefold() for w in _load("certificate_of_origin").get("issuer_words") or []]
+    words = [w.casefold() for w in load_data("certificate_of_origin").get("issuer_words") or []]
     for m in doc.models[:1]:
         for r in sorted(m.runs, key=lambda r: r.bbox[1])[:12]:
             if any(w in r.text.casefold() + " " for w in words) and looks_like_name(r.text):
