@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from pydantic import Field as PydField
+
 from originproof.facts.base import EvidenceFacts, Fact, OtherDocument
 
 
@@ -77,7 +79,7 @@ class Receipt(EvidenceFacts):
     doc_type: str = "receipt"
     CANONICAL: ClassVar[tuple[str, ...]] = (
         "store_name", "branch", "address", "country", "date", "time", "items", "total", "currency",
-        "chain_id")
+        "chain_id", "registration", "subtotal", "tendered", "change")
     store_name: Fact | None = None
     branch: Fact | None = None
     address: Fact | None = None
@@ -88,6 +90,12 @@ class Receipt(EvidenceFacts):
     total: Fact | None = None  # decimal string
     currency: Fact | None = None
     chain_id: Fact | None = None  # registry chain id the store name matched
+    registration: Fact | None = None  # {scheme, value, valid}: JP T+13, KR 사업자번호, AU ABN, FR SIRET, DE USt-IdNr …
+    subtotal: Fact | None = None  # decimal strings, told apart from the total
+    tendered: Fact | None = None
+    change: Fact | None = None
+    dates_seen: list[str] = PydField(default_factory=list)  # every date printed (ISO), when more than one
+    sources: list[str] = PydField(default_factory=list)  # readings agreed into this one: "photo", "video"
 
 
 DOCUMENT_TYPES: dict[str, type[EvidenceFacts]] = {
