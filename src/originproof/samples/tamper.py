@@ -14,6 +14,17 @@ Each sample is (name, tamper type or "original", doc_type, path). Tamper types:
   signed_modified      — signed (pyHanko, self-signed test certificate), then changed incrementally
   signed_broken        — signed, then bytes inside the signed range altered
   image_over_text      — a retouched picture of the page pasted over the text page (text layer left under it)
+
+Honest hard cases (made with the libraries that make real e-documents; each must stay clean):
+  honest_countersigned       — signed by the issuer, then counter-signed by a second party (visible signature)
+  honest_lta                 — PAdES: signed with a timestamp, validation data (DSS) embedded, then an
+                               archival document timestamp added (pyHanko PdfTimeStamper)
+  honest_form_filled         — a form field left empty at signing, filled in afterwards (incremental)
+  honest_annotated           — signed, then a note and a highlight added by a reader (incremental)
+  honest_annotated_unsigned  — an unsigned PDF with a note and a highlight added later (incremental)
+  honest_metadata_update     — an unsigned PDF whose later revision only updates the metadata
+Reuse cases (`bench forensics` checks them against a store): photos mirrored, rotated, cropped,
+resized and re-saved (`photo_variant`), and many certificates of other merchants on one form.
 """
 from __future__ import annotations
 
@@ -37,6 +48,9 @@ PDF_TAMPERS = ("incremental_overlay", "incremental_replace", "editor_resave", "c
                "signed_broken", "image_over_text")
 SCAN_TAMPERS = ("scan_paste", "scan_paste_pdf", "scan_clone")
 PHOTO_TAMPERS = ("photo_editor_tag",)
+HONEST_HARD = ("honest_countersigned", "honest_lta", "honest_form_filled", "honest_annotated",
+               "honest_annotated_unsigned", "honest_metadata_update")
+PHOTO_VARIANTS = ("mirror", "rot90", "rot180", "rot3", "crop", "resize", "png", "jpeg_q60")
 HONEST_PRODUCERS = ("ReportLab PDF Library - www.reportlab.com", "Microsoft® Word for Microsoft 365",
                     "LibreOffice 7.6", "macOS Version 14.2 (Build 23C64) Quartz PDFContext",
                     "Adobe PDF Library 23.1.175")
@@ -240,6 +254,178 @@ def signed_broken(pdf: bytes, rng: random.Random) -> bytes:
     return bytes(data)
 
 
+def _test_tsa():
+    """A self-signed RSA time-stamping authority (pyHanko's DummyTimeStamper is RSA-only)."""
+    from asn1crypto import keys as akeys, x509 as ax509
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+    from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "OriginProof Test TSA")])
+    now = datetime.now(timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=3650))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(key, hashes.SHA256()))
+    tc = ax509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+    tk = akeys.PrivateKeyInfo.load(key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                                                     serialization.NoEncryption()))
+    return DummyTimeStamper(tsa_cert=tc, tsa_key=tk), tc
+
+
+_TSA = None
+
+
+def test_tsa():
+    global _TSA
+    if _TSA is None:
+        _TSA = _test_tsa()
+    return _TSA
+
+
+def _incremental(pdf: bytes, edit) -> bytes:
+    """Apply `edit(doc)` and save as an incremental update (as a reader or form filler does)."""
+    import tempfile
+
+    import pymupdf as fitz
+
+    with tempfile.TemporaryDirectory() as td:
+        p = Path(td) / "d.pdf"
+        p.write_bytes(pdf)
+        doc = fitz.open(p)
+        edit(doc)
+        doc.saveIncr()
+        doc.close()
+        return p.read_bytes()
+
+
+def countersigned(pdf: bytes) -> bytes:
+    """The issuer signs; a second party counter-signs in a visible signature field of its own."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.fields import SigFieldSpec
+
+    first = sign_pdf(pdf, "IssuerSignature")
+    second, _pem = _test_signer()
+    w = IncrementalPdfFileWriter(io.BytesIO(first), strict=False)
+    out = io.BytesIO()
+    signers.sign_pdf(w, signers.PdfSignatureMetadata(field_name="Countersignature"), signer=second, output=out,
+                     new_field_spec=SigFieldSpec("Countersignature", box=(320, 40, 560, 90)))
+    return out.getvalue()
+
+
+def lta_signed(pdf: bytes) -> bytes:
+    """PAdES B-LTA: a signature with a signature timestamp and embedded validation data, then an
+    archival document timestamp with its own validation data (two more incremental revisions)."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign import PdfTimeStamper, signers
+    from pyhanko_certvalidator import ValidationContext
+
+    import logging
+
+    logging.getLogger("pyhanko.sign.signers.pdf_signer").setLevel(logging.ERROR)  # offline: no fetching, by design
+    signer, _pem = test_signer()
+    ts, tsa_cert = test_tsa()
+    vc = ValidationContext(trust_roots=[signer.signing_cert, tsa_cert], allow_fetching=False, revocation_mode="soft-fail")
+    w = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    out = io.BytesIO()
+    signers.sign_pdf(w, signers.PdfSignatureMetadata(field_name="Signature1", embed_validation_info=True,
+                                                     use_pades_lta=True, validation_context=vc),
+                     signer=signer, timestamper=ts, output=out)
+    out2 = io.BytesIO()
+    PdfTimeStamper(ts).update_archival_timestamp_chain(PdfFileReader(io.BytesIO(out.getvalue())), vc, in_place=False,
+                                                       output=out2)
+    return out2.getvalue()
+
+
+def form_filled_after_signing(pdf: bytes) -> bytes:
+    """A form with a field left empty when the issuer signed; the holder fills it in later."""
+    import pymupdf as fitz
+
+    doc = fitz.open(stream=pdf, filetype="pdf")
+    page = doc[0]
+    wd = fitz.Widget()
+    wd.field_type = fitz.PDF_WIDGET_TYPE_TEXT
+    wd.field_name = "holder_remarks"
+    wd.rect = fitz.Rect(300, page.rect.height - 70, 560, page.rect.height - 52)
+    wd.field_value = ""
+    page.add_widget(wd)
+    signed = sign_pdf(doc.tobytes(), "IssuerSignature")
+
+    def fill(d):
+        for w in d[0].widgets():
+            if w.field_name == "holder_remarks":
+                w.field_value = "Goods received in good order"
+                w.update()
+    return _incremental(signed, fill)
+
+
+def _note_and_highlight(d) -> None:
+    page = d[0]
+    words = page.get_text("words")
+    page.add_text_annot((page.rect.width - 60, 40), "checked against the invoice")
+    if len(words) > 3:
+        page.add_highlight_annot([fitz_rect(words[3])])
+
+
+def fitz_rect(w):
+    import pymupdf as fitz
+
+    return fitz.Rect(w[:4])
+
+
+def annotated_after_signing(pdf: bytes) -> bytes:
+    return _incremental(sign_pdf(pdf), _note_and_highlight)
+
+
+def annotated_unsigned(pdf: bytes) -> bytes:
+    return _incremental(pdf, _note_and_highlight)
+
+
+def metadata_update(pdf: bytes) -> bytes:
+    def edit(d):
+        md = dict(d.metadata)
+        md["keywords"] = "certificate of origin; archived"
+        d.set_metadata(md)
+    return _incremental(pdf, edit)
+
+
+HONEST_FNS = {"honest_countersigned": countersigned, "honest_lta": lta_signed,
+              "honest_form_filled": form_filled_after_signing, "honest_annotated": annotated_after_signing,
+              "honest_annotated_unsigned": annotated_unsigned, "honest_metadata_update": metadata_update}
+
+
+def photo_variant(raw: bytes, how: str) -> bytes:
+    """What a re-user does to someone else's photo before submitting it as their own."""
+    img = Image.open(io.BytesIO(raw)).convert("RGB")
+    W, H = img.size
+    fmt, kw = "JPEG", {"quality": 90}
+    if how == "mirror":
+        img = img.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    elif how == "rot90":
+        img = img.transpose(Image.Transpose.ROTATE_90)
+    elif how == "rot180":
+        img = img.transpose(Image.Transpose.ROTATE_180)
+    elif how == "rot3":
+        img = img.rotate(3, expand=True, fillcolor=(120, 120, 120), resample=Image.Resampling.BICUBIC)
+    elif how == "crop":
+        img = img.crop((int(W * 0.07), int(H * 0.09), int(W * 0.95), int(H * 0.94)))
+    elif how == "resize":
+        img = img.resize((W * 3 // 5, H * 3 // 5), Image.Resampling.LANCZOS)
+    elif how == "png":
+        fmt, kw = "PNG", {}
+    elif how == "jpeg_q60":
+        kw = {"quality": 60}
+    buf = io.BytesIO()
+    img.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
 def honest_pdf(doc_type: str, spec, producer: str) -> bytes:
     import pymupdf as fitz
 
@@ -415,6 +601,11 @@ def build_corpus(out: Path, per_type: int = 8, originals: int = 100, seed: int =
                     put(f"{t}-{i}", t, dt, jpg, "jpg")
     for i in range(per_type):
         put(f"photo_editor_tag-{i}", "photo_editor_tag", "receipt", photo_editor_tag(spec_for(i), rng), "jpg")
+    # Honest hard cases: later revisions that are how e-documents are issued, counter-signed and kept.
+    for t in HONEST_HARD:
+        for i in range(max(1, per_type // 2)):
+            dt = DOC_TYPES[i % len(DOC_TYPES)]
+            put(f"{t}-{i}", t, dt, HONEST_FNS[t](RENDERERS[dt](spec_for(i + 20))), "pdf")
     # Originals: text PDFs from several producers, signed originals, scans (JPEG and PDF), phone photos.
     kinds = ["text"] * 4 + ["scan"] * 3 + ["scan_pdf"] + ["photo"] * 2 + ["signed"]
     for i in range(originals):

@@ -261,11 +261,10 @@ def orb_join(values: list[str]) -> list[str]:
 KEY_FIELDS: dict[str, dict[str, Any]] = {
     "certificate_of_origin": {"number": ["certificate_number"], "parties": ["producer", "exporter"],
                               "counterparty": ["consignee"], "date": ["issue_date"], "goods": ["goods"],
-                              "ids": ["invoice_number", "approved_exporter_number"]},
+                              "ids": ["invoice_number", "verification_payload"]},
     "customs_declaration": {"number": ["declaration_number"], "parties": ["consignor"],
                             "counterparty": ["consignee_uscc", "consignee"], "date": ["declared_on"], "goods": ["lines"]},
-    "factory_licence": {"number": ["licence_number"], "parties": ["holder"], "date": ["issue_date"],
-                        "ids": ["holder_registration_number"]},
+    "factory_licence": {"number": ["licence_number"], "parties": ["holder"], "date": ["issue_date"]},
     "production_agreement": {"parties": ["parties"], "date": ["signed_on"], "goods": ["products"]},
     "receipt": {"parties": ["store_name", "branch"], "date": ["date"], "ids": ["time", "total"], "goods": ["items"]},
 }
@@ -402,7 +401,12 @@ def key_facts(facts: Any) -> dict[str, Any] | None:
     goods = [g for name in spec.get("goods", []) for g in _goods_names(_fact(facts, name))]
     if goods:
         out["g"] = sorted({hkey(g) for g in goods})
-    ids = [_compact(str(_fact(facts, name))) for name in spec.get("ids", []) if _fact(facts, name)]
+    # Shipment references (an invoice number, a verification code's payload) identify the document as
+    # well as its number does; a receipt's time and total identify it together with store and date.
+    if facts.doc_type == "receipt":
+        ids = [_compact(str(_fact(facts, name))) for name in spec.get("ids", []) if _fact(facts, name)]
+    else:
+        ids = [x for x in (_number_ok(_fact(facts, name)) for name in spec.get("ids", [])) if x]
     if ids:
         out["x"] = sorted({hkey(i) for i in ids if len(i) >= 3})
     if len(out) < 3:  # a type and one value identify nothing

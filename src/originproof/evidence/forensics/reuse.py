@@ -181,6 +181,8 @@ _LABEL = {"n": "number", "p": "parties", "c": "consignee", "d": "date", "g": "go
 def compare_facts(mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[str, str] | None:
     """("document" | "template", what agrees) when two documents' filled-in values make them the same
     document (or one a re-typed copy of the other); None otherwise."""
+    if not mine or not theirs:
+        return None
     t = mine.get("t")
     if t != theirs.get("t"):
         return None
@@ -199,8 +201,14 @@ def compare_facts(mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[str, st
         if "p" in same and "d" in same and "x" in same:
             return "document", what
         return None
-    if n_same:
-        return ("document", what) if same else None
+    # Its number, or a shipment reference (invoice number, verification payload), with one more value
+    # agreeing (producer, consignee, date or goods): the same document, whatever form it is typed on.
+    ref_same = "x" in same
+    if n_same or ref_same:
+        others = [k for k in same if k != "x"]
+        if others:
+            return "document", what
+        return None
     if t == "production_agreement":
         if "p" in same and len(mine.get("p", [])) >= 2 and len(theirs.get("p", [])) >= 2 and \
                 set(mine["p"]) == set(theirs["p"]) and ("d" in same or "g" in same):

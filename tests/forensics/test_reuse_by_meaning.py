@@ -1,0 +1,96 @@
+"""Reuse judged by meaning: filled-in values for documents, robust image matching for photos,
+through the reuse index itself (a SQLite store)."""
+from __future__ import annotations
+
+import pytest
+
+from originproof.bench.forensics_eval import _doc_fps, _hits, _photo_fps, _record
+from originproof.evidence.forensics.fingerprints import key_facts
+from originproof.evidence.forensics.reuse import compare_facts
+from originproof.evidence.readers import ReadContext
+from originproof.facts import CertificateOfOrigin
+from originproof.facts.base import Fact
+from originproof.policy import load_policy
+from originproof.registry import default_registry
+from originproof.samples.documents import render_document
+from originproof.samples.spec import COUNTRIES, clean_spec
+from originproof.samples.tamper import PHOTO_VARIANTS, phone_photo, photo_variant
+from originproof.store import Store
+
+
+@pytest.fixture(scope="module")
+def ctx():
+    return ReadContext(registry=default_registry(), policy=load_policy(None))
+
+
+def _coo(**kw) -> CertificateOfOrigin:
+    return CertificateOfOrigin(**{k: Fact(value=v) for k, v in kw.items()})
+
+
+BASE = dict(issuer="Chamber of Commerce", certificate_number="CO-2026-481516", issue_date="2026-05-02",
+            exporter="Kiso Beauty Works Co., Ltd.", producer="Kiso Beauty Works Co., Ltd.",
+            consignee="Ningbo Harbour Trading Co., Ltd.", goods=[{"description": "Kiso Night Cream 50 g"}])
+
+
+def test_shared_form_other_values_is_not_reuse():
+    other = _coo(issuer="Chamber of Commerce", certificate_number="CO-2026-777001", issue_date="2026-05-03",
+                 exporter="Alpine Herbal AG", producer="Alpine Herbal AG", consignee="Hangzhou Qinghe Trading Co., Ltd.",
+                 goods=[{"description": "Alpine Herbal Balm 30 ml"}])
+    assert compare_facts(key_facts(_coo(**BASE)), key_facts(other)) is None
+
+
+def test_same_number_and_producer_retyped_is_the_same_document():
+    # Re-typed on a fresh form: the date written another way, the consignee and goods left out.
+    retyped = _coo(certificate_number="co 2026 481516", issue_date="02.05.2026", producer="KISO BEAUTY WORKS CO., LTD.")
+    kind, what = compare_facts(key_facts(retyped), key_facts(_coo(**BASE)))
+    assert kind == "document" and "number" in what and "parties" in what
+    # The same number alone (another producer) is another chamber's certificate, not a copy.
+    assert compare_facts(key_facts(_coo(certificate_number="CO-2026-481516", producer="Other Maker GmbH",
+                                        issue_date="2026-01-09")), key_facts(_coo(**BASE))) is None
+
+
+def test_template_with_new_number_and_date_is_reuse():
+    t = dict(BASE, certificate_number="CO-2026-999999", issue_date="2026-06-01")
+    assert compare_facts(key_facts(_coo(**t)), key_facts(_coo(**BASE)))[0] == "template"
+
+
+def test_captions_read_as_values_do_not_count():
+    junk = _coo(certificate_number="CO-2026-481516", producer="(Name, address, country)",
+                exporter="Exporter (name, address, country)", consignee="(Name")
+    kf = key_facts(junk)
+    assert kf is None or ("p" not in kf and "c" not in kf)
+    # Two merchants' certificates read badly in the same way (captions in the party boxes) are not one document.
+    a = _coo(producer="(Name, address, country)", consignee="Consignee (name, address, country)",
+             goods=[{"description": "Description of goods"}], issue_date="2026-07-07")
+    b = _coo(producer="(Name, address, country)", consignee="Consignee (name, address, country)",
+             goods=[{"description": "Description of goods"}], issue_date="2026-07-09")
+    assert compare_facts(key_facts(a), key_facts(b)) is None
+
+
+def test_photo_copies_found_other_take_not(ctx, tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    spec = clean_spec("JP", 21)
+    raw = phone_photo(spec, 1, 4242)
+    _record(store, "owner", "M-1", "Brand", _photo_fps(raw, tmp_path / "o.jpg", ctx))
+    for how in PHOTO_VARIANTS:
+        hits = _hits(store, f"copy-{how}", _photo_fps(photo_variant(raw, how), tmp_path / f"{how}.img", ctx))
+        assert hits and hits[0].kind == "image", how
+    other = phone_photo(spec, 1, 4243)  # the same receipt photographed again: another photo
+    assert _hits(store, "other", _photo_fps(other, tmp_path / "t.jpg", ctx)) == []
+
+
+def test_certificates_on_one_form_are_not_duplicates(ctx, tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    for k, country in enumerate(COUNTRIES[:4]):
+        spec = clean_spec(country, seed=500 + k)
+        fps = _doc_fps(render_document("certificate_of_origin", spec, "boxed").pdf, tmp_path / f"{k}.pdf",
+                       "certificate_of_origin", ctx)
+        assert _hits(store, f"d{k}", fps) == []
+        assert not any(sc.startswith("phash") for _p, _k, _r, sc, _v in fps)  # a text PDF's picture is its form
+        _record(store, f"d{k}", f"M-{k}", f"B{k}", fps)
+    # …and the first of them re-typed on another form by another merchant is.
+    spec = clean_spec(COUNTRIES[0], seed=500)
+    fps = _doc_fps(render_document("certificate_of_origin", spec, "classic").pdf, tmp_path / "r.pdf",
+                   "certificate_of_origin", ctx)
+    hits = _hits(store, "retyped", fps)
+    assert hits and hits[0].other_dossier == "d0"
