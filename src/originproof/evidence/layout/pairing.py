@@ -94,6 +94,30 @@ def _continuations(m: PageModel, first: Run, fields: Fields, limit: int = 6) -> 
     return out
 
 
+def _column_below(m: PageModel, cap: Run, fields: Fields, multiline: bool) -> list[Run]:
+    left, _top, right, bottom = cap.cell  # type: ignore[misc]
+    tol = 0.6 * cap.h
+    cells: dict[tuple, list[Run]] = {}
+    for r in m.runs:
+        c = r.cell
+        if c is None or c[1] < bottom - tol or c[0] < left - tol or c[2] > right + tol:
+            continue
+        cells.setdefault(c, []).append(r)
+    out: list[Run] = []
+    edge = bottom
+    for c in sorted(cells, key=lambda c: c[1]):
+        if abs(c[1] - edge) > tol:
+            break  # not the next cell down: the column ended
+        runs = sorted(cells[c], key=lambda r: (r.bbox[1], r.bbox[0]))
+        if any(fields.is_caption(r) for r in runs):
+            break
+        out += [r for r in runs if _is_value_run(r, fields)]
+        edge = c[3]
+        if not multiline:
+            break
+    return out if multiline else out[:1]
+
+
 def _value_for(m: PageModel, cap: Run, cm: CaptionMatch, fields: Fields) -> Value:
     v = Value(cm.field.name, cap)
     if cm.field.kind == "column":
@@ -126,6 +150,9 @@ def _value_for(m: PageModel, cap: Run, cm: CaptionMatch, fields: Fields) -> Valu
             if not any(fields.is_caption(r) for r in cell):
                 cell.sort(key=lambda r: (r.bbox[1], r.bbox[0]))
                 v.runs = cell if cm.field.multiline else [nxt]
+                return v
+        # A header cell over its value cell(s): the cells under it in its column, down to the next caption.
+        v.runs = _column_below(m, cap, fields, cm.field.multiline)
         return v
     for r in m.below(cap):
         if r.bbox[1] - cap.bbox[3] > 2.2 * cap.h:

@@ -17,9 +17,10 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ARTICLE = re.compile(r"^\s*(?:第\s*\d+\s*条|제\s*\d+\s*조|§\s*\d+|article\s+\d+|art\.\s*\d+|\d{1,2}\.\s+\S)", re.I)
 # An alias given in brackets after a party's name: （以下「甲」という）, (이하 "갑"이라 한다), (以下简称"甲方").
 ALIAS = re.compile(r"[（(]\s*(?:以下|이하)[^）)]{0,12}?[「『“\"']?\s*(甲|乙|갑|을|甲方|乙方)")
-CLAUSE_START = re.compile(r"(?:^|[と、。\n]|와\s|과\s|및\s|及び|与|和)\s*")
+CLAUSE_START = re.compile(r"(?:^|[と、。\n]|와\s|과\s|및\s|及び|与|和|\s{2,}|\d{6,}\s)\s*")
 REG_IN_TEXT = re.compile(r"(?:reg(?:istration|istered)?\.?\s*no\.?|registered\s+no\.?|法人番号|사업자등록번호|ABN|ACN|HRB|"
                          r"SIREN|company\s+no\.?|统一社会信用代码|P\.?\s?IVA)\s*[:：]?\s*([A-Z]{0,3}\s?\d[\d\s\-]{5,}\d)", re.I)
+TITLE_CUES = ["契約書", "계약서", "协议书", "合同书", "協議書"]
 BULLET = re.compile(r"^\s*[•・*·\-–]\s*")
 ANNEX = re.compile(r"(annex|anlage|annexe|allegato|schedule|appendix|別紙|별지|별첨|附件|附表|products|製品|제품|produits|prodotti)",
                    re.I)
@@ -68,6 +69,11 @@ def _alias_parties(text: str) -> list[tuple[str, str | None, int]]:
                 alt = text[open_ + 1: pos - 1].strip()
                 pos = open_
         head = text[:pos]
+        # The title runs into the first party when lines are joined ("…契約書ハダルナ…"): cut after it.
+        for cue in TITLE_CUES:
+            k = head.rfind(cue)
+            if k >= 0:
+                head = " " * (k + len(cue)) + head[k + len(cue):]
         starts = [mm.end() for mm in CLAUSE_START.finditer(head)]
         start = max([s for s in starts if s < len(head)] or [0])
         name = head[start:].strip(" 「」\"")
@@ -93,35 +99,54 @@ def _pattern_parties(text: str) -> list[tuple[str, str | None, int]]:
 def _preamble(doc: DocText) -> tuple[str, list[OcrLine]]:
     lines = []
     for i, l in enumerate(doc.lines):
-        if i > 0 and ARTICLE.match(l.text):
+        if i > 0 and ARTICLE.match(l.text) and lines and len(_join([x.text for x in lines])) > 80:
             break
         lines.append(l)
     return _join([l.text for l in lines]), lines
 
 
-def _parties(doc: DocText) -> tuple[list[dict[str, Any]], list[OcrLine]]:
-    text, lines = _preamble(doc)
-    found = _alias_parties(text) or _pattern_parties(text)
+def _unwrap(lines: list[str]) -> str:
+    """A party's name as printed over one or more lines: joined while a bracket is still open."""
+    out = lines[0].strip() if lines else ""
+    for l in lines[1:]:
+        if out.count("(") + out.count("（") <= out.count(")") + out.count("）"):
+            break
+        out = _join([out, l])
+    return out
+
+
+def _party_from(v) -> tuple[str, str | None] | None:
+    if v is None or v.blank:
+        return None
+    name, alt = _split_alt(_clean_name(_unwrap(v.lines)))
+    return (name, alt) if looks_like_name(name) else None
+
+
+def _parties(doc: DocText, fields) -> tuple[list[dict[str, Any]], list[OcrLine]]:
+    text = _join([l.text for l in doc.lines])
+    # 1. Named with an alias in the running text (the legal definition of the parties).
+    found = [(n, a) for n, a, _e in (_alias_parties(text) or _pattern_parties(text))][:2]
+    # 2. Party boxes or label lines ("1. Client (Party A)", "甲方：…").
     if len(found) < 2:
-        # Chinese-style header blocks: "甲方（委托方）：X" / "Party A: X" label lines.
-        found = []
-        for key in ("party_a", "party_b"):
-            from originproof.evidence.layout.captions import lexicon
-            from originproof.evidence.layout.pairing import pair
-            v = pair(doc.models, lexicon("production_agreement")).first(key)
-            if v is not None and looks_like_name(v.lines[0]):
-                found.append((_split_alt(_clean_name(v.lines[0]))[0], None, 0))
+        boxed = [_party_from(fields.first(k)) for k in ("party_a", "party_b")]
+        if all(boxed):
+            found = boxed  # type: ignore[assignment]
+    _pre, lines = _preamble(doc)
     parties = []
     whole = fold(doc.text)
-    for i, (name, alt, end) in enumerate(found[:2]):
-        nxt = found[i + 1][2] if i + 1 < len(found) else len(text)
-        reg = REG_IN_TEXT.search(text[end - len(name) - 5 if end > len(name) else 0: nxt + 40])
+    signed_names = [fold(_unwrap(v.lines)) for v in fields.all("party_name")]
+    for i, (name, alt) in enumerate(found[:2]):
+        pos = text.find(name)
+        seg = text[pos: pos + 400] if pos >= 0 else ""
+        reg = REG_IN_TEXT.search(seg)
         party = {"name": name, "role": "brand_owner" if i == 0 else "manufacturer",
                  "registration_number": compact(reg.group(1)) if reg else None}
         if alt:
             party["name_alt"] = alt
-        # Named again in the signature block: the name is read right.
-        party["_seen_twice"] = whole.count(fold(name)) >= 2 or (alt is not None and whole.count(fold(alt)) >= 2)
+        # Named again (signature block, party table): the name is read right.
+        fn = fold(name)
+        party["_seen_twice"] = (whole.count(fn) >= 2 or (alt is not None and whole.count(fold(alt)) >= 2)
+                                or any(fn and fn in s for s in signed_names))
         parties.append(party)
     return parties, lines
 
@@ -149,62 +174,103 @@ def _signatures(doc: DocText, start: int) -> tuple[bool, float, list[OcrLine]]:
     return False, (0.85 if not doc.ocr else 0.6), []
 
 
-def _term(doc: DocText, country: str | None) -> tuple[Any, Any]:
+def _term(doc: DocText, fields, country: str | None) -> tuple[Any, Any]:
+    v = fields.first("term")
+    if v is not None:
+        found = find_dates(_join(v.lines), country)
+        if found:
+            return found, [r.line for r in v.runs] or [v.caption.line]
     markers = [fold(m) for m in load_data("production_agreement").get("term_markers") or []]
     for i, l in enumerate(doc.lines):
         if any(m in fold(l.text) for m in markers):
             window = doc.lines[i:i + 4]
-            text = _join([w.text for w in window])
-            found = find_dates(text, country)
+            found = find_dates(_join([w.text for w in window]), country)
             if found:
                 return found, window
     return [], []
 
 
-def _products(doc: DocText) -> tuple[list[str], list[OcrLine]]:
-    start = next((i for i, l in enumerate(doc.lines) if ANNEX.search(l.text) and len(l.text) < 60), 0)
+NUMBERING = re.compile(r"^\s*(?:[•・*·\-–]|\(?\d{1,2}[.)]|\(\d{1,2}\)|\d{1,2}\s)\s*")
+
+
+def _product_name(t: str) -> str:
+    t = NUMBERING.sub("", t).strip()
+    return re.split(r"\s*[（(]\s*(?:GTIN|EAN|JAN|HS)\b", t)[0].strip()
+
+
+def _products(doc: DocText, fields) -> tuple[list[str], list[OcrLine]]:
+    """The products the agreement covers: a products box or caption, else the lines under a
+    products heading or annex (bullets, numbered items, a small table)."""
+    v = fields.first("products")
+    if v is not None and v.runs and (v.caption.cell is not None or len(v.runs) > 1):
+        names = [_product_name(r.text) for r in v.runs]
+        names = [n for n in names if re.search(r"[^\W\d_]{2}", n)]
+        if names:
+            return names, [r.line for r in v.runs]
+    start = None
+    for i, l in enumerate(doc.lines):
+        t = l.text.strip()
+        if len(t) < 60 and ANNEX.search(t) and not re.search(r"[。.]$", t):
+            start = i
+    if start is None:
+        return [], []
     prods, lines = [], []
-    head = re.split(r"[:：]", doc.lines[start].text, maxsplit=1) if doc.lines else []
-    if start and len(head) == 2 and head[1].strip():
-        prods.append(head[1].strip())  # "Products: Brand X" names the range on the caption's line
+    head = re.split(r"[:：]", doc.lines[start].text, maxsplit=1)
+    if len(head) == 2 and head[1].strip():
+        prods.append(_product_name(head[1]))  # "Products: Brand X" names the range on the heading's line
         lines.append(doc.lines[start])
-    for l in doc.lines[start + (1 if prods else 0):]:
-        if BULLET.match(l.text) and re.search(r"[^\W\d_]{2}", l.text):  # "- 1 -" is a page number
-            name = BULLET.sub("", l.text).strip()
-            name = re.split(r"\s*[（(]\s*(?:GTIN|EAN|JAN|HS)\b", name)[0].strip()
-            if name:
-                prods.append(name)
-                lines.append(l)
-        elif prods and l.text.strip() and not re.search(r"GTIN|EAN|HS\s*\d", l.text):
+    formulas = [fold(f) for f in load_data("production_agreement").get("closing_formulas") or []]
+    for l in doc.lines[start + 1:]:
+        t = l.text.strip()
+        if not t or re.fullmatch(r"(?:no\.?|nr\.?|n°|番号|번호|序号|\d{1,2}|-\s*\d+\s*-)", t, re.I):
+            continue
+        if ARTICLE.match(t) and not NUMBERING.match(t[:4] + " ") or any(f in fold(t) for f in formulas):
             break
+        if ARTICLE.match(t) and re.search(r"[^\W\d_]{3}", t) and len(t) < 40 and not re.search(r"\d{2,}", t[3:]):
+            break
+        if len(t) > 90 or re.search(r"[。]$|\.$", t) or ALIAS.search(t):
+            break
+        name = _product_name(t)
+        if re.search(r"[^\W\d_]{2}", name):
+            prods.append(name)
+            lines.append(l)
     return prods, lines
 
 
 def parse_agreement(doc: DocText) -> ProductionAgreement:
+    from originproof.evidence.layout.captions import lexicon
+    from originproof.evidence.layout.pairing import pair
+
+    fields = pair(doc.models, lexicon("production_agreement"))
     out = ProductionAgreement()
     country = doc.country
-    parties, plines = _parties(doc)
+    parties, plines = _parties(doc, fields)
     if parties:
-        seen = all(p.pop("_seen_twice") for p in parties)
+        seen = all([p.pop("_seen_twice") for p in parties])
         out.parties = doc.union_fact(parties, plines[:3], conf=0.95 if seen and len(parties) == 2 else 0.75)
     start = _signature_area(doc)
     signed, sconf, slines = _signatures(doc, start)
     out.signatures_present = doc.union_fact(True, slines, conf=sconf) if signed else doc.fact(False, None, conf=sconf)
+    sv = fields.first("signed_on")
+    found = find_dates(sv.text.replace("\n", " "), country) if sv is not None else []
     dated = [(l, f) for l in doc.lines[start:] for f in find_dates(l.text, country)]
-    if dated:
+    if found:
+        out.signed_on = doc.union_fact(found[0].value.isoformat(), [r.line for r in sv.runs] or [sv.caption.line],
+                                       conf=found[0].confidence)
+    elif dated:
         l, f = dated[0]
         out.signed_on = doc.fact(f.value.isoformat(), l, f.start, f.end, conf=f.confidence)
     else:
         pre, plines2 = _preamble(doc)
-        found = find_dates(pre, country)
-        if found and plines2:
-            out.signed_on = doc.union_fact(found[0].value.isoformat(), plines2, conf=min(0.85, found[0].confidence))
-    found, window = _term(doc, country)
-    if found:
-        out.term_start = doc.union_fact(found[0].value.isoformat(), window, conf=found[0].confidence)
-        if len(found) > 1:
-            out.term_end = doc.union_fact(found[1].value.isoformat(), window, conf=found[1].confidence)
-    prods, lines = _products(doc)
+        pf = find_dates(pre, country)
+        if pf and plines2:
+            out.signed_on = doc.union_fact(pf[0].value.isoformat(), plines2, conf=min(0.85, pf[0].confidence))
+    tf, window = _term(doc, fields, country)
+    if tf:
+        out.term_start = doc.union_fact(tf[0].value.isoformat(), window, conf=tf[0].confidence)
+        if len(tf) > 1:
+            out.term_end = doc.union_fact(tf[1].value.isoformat(), window, conf=tf[1].confidence)
+    prods, lines = _products(doc, fields)
     if prods:
         out.products = doc.union_fact(prods, lines)
     return out
