@@ -570,6 +570,14 @@ class Sheet:
             self.c.setFillColorRGB(0, 0, 0)
         return top + size * 1.25
 
+    def fit(self, x: float, top: float, text: str, width: float, size: float | None = None,
+            font: str | None = None) -> float:
+        """`put`, shrinking the type until the text fits `width` (narrow table columns)."""
+        size = size or self.val_size
+        while size > 5.0 and self.width(text, size, font) > width:
+            size -= 0.5
+        return self.put(x, top, text, size, font)
+
     def wrap(self, text: str, width: float, size: float, font: str | None = None) -> list[str]:
         if not text:
             return [""]
@@ -1016,6 +1024,9 @@ def _leader_row(p: Sheet, x: float, vx: float, top: float, label: str, values: l
         lw = p.width(lab, p.val_size - 0.5, p.cap_font)
         dots = " ." * int(max(0, (vx - x - lw - 8)) / p.width(" .", p.val_size - 0.5, p.cap_font))
         p.put(x + lw + 2, top, dots, p.val_size - 0.5, p.cap_font)
+    lab_end = x + p.width(lab, p.val_size - 0.5, p.cap_font) + 8
+    if lab_end > vx:  # a long caption: the value goes on the next line, at the value column
+        top += p.val_size * 1.3
     t = top
     for v in values or [""]:
         t = p.para(vx, t, v, width - (vx - x))
@@ -1130,8 +1141,9 @@ def _coo_bilingual(s: DossierSpec, rng: Any) -> Rendered:
             for ln in p.wrap(f"6  {cp}" if t == gtop + 3 else cp, qx - L0 - 8, p.cap_size, p.cap_font):
                 t = p.put(L0 + 3, t, ln, p.cap_size, p.cap_font)
         tq = gtop + 3
-        for cp in cap("co_quantity"):
-            tq = p.put(qx + 3, tq, cp if tq > gtop + 3 else f"7  {cp}", p.cap_size, p.cap_font)
+        for k, cp in enumerate(cap("co_quantity")):
+            for ln in p.wrap(cp if k else f"7  {cp}", R0 - qx - 6, p.cap_size, p.cap_font):
+                tq = p.put(qx + 3, tq, ln, p.cap_size, p.cap_font)
         t += 8
         for i, prod in enumerate(F["products"], 1):
             qty, ctn = _qty(rng)
@@ -1574,7 +1586,12 @@ def _agr_bilingual(s: DossierSpec, rng: Any) -> Rendered:
         L0, R0 = 40.0, W - 40.0
         mid = (L0 + R0) / 2
         cw = mid - L0 - 10
-        t = p.put(W / 2, 40, f"{T['title']} / {E['title']}", 13.5, p.cap_font, align="center") + 12
+        title = f"{T['title']} / {E['title']}"
+        if p.width(title, 13.5, p.cap_font) <= R0 - L0:
+            t = p.put(W / 2, 40, title, 13.5, p.cap_font, align="center") + 12
+        else:  # stacked: the local title over its translation
+            t = p.put(W / 2, 36, T["title"], 13.5, p.cap_font, align="center")
+            t = p.put(W / 2, t, E["title"], 11.5, p.cap_font, align="center") + 10
         p.vline(mid, t, t + 470, 0.4)
         tl = tr = t
         size = p.val_size - 1
@@ -1698,13 +1715,14 @@ def _customs_goods(p: Sheet, s: DossierSpec, C: dict[str, Any], rng: Any, L0: fl
         tt = top + 4
         for q in qlines:
             tt = p.put(xs[3] + 2, tt, q, vs)
-        p.put(xs[4] + 2, top + 4, price, vs)
-        p.put(xs[4] + 2, top + 4 + vs * 1.25, total, vs)
-        p.put(xs[4] + 2, top + 4 + vs * 2.5, rng.choice(["美元", "USD", "日元", "欧元"]), vs)
-        p.put(xs[5] + 2, top + 4, _cn_country(C["origin"], rng, cst), vs)
-        p.put(xs[6] + 2, top + 4, "中国", vs)
-        p.put(xs[6] + 2, top + 4 + vs * 1.25, rng.choice(["上海浦东", "上海其他"]), vs)
-        p.put(xs[6] + 2, top + 4 + vs * 2.5, "照章征税", vs)
+        cw = [x1 - x0 - 4 for x0, x1 in zip(xs, xs[1:])]
+        p.fit(xs[4] + 2, top + 4, price, cw[4], vs)
+        p.fit(xs[4] + 2, top + 4 + vs * 1.25, total, cw[4], vs)
+        p.fit(xs[4] + 2, top + 4 + vs * 2.5, rng.choice(["美元", "USD", "日元", "欧元"]), cw[4], vs)
+        p.fit(xs[5] + 2, top + 4, _cn_country(C["origin"], rng, cst), cw[5], vs)
+        p.fit(xs[6] + 2, top + 4, "中国", cw[6], vs)
+        p.fit(xs[6] + 2, top + 4 + vs * 1.25, rng.choice(["上海浦东", "上海其他"]), cw[6], vs)
+        p.fit(xs[6] + 2, top + 4 + vs * 2.5, "照章征税", cw[6], vs)
         top += h
     top = p.put(xs[2] + 2, top + 4, rng.choice(["*** 以下空白 ***", "（以下空白）", "******"]), p.val_size - 1)
     return top + 6
