@@ -209,3 +209,24 @@ def test_stamps_are_ink_not_text():
     r = D.render_document("production_agreement", s, "colon")
     with fitz.open(stream=r.pdf, filetype="pdf") as d:
         assert len(d[0].get_images()) >= 2
+
+
+@pytest.mark.parametrize("country", ["JP", "KR", "US", "DE", "FR", "AU", "GB", "IT"])
+def test_no_text_leaves_the_page_or_collides(country):
+    """Long names, addresses and captions wrap or shrink inside their cells in every family."""
+    from originproof.samples.spec import category_spec
+    for seed, cat in ((1, "cosmetics"), (3, "mother_baby")):
+        s = category_spec(country, cat, seed)
+        for dt in DOC_TYPES:
+            for fam in NEW:
+                with fitz.open(stream=D.render_document(dt, s, fam).pdf, filetype="pdf") as d:
+                    for pg in d:
+                        ws = pg.get_text("words")
+                        for w in ws:
+                            assert 10 <= w[0] and w[2] <= pg.rect.width - 10 and 10 <= w[1] and w[3] <= pg.rect.height - 10, \
+                                (dt, fam, w)
+                        for i, a in enumerate(ws):
+                            for b in ws[i + 1:i + 80]:
+                                ix = min(a[2], b[2]) - max(a[0], b[0])
+                                iy = min(a[3], b[3]) - max(a[1], b[1])
+                                assert not (ix > 2 and iy > 2.5), (dt, fam, a[4], b[4])
