@@ -612,36 +612,54 @@ def _font_signals(page: fitz.Page, pno: int, file: str) -> list[Signal]:
     return out
 
 
-def _overlapping_glyphs(page: fitz.Page, pno: int, file: str) -> list[Signal]:
-    """Visible glyphs drawn over *other* visible glyphs (a value typed over a value). A glyph drawn
-    twice over itself (fake bold, shadow) is not."""
-    chars = [c for c in _chars(page) if c[1].strip()]
-    if len(chars) < 2 or len(chars) > 20000:
-        return []
-    hits: list[tuple[tuple, str, str]] = []
-    by_row: dict[int, list[tuple[int, str, tuple]]] = {}
-    for c in chars:
-        by_row.setdefault(int((c[2][1] + c[2][3]) / 2 // 4), []).append(c)
-    for key, row in by_row.items():
-        cand = row + by_row.get(key + 1, [])
-        for a in row:
-            aw, ah = a[2][2] - a[2][0], a[2][3] - a[2][1]
-            if aw <= 0.5 or ah <= 0.5:
+def _spans(page: fitz.Page) -> list[tuple[int, float, list[tuple[str, tuple]]]]:
+    """(seqno, size, [(char, bbox)]) of every visibly filled text run, in drawing order."""
+    out = []
+    try:
+        for span in page.get_texttrace():
+            if span.get("type") != 0 or span.get("opacity", 1) == 0:
                 continue
-            for b in cand:
-                if b is a or b[0] <= a[0] or b[1] == a[1]:
-                    continue
-                ix = min(a[2][2], b[2][2]) - max(a[2][0], b[2][0])
-                iy = min(a[2][3], b[2][3]) - max(a[2][1], b[2][1])
-                bw = b[2][2] - b[2][0]
-                if ix > 0.6 * min(aw, bw) and iy > 0.6 * ah:
-                    hits.append((a[2], a[1], b[1]))
-    if len(hits) < 2:
+            chars = [(chr(c[0]) if c[0] > 0 else "", tuple(c[3])) for c in span.get("chars", [])]
+            chars = [c for c in chars if c[0].strip()]
+            if chars:
+                out.append((span["seqno"], float(span.get("size", 10)), chars))
+    except Exception:  # noqa: BLE001
+        pass
+    return out
+
+
+def _overlapping_glyphs(page: fitz.Page, pno: int, file: str) -> list[Signal]:
+    """A run of glyphs typed *on top of* another run: it starts where the other starts (the same field
+    position) and ≥ 3 of its glyphs lie over different glyphs of that run. A cell's text running on into
+    the next cell (an overflow: one run's end meets the other's start), a glyph drawn twice over itself
+    (fake bold, shadow) are not."""
+    spans = _spans(page)
+    if len(spans) < 2 or len(spans) > 5000:
         return []
-    box = _union(list(h[0]) for h in hits)
-    return [Signal(code="pdf.text_over_text", severity="warn", at=At(file=file, page=pno, bbox=box),
-                   detail=f"{len(hits)} glyphs are drawn over other glyphs: '{''.join(h[2] for h in hits[:30])}' over "
-                          f"'{''.join(h[1] for h in hits[:30])}'")]
+    out: list[Signal] = []
+    for i, (seq_a, size_a, ca) in enumerate(spans):
+        a0 = ca[0][1]
+        ya = ((a0[1] + a0[3]) / 2)
+        for seq_b, size_b, cb in spans[i + 1:]:
+            b0 = cb[0][1]
+            if abs((b0[1] + b0[3]) / 2 - ya) > 0.3 * max(size_a, size_b):
+                continue
+            if abs(b0[0] - a0[0]) > 1.5 * max(size_a, size_b):
+                continue  # not typed at the same field position
+            over = []
+            for tb, bb in cb:
+                for ta, ab in ca:
+                    ix = min(ab[2], bb[2]) - max(ab[0], bb[0])
+                    w = min(ab[2] - ab[0], bb[2] - bb[0])
+                    if w > 0.5 and ix > 0.6 * w and ta != tb:
+                        over.append((tb, ta, bb))
+                        break
+            if len(over) >= 3:
+                out.append(Signal(code="pdf.text_over_text", severity="warn",
+                                  at=At(file=file, page=pno, bbox=_union(list(o[2]) for o in over)),
+                                  detail=f"'{''.join(c for c, _b in cb)[:40]}' is typed over "
+                                         f"'{''.join(c for c, _b in ca)[:40]}' at the same place"))
+    return out[:5]
 
 
 # ------------------------------------------------------------------ scans inside PDFs

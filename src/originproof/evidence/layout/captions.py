@@ -28,6 +28,9 @@ class Field:
     kind: str  # party | name | number | date | country | text | uscc | other | column
     captions: tuple[str, ...]
     multiline: bool = False
+    # Short, common words ("No.", "Date") that are captions only when alone on their run or followed
+    # by a value of the field's kind ("No. 123" is a number caption, "No. 5 Main Road" an address).
+    strict: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -40,11 +43,14 @@ class Lexicon:
         return next((f for f in self.fields if f.name == name), None)
 
 
+QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "“": '"', "”": '"', "„": '"'})
+
+
 def fold_chars(t: str) -> tuple[str, list[int]]:
     """Folded text and, per folded character, its index in `t`."""
     chars, idx = [], []
     for i, ch in enumerate(t):
-        for c in unicodedata.normalize("NFKC", ch).casefold():
+        for c in unicodedata.normalize("NFKC", ch.translate(QUOTES)).casefold():
             if c.isspace():
                 continue
             chars.append(c)
@@ -71,7 +77,7 @@ def lexicon(doc_type: str) -> Lexicon:
         for lang_caps in (spec.get("captions") or {}).values():
             caps += [str(c) for c in lang_caps]
         fields.append(Field(name, spec.get("kind", "text"), tuple(sorted(set(caps), key=lambda c: -len(fold(c)))),
-                            bool(spec.get("multiline", False))))
+                            bool(spec.get("multiline", False)), tuple(str(c) for c in spec.get("strict") or [])))
     hints = frozenset(fold(w) for w in (common.get("hint_words") or []) + (raw.get("hint_words") or []))
     return Lexicon(doc_type, tuple(fields), hints)
 
@@ -83,11 +89,13 @@ class CaptionMatch:
     rest: str  # the value printed on the caption's own run ("" when none)
 
 
-def _caption_at(folded: str, pos: int, cap: str) -> bool:
-    if not folded.startswith(cap, pos):
+def _caption_at(folded: str, idx: list[int], raw: str, cap: str) -> bool:
+    """`raw` (folded as `folded`, `idx` mapping back) opens with caption `cap`, ending at a word end
+    in the printed text ("origin" is not "original"; "name and" is two words even folded together)."""
+    if not folded.startswith(cap):
         return False
-    nxt = folded[pos + len(cap): pos + len(cap) + 1]
-    # A Latin caption must end at a word end ("origin" is not "original"); CJK captions need not.
+    end = idx[len(cap) - 1] + 1
+    nxt = raw[end:end + 1]
     return not (cap[-1].isascii() and cap[-1].isalnum() and nxt.isascii() and nxt.isalpha())
 
 
@@ -103,12 +111,23 @@ def match(text: str, lex: Lexicon) -> CaptionMatch | None:
     folded, idx = fold_chars(text[start:])
     if not folded:
         return None
-    # The longest caption that opens the run wins ("有効期間満了日" over "有効期間"), across fields.
+    # The longest caption that opens the run wins ("有効期間満了日" over "有効期間"), across fields; a
+    # long run that is the start of a longer caption (wrapped over two lines) is that caption.
     best: tuple[int, Field] | None = None
     for f in lex.fields:
         for cap in f.captions:
             fc = fold(cap)
-            if fc and (best is None or len(fc) > best[0]) and _caption_at(folded, 0, fc):
+            if not fc or (best is not None and len(fc) <= best[0]):
+                continue
+            if _caption_at(folded, idx, text[start:], fc):
+                best = (len(fc), f)
+            elif f.kind == "column" and len(folded) >= 16 and fc.startswith(folded) and (
+                    best is None or len(folded) > best[0]):
+                best = (len(folded), f)
+        for cap in f.strict:
+            fc = fold(cap)
+            if (best is None or len(fc) > best[0]) and _caption_at(folded, idx, text[start:], fc) and \
+                    _strict_ok(text, start, fc, f):
                 best = (len(fc), f)
     if best is None:
         # Long captions also match through an OCR slip; short ones must match exactly (a title
@@ -128,6 +147,22 @@ def match(text: str, lex: Lexicon) -> CaptionMatch | None:
     return None
 
 
+def _strict_ok(text: str, start: int, fc: str, f: Field) -> bool:
+    """A strict caption stands alone, or is followed by a value of its field's kind."""
+    from originproof.text.dates import find_dates
+
+    folded, idx = fold_chars(text[start:])
+    rest = text[start + idx[len(fc) - 1] + 1:].strip(" .:：")
+    if not rest:
+        return True
+    if f.kind == "number":
+        return re.fullmatch(r"(?:no\.?\s*)?[A-Z]{0,4}[\s\-/]?\d[\w\-/.]{2,24}", rest, re.I) is not None
+    if f.kind == "date":
+        found = find_dates(rest)
+        return bool(found) and found[0].start <= 2
+    return False
+
+
 def _skip_hints(text: str, end: int, f: Field, lex: Lexicon) -> int:
     """Past parenthetical hints, separators, hint words and the same field's other-language caption."""
     colon = False
@@ -144,7 +179,7 @@ def _skip_hints(text: str, end: int, f: Field, lex: Lexicon) -> int:
         folded, idx = fold_chars(rest)
         if not folded:
             break
-        other = next((fold(c) for c in f.captions if fold(c) and _caption_at(folded, 0, fold(c))), None)
+        other = next((fold(c) for c in f.captions if fold(c) and _caption_at(folded, idx, rest, fold(c))), None)
         if other:
             end += idx[len(other) - 1] + 1
             continue

@@ -70,8 +70,13 @@ def looks_like_name(text: str, lex: Lexicon | None = None) -> bool:
 
 
 def name_of(text: str) -> str:
-    """The entity name at the head of a party value: 'X Co., Ltd., 1 Main St …' → 'X Co., Ltd.'."""
-    v = text.strip().split("\n")[0].strip()
+    """The entity name at the head of a party value: 'X Co., Ltd., 1 Main St …' → 'X Co., Ltd.'. A name
+    wrapped onto a second line ('Southern Cross Pharma' / 'Manufacturing Pty Ltd') is joined back."""
+    lines = [l.strip() for l in text.strip().split("\n") if l.strip()]
+    v = lines[0] if lines else ""
+    if len(lines) > 1 and not LEGAL_FORM_RE.search(v) and LEGAL_FORM_RE.search(lines[1]) \
+            and not re.search(r"\d", lines[1]) and len(v) + len(lines[1]) < 100:
+        v = f"{v} {lines[1]}"
     last = None
     for m in LEGAL_FORM_RE.finditer(v):
         if m.start() < 100:

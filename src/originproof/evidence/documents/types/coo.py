@@ -13,7 +13,12 @@ from originproof.facts.documents import CertificateOfOrigin
 from originproof.text.countries import country_from_name
 
 HS_RE = re.compile(r"(?<!\d)(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)")
-INLINE_HS_RE = re.compile(r"(?:HS\s*(?:code)?\s*[:：]?\s*)(\d{4}(?:\.?\d{2}){1,3})(?!\d)", re.I)
+INLINE_HS_RE = re.compile(r"(?:H\.?\s?S\.?(?:\s*(?:code|no\.?|heading))?|tariff\s*(?:no\.?|number|heading)|"
+                          r"zolltarif(?:nummer)?|warennummer|code\s*sh|nomenclature)\s*[:：]?\s*(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)",
+                          re.I)
+ITEM_NO = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
+REMARK_PRODUCER = re.compile(r"(?:manufactured\s+by|manufacturer|producer|hersteller|fabricant|produttore|製造者|生産者)\s*[:：]\s*(.+)",
+                             re.I)
 QTY_RE = re.compile(r"(\d[\d,.]*)\s*(PCS|pcs|pieces|units|件|個|개|Stk\.?|Stück|pièces|pezzi|unités|boxes|cartons|CTNS|kg|KG)")
 SAME_AS = re.compile(r"^\s*(same(\s+as\s+(the\s+)?exporter)?|as\s+above|idem|dito|同上)\s*$", re.I)
 UNKNOWN_PARTY = re.compile(r"^\s*(unknown|available\s+upon\s+request|n/?a|nil|-+)\s*$", re.I)
@@ -83,7 +88,12 @@ def _issuer(doc: DocText, fields: Fields, registry: Any, country: str | None) ->
             run = holding[0]
             cm = match(run.text, lexicon("certificate_of_origin"))
             text = cm.rest if cm is not None and cm.rest else run.text.strip()
-            printed = text if len(text) <= 80 and looks_like_name(text) else best
+            if text.count("(") > text.count(")"):
+                m0 = next(m for m in doc.models if run in m.runs)
+                nxt = next((r for r in m0.below(run) if abs(r.bbox[0] - run.bbox[0]) < 2 * run.h), None)
+                if nxt is not None and ")" in nxt.text:
+                    text = f"{text} {nxt.text.strip()}"
+            printed = text if len(text) <= 100 and looks_like_name(text) else best
             return run_fact(doc, run, printed)
         run = next((r for m in doc.models for r in m.runs if fold(r.text) and fold(r.text) in fb), None)
         if run is not None:  # the name wraps over runs: point at the first run holding its start
@@ -119,38 +129,63 @@ def _search(pattern: str, text: str) -> bool:
 
 
 def _goods(doc: DocText, fields: Fields) -> Any:
+    from originproof.evidence.documents.types.common import runs_at
+    from originproof.facts.base import Fact
+
     cols = ["item", "marks", "goods", "hs_code", "quantity", "origin_criterion"]
-    has_hs = any(fields.captions[k].field.name == "hs_code" for k in fields.captions)
-    key = "hs_code" if has_hs else "goods"
-    table = read_table(doc.models, fields, cols, key,
-                       key_ok=(lambda t: bool(HS_RE.search(t))) if has_hs else (lambda t: len(t.strip()) > 2))
+    names = {fields.captions[k].field.name for k in fields.captions}
+    if "hs_code" in names:
+        key, key_ok = "hs_code", (lambda t: bool(HS_RE.search(t)))
+    else:
+        # No HS column: an item starts at a numbered line ("1. 50 CARTONS OF …"), else at every line.
+        goods_runs = [r for m in doc.models for r in m.runs]
+        numbered = any(ITEM_NO.match(r.text) for r in goods_runs)
+        key, key_ok = "goods", ((lambda t: bool(ITEM_NO.match(t))) if numbered else (lambda t: len(t.strip()) > 2))
+    table = read_table(doc.models, fields, cols, key, key_ok=key_ok)
     goods, runs = [], []
     if table is not None:
         for row in table.rows:
-            desc = table.text(row, "goods").strip(" *-")
-            hs = HS_RE.search(table.text(row, "hs_code"))
+            desc_runs = row.get("goods", [])
+            text = " ".join(r.text for r in desc_runs)
+            hs = HS_RE.search(table.text(row, "hs_code")) or INLINE_HS_RE.search(text)
+            desc = INLINE_HS_RE.sub("", " ".join(r.text for r in desc_runs if not INLINE_HS_RE.fullmatch(r.text.strip())))
+            desc = desc.strip(" *-—–")
             q = table.text(row, "quantity").strip()
-            if not desc and not hs:
-                continue
-            if re.fullmatch(r"[*\s\-x]+|.*\btotal\b.*", desc, re.I):
+            if re.fullmatch(r"[*\sxX\-=]*|.*\btotal\b.*|={2,}.*", desc, re.I) and not hs:
                 continue
             goods.append({"description": desc, "hs_code": re.sub(r"\D", "", hs.group(1)) if hs else None,
                           "quantity": q or None, "marks": table.text(row, "marks") or None})
             runs += [r for rs in row.values() for r in rs]
-    if not goods:
-        # Free-layout certificates: "… HS 3304.99 … 1,200 PCS" on one line.
-        for line in doc.lines:
+    if not any(g["hs_code"] for g in goods):
+        # Free layouts: "… — HS 3304.99", "H.S. Code: 330499" on the description's line or the next.
+        inline, lines = [], []
+        for i, line in enumerate(doc.lines):
             hs = INLINE_HS_RE.search(line.text)
-            if hs:
-                q = QTY_RE.search(line.text, hs.end())
-                goods.append({"description": line.text[:hs.start()].strip(" -–|"),
-                              "hs_code": re.sub(r"\D", "", hs.group(1)),
-                              "quantity": f"{q.group(1)} {q.group(2)}" if q else None})
-        return doc.union_fact(goods, [l for l in doc.lines if INLINE_HS_RE.search(l.text)]) if goods else None
-    from originproof.evidence.documents.types.common import runs_at
-    from originproof.facts.base import Fact
+            if not hs:
+                continue
+            desc = line.text[:hs.start()].strip(" -–—|")
+            if not re.search(r"[^\W\d_]{3}", desc) and i > 0:
+                desc = doc.lines[i - 1].text.strip()
+            q = QTY_RE.search(line.text, hs.end())
+            inline.append({"description": desc, "hs_code": re.sub(r"\D", "", hs.group(1)),
+                           "quantity": f"{q.group(1)} {q.group(2)}" if q else None})
+            lines.append(line)
+        if inline:
+            return doc.union_fact(inline, lines)
+    if not goods:
+        return None
     c = min((r.confidence for r in runs), default=1.0) if doc.ocr else 1.0
     return Fact(value=goods, confidence=round(float(c), 3), at=runs_at(doc, runs))
+
+
+def _remarks_producer(doc: DocText, fields: Fields) -> Any:
+    """Chamber forms without a producer box name the maker in Remarks ("Manufacturer: X")."""
+    for v in fields.all("remarks"):
+        for r in v.runs or []:
+            m = REMARK_PRODUCER.search(r.text)
+            if m and looks_like_name(name_of(m.group(1))):
+                return fact(doc, v, name_of(m.group(1)), runs=[r])
+    return None
 
 
 def parse_coo(doc: DocText, registry: Any = None) -> CertificateOfOrigin:
@@ -168,10 +203,13 @@ def parse_coo(doc: DocText, registry: Any = None) -> CertificateOfOrigin:
                 out.producer = out.exporter.model_copy()
             continue
         setattr(out, party, p)
+    if out.producer is None:
+        out.producer = _remarks_producer(doc, fields)
     _origin(doc, fields, out)
     out.issuer = _issuer(doc, fields, registry, doc.country)
     out.issue_date = date_fact(doc, fields.first("issue_date"), doc.country)
     if out.issue_date is None:
+        # The chamber dates its certification; the exporter's declaration date is not the issue date.
         for c in fields.all("certification"):
             out.issue_date = date_fact(doc, c, doc.country)
             if out.issue_date is not None:
