@@ -150,3 +150,16 @@ def test_a_digit_pasted_into_a_number_is_found():
         x += fitz.get_text_length(part, fontname=font, fontsize=10)
     found = _font_codes(page)
     assert found and any(k in found[0].lower() for k in ("tiro", "times")), found
+
+
+def test_text_typed_over_text_is_found_cell_overflow_is_not():
+    doc = fitz.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Invoice No. 20260412", fontsize=10)
+    page.insert_text((72, 100), "Invoice No. 20260977", fontsize=10)  # retyped on top, no cover
+    assert any(s.code == "pdf.text_over_text" for s in P._font_signals(page, 1, "x.pdf"))
+    doc = fitz.open()
+    page = doc.new_page()
+    page.insert_text((72, 130), "Osaka Beauty Manufacturing Co., Ltd.", fontsize=10)  # runs on into the next cell
+    page.insert_text((200, 130), "Kobe Works", fontsize=10)
+    assert not any(s.code == "pdf.text_over_text" for s in P._font_signals(page, 1, "x.pdf"))
