@@ -690,6 +690,23 @@ class Sheet:
         c.drawPath(p, stroke=1, fill=0)
         c.restoreState()
 
+    def guilloche(self) -> None:
+        """The fine security pattern printed under chamber forms (in a pale ink; it lowers OCR quality)."""
+        import math
+        c, r = self.c, self.rng
+        tint = r.choice([(0.72, 0.82, 0.7), (0.84, 0.76, 0.66), (0.7, 0.76, 0.88)])
+        c.saveState()
+        c.setStrokeColorRGB(*tint)
+        c.setLineWidth(0.5)
+        amp, period, phase = r.uniform(6, 14), r.uniform(40, 90), r.uniform(0, 6.28)
+        for k in range(0, int(H), 9):
+            p = c.beginPath()
+            p.moveTo(0, k)
+            for x in range(0, int(W) + 6, 6):
+                p.lineTo(x, k + amp * math.sin(x / period * 6.28 + phase + k / 37))
+            c.drawPath(p, stroke=1, fill=0)
+        c.restoreState()
+
     def strike(self, x0: float, top0: float, x1: float, top1: float) -> None:
         """The Z stroke that voids the unused part of a box."""
         self.c.setLineWidth(0.5)
@@ -857,6 +874,8 @@ def _coo_boxed(s: DossierSpec, rng: Any) -> Rendered:
 
     def draw(c: canvas.Canvas) -> None:
         p = Sheet(c, rng, "latin")
+        if rng.random() < 0.35:
+            p.guilloche()
         exp_lines = [s.factory.name_en] + _split_address(s.factory.address) + [_country_line(s)]
         to_order = rng.random() < 0.25
         con_lines = (["TO ORDER", "CHINA"] if to_order else
@@ -1110,6 +1129,8 @@ def _coo_bilingual(s: DossierSpec, rng: Any) -> Rendered:
 
     def draw(c: canvas.Canvas) -> None:
         p = Sheet(c, rng, script)
+        if rng.random() < 0.35:
+            p.guilloche()
         L0, R0, MID = 34.0, W - 34.0, 300.0
         origin_local = ORIGIN_LOCAL.get(s.country, (F["origin_name"],))[0] if not s.extras.get("coo_origin_name") else F["origin_name"]
         p.cell(L0, 34, MID - L0, 92, cap("co_exporter"), [s.factory.name_en, *_split_address(s.factory.address)], number="1")
@@ -1128,7 +1149,8 @@ def _coo_bilingual(s: DossierSpec, rng: Any) -> Rendered:
         p.cell(L0, 126, MID - L0, 58, cap("co_consignee"), [CONSIGNEE_EN, "Shanghai, China"], number="2")
         p.cell(L0, 184, R0 - L0, 40, cap("co_origin"), [f"{origin_local}" + (f" ({F['origin_name']})" if origin_local != F['origin_name'] else "")],
                number="3")
-        p.cell(L0, 224, MID - L0, 62, cap("co_transport"), [f"{port} → Shanghai", rng.choice(["Seefracht / by sea", "by sea"])],
+        p.cell(L0, 224, MID - L0, 62, cap("co_transport"), [f"{port} → Shanghai", rng.choice([{"de": "Seefracht / by sea", "fr": "par mer / by sea",
+                                                            "it": "via mare / by sea"}.get(second, "by sea"), "by sea"])],
                number="4")
         rem = [f"{_pick(rng, 'co_producer', second)} / {_pick(rng, 'co_producer', 'en')}: {F['producer']}",
                f"{_pick(rng, 'co_invoice', second)}: {s.invoice_number}"]
