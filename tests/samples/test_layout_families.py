@@ -164,6 +164,8 @@ def test_choice_is_deterministic_and_auto_covers_the_families():
     per_type = clean_spec("JP", 1).with_(extras={"doc_layout": "grid", "coo_layout": "colon"})
     assert D.family_for("certificate_of_origin", per_type) == "colon"
     assert D.family_for("customs_declaration", per_type) == "grid"
+    assert D.document_families(per_type) == {"certificate_of_origin": "colon", "factory_licence": "grid",
+                                              "production_agreement": "grid", "customs_declaration": "grid"}
     a = D.render_document("customs_declaration", per_type)
     b = D.render_document("customs_declaration", per_type)
     assert _text(a.pdf) == _text(b.pdf) and a.family == "grid"

@@ -268,6 +268,11 @@ def family_for(doc_type: str, s: DossierSpec) -> str:
     return pool[h % len(pool)]
 
 
+def document_families(s: DossierSpec) -> dict[str, str]:
+    """The layout family of each production document of `s` (for a corpus label: group results by it)."""
+    return {dt: family_for(dt, s) for dt in _LAYOUT_KEY}
+
+
 def _rng(doc_type: str, s: DossierSpec, family: str):
     import random
     return random.Random(f"layout:{family}:{doc_type}:{s.country}:{s.seed}")
