@@ -72,6 +72,7 @@ def test_reuse_semantics(env):
         assert leak not in coo["message"]["en"] and leak not in coo["message"]["zh"], leak
         assert all(leak not in str(e) for e in coo["evidence"]), leak
     assert "submitted before by another account" in coo["message"]["en"] and "其他账户" in coo["message"]["zh"]
+    assert r1["dossier"]["merchant_id"] not in str(coo)  # not even in the reviewer-only facts
     assert coo["remedy"]["zh"] and coo["remedy"]["en"]
     # …and the factory licence, shared by one factory, is not reuse by itself (same licence).
     assert _status(r4, "AUTH.DUPLICATE", "production.factory_licence[0]") == "pass"

@@ -1,7 +1,8 @@
 """Reuse across dossiers: gather this dossier's fingerprints and look them up in the store.
 
-The matching itself lives in `originproof.evidence.forensics.reuse` once built; until then no
-hits are claimed and the reuse rules stay `unknown`.
+The matching lives in `originproof.evidence.forensics.reuse` (filled-in values for documents,
+dihedral/crop hashes confirmed by ORB for photos, segment hashes for videos; the first submission
+owns a fingerprint). Without a store no hits are claimed and the reuse rules stay `unknown`.
 """
 from __future__ import annotations
 

@@ -299,9 +299,12 @@ _HIT_EN = {"document": "the same document (same filled-in values)",
 
 
 def reviewer_hits(hits) -> dict[str, Any]:
-    """What only a reviewer sees: the other dossier(s), their files, merchants and brands."""
+    """What only a reviewer needs: the other dossier(s) and file(s) to open side by side, and how they
+    matched. Not the other merchant's id or brand: the reviewer reads those in the other dossier, and a
+    view that forgets to drop this key still tells a seller nothing about another account."""
     return {"other_dossiers": sorted({h.other_dossier for h in hits}),
-            "hits": [h.model_dump() for h in hits]}
+            "hits": [{"file": h.file, "other_dossier": h.other_dossier, "other_file": h.other_file, "kind": h.kind,
+                      "distance": h.distance, "detail": h.detail} for h in hits]}
 
 
 def duplicate_finding(code: str, subject: str, hits):
