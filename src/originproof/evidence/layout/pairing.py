@@ -120,11 +120,11 @@ def _column_below(m: PageModel, cap: Run, fields: Fields, multiline: bool) -> li
 
 def _value_for(m: PageModel, cap: Run, cm: CaptionMatch, fields: Fields) -> Value:
     v = Value(cm.field.name, cap)
-    if cm.field.kind == "column":
-        return v  # a table header: its values are read row by row (`read_table`)
     if cm.rest and not LEADERS.match(cm.rest):
         v.inline = cm.rest
         return v
+    if cm.field.kind == "column":
+        return v  # a table header: its values are read row by row (`read_table`)
     right = [r for r in m.right_of(cap) if not LEADERS.match(r.text)]
     nxt = right[0] if right else None
     # To the right, on the same row, in the same cell when ruled (label-left rows, wide gaps, leaders).

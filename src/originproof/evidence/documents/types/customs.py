@@ -46,9 +46,9 @@ def _consignee(doc: DocText, fields: Fields, out: CustomsDeclaration) -> None:
     lex = lexicon("customs_declaration")
     v = fields.first("consignee")
     if v is not None:
-        first = re.split(r"统一社会信用代码|[(（]\s*[0-9A-Z]{18}|\s{2,}", v.text.split("\n")[0])[0].strip()
-        if not first and len(v.lines) > 1:
-            first = v.lines[1].strip()
+        # The credit code may share the name's line ("统一社会信用代码 9131… 上海…有限公司", "(9131…)").
+        lines = [re.sub(r"统一社会信用代码|社会信用代码|[(（]?\b[0-9A-Z]{18}\b[)）]?", " ", l).strip() for l in v.lines]
+        first = next((l for l in lines if l), "")
         if looks_like_name(first, lex):
             out.consignee = fact(doc, v, name_of(first))
     # The consignee's USCC: inside its cell, or the credit-code caption nearest under it.
@@ -84,19 +84,55 @@ def _lines(doc: DocText, fields: Fields) -> Fact | None:
     if table is not None:
         for row in table.rows:
             hs = HS10_RE.search(re.sub(r"\s", "", table.text(row, "hs_code")))
+            name = " ".join(r.text for r in row.get("goods_name", []))
             if hs is None:
-                continue
+                # Code and name set close together read as one run: the code opens the name cell.
+                hs = HS10_RE.match(name.strip())
+                if hs is None:
+                    continue
+                name = name.strip()[hs.end():].strip()
             qty = [r.text for r in row.get("quantity", [])]
-            origin_text = table.text(row, "origin")
-            lines.append({"hs_code": hs.group(1),
-                          "goods_name": " ".join(r.text for r in row.get("goods_name", [])) or None,
-                          "quantity": qty[0] if qty else None,
-                          "origin_country": country_from_name(origin_text.split()[0]) if origin_text.split() else None})
+            origin = _country_of(table.text(row, "origin"))
+            if origin is None:
+                # Columns that drift (text set with spaces): the row's last entry naming a country.
+                tail = sorted((r for rs in row.values() for r in rs), key=lambda r: r.bbox[0])
+                origin = next((c for c in (_country_of(r.text) for r in reversed(tail[-2:])) if c), None)
+            lines.append({"hs_code": hs.group(1), "goods_name": name or None,
+                          "quantity": qty[0] if qty else None, "origin_country": origin})
             runs += [r for rs in row.values() for r in rs]
+    if not lines:
+        lines, runs = _item_blocks(fields)
     if lines:
         c = min((r.confidence for r in runs), default=1.0) if doc.ocr else 1.0
         return Fact(value=lines, confidence=round(float(c), 3), at=runs_at(doc, runs))
     return None
+
+
+def _country_of(text: str) -> str | None:
+    return country_from_name(text.split()[0]) if text.split() else None
+
+
+def _item_blocks(fields: Fields) -> tuple[list[dict], list]:
+    """Goods printed as caption：value blocks per item ("1. 商品编号：… 原产国(地区)：…")."""
+    codes = [v for v in fields.all("hs_code") if HS10_RE.search(v.text)]
+    codes.sort(key=lambda v: (v.caption.page, v.caption.bbox[1]))
+    out, runs = [], []
+    for i, v in enumerate(codes):
+        nxt = codes[i + 1].caption if i + 1 < len(codes) else None
+
+        def within(w) -> bool:
+            c = w.caption
+            if c.page != v.caption.page or c.bbox[1] < v.caption.bbox[1] - 0.5 * c.h:
+                return False
+            return nxt is None or c.page < nxt.page or c.bbox[1] < nxt.bbox[1] - 0.5 * c.h
+        origin = next((w for w in fields.all("origin") if within(w)), None)
+        name = next((w for w in fields.all("goods_name") if within(w)), None)
+        qty = next((w for w in fields.all("quantity") if within(w)), None)
+        out.append({"hs_code": HS10_RE.search(v.text).group(1), "goods_name": name.lines[0] if name else None,
+                    "quantity": qty.lines[0] if qty else None,
+                    "origin_country": _country_of(origin.text) if origin else None})
+        runs += [v.caption] + ([origin.caption] if origin else [])
+    return out, runs
 
 
 def parse_customs(doc: DocText) -> CustomsDeclaration:
