@@ -1,0 +1,155 @@
+"""Caption ↔ value pairing by geometry, on small pages drawn here (PyMuPDF): each layout convention
+of real forms once — boxed cells, grids, label-left rows, header cells, blank cells, tables."""
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from originproof.evidence.common.ocr import pdf_text_lines
+from originproof.evidence.layout.captions import lexicon, match
+from originproof.evidence.layout.model import build, pdf_segments
+from originproof.evidence.layout.pairing import pair, read_table
+
+
+def _page(draw) -> list:
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    draw(page)
+    data = doc.tobytes()
+    doc = pymupdf.open(stream=data, filetype="pdf")
+    lines = pdf_text_lines(doc, 0)
+    return [build(1, lines, pdf_segments(doc[0]), 595, 842)]
+
+
+def _box(page, x0, y0, x1, y1):
+    page.draw_rect(pymupdf.Rect(x0, y0, x1, y1), color=(0, 0, 0), width=0.8)
+
+
+def _text(page, x, y, t, size=9):
+    page.insert_text((x, y), t, fontsize=size, fontname="helv")
+
+
+def _cjk(page, x, y, t, size=9):
+    page.insert_text((x, y), t, fontsize=size, fontname="china-s")
+
+
+def test_boxed_form_value_below_caption_over_several_lines():
+    def draw(p):
+        _box(p, 40, 40, 300, 130)
+        _text(p, 44, 52, "1. Exporter (Name, address, country)", 7)
+        _text(p, 50, 70, "Acme Widgets GmbH")
+        _text(p, 50, 82, "Hafenstrasse 1, 20095 Hamburg")
+        _text(p, 50, 94, "GERMANY")
+        _box(p, 300, 40, 560, 130)
+        _text(p, 304, 52, "4. Country of destination", 7)
+        _text(p, 310, 70, "CHINA")
+    f = pair(_page(draw), lexicon("certificate_of_origin"))
+    exp = f.first("exporter")
+    assert exp is not None and exp.lines == ["Acme Widgets GmbH", "Hafenstrasse 1, 20095 Hamburg", "GERMANY"]
+    # The neighbouring box's value never leaks into this one.
+    assert "CHINA" not in exp.text
+
+
+def test_blank_cell_gives_a_blank_value_not_the_next_caption():
+    def draw(p):
+        for i, cap in enumerate(["Remarks", "Transport details"]):
+            _box(p, 40, 40 + 60 * i, 400, 100 + 60 * i)
+            _text(p, 44, 52 + 60 * i, f"{5 + i}. {cap}", 7)
+        _text(p, 50, 132, "By sea")
+    f = pair(_page(draw), lexicon("certificate_of_origin"))
+    assert f.first("remarks", nonblank=False).blank
+    assert f.first("transport").text == "By sea"
+
+
+def test_label_left_ruled_table_value_in_the_next_cell():
+    def draw(p):
+        rows = [("Registration Number:", "12345678901"), ("Facility Name:", "Northwind Foods LLC"),
+                ("Registration valid through:", "March 3, 2028")]
+        for i, (cap, val) in enumerate(rows):
+            _box(p, 40, 100 + 20 * i, 200, 120 + 20 * i)
+            _box(p, 200, 100 + 20 * i, 560, 120 + 20 * i)
+            _text(p, 44, 113 + 20 * i, cap)
+            _text(p, 204, 113 + 20 * i, val)
+    f = pair(_page(draw), lexicon("factory_licence"))
+    assert f.first("licence_number").text == "12345678901"
+    assert f.first("holder").text == "Northwind Foods LLC"
+    assert f.first("expiry_date").text == "March 3, 2028"
+
+
+def test_header_cells_over_value_cells():
+    def draw(p):
+        for j, (cap, val) in enumerate([("Nummer", "GMP-1234"), ("Ablaufdatum", "19. Dezember 2027")]):
+            _box(p, 40 + 200 * j, 100, 240 + 200 * j, 116)
+            _box(p, 40 + 200 * j, 116, 240 + 200 * j, 136)
+            _text(p, 44 + 200 * j, 111, cap, 7)
+            _text(p, 44 + 200 * j, 130, val)
+    f = pair(_page(draw), lexicon("factory_licence"))
+    assert f.first("licence_number").text == "GMP-1234"
+    assert f.first("expiry_date").text == "19. Dezember 2027"
+
+
+def test_grid_with_captions_above_values_and_a_blank_cell():
+    def draw(p):
+        cells = [("境内收货人", "成都示例贸易有限公司"), ("申报日期", "20260509"), ("备案号", "")]
+        for j, (cap, val) in enumerate(cells):
+            _box(p, 40 + 170 * j, 100, 210 + 170 * j, 140)
+            _cjk(p, 44 + 170 * j, 110, cap, 7)
+            if val:
+                _cjk(p, 44 + 170 * j, 130, val)
+    f = pair(_page(draw), lexicon("customs_declaration"))
+    assert f.first("consignee").text == "成都示例贸易有限公司"
+    assert f.first("declared_on").text == "20260509"
+    assert f.first("record_number", nonblank=False).blank
+
+
+def test_unruled_caption_colon_and_dotted_leaders():
+    def draw(p):
+        _text(p, 40, 100, "Licence number . . . . . . . . . .   AB-99-1234")
+        _text(p, 40, 120, "Holder: Example Labs Pty Ltd")
+    f = pair(_page(draw), lexicon("factory_licence"))
+    assert f.first("licence_number").text == "AB-99-1234"
+    assert f.first("holder").text == "Example Labs Pty Ltd"
+
+
+def test_bilingual_caption_is_one_caption():
+    lex = lexicon("certificate_of_origin")
+    m = match("1. Absender / Consignor", lex)
+    assert m is not None and m.field.name == "exporter" and m.rest == ""
+    m = match("Ursprungsland / Country of origin: DEUTSCHLAND", lex)
+    assert m is not None and m.field.name == "origin_country" and m.rest == "DEUTSCHLAND"
+
+
+def test_short_captions_only_before_a_value_of_their_kind():
+    lex = lexicon("certificate_of_origin")
+    assert match("No. 3146885", lex).field.name == "certificate_number"
+    assert match("No. 500 Harbour Road, Pudong", lex) is None  # an address line, not a caption
+    assert match("Date 14 May 2026", lex).field.name == "issue_date"
+    assert match("Date of the shipment unknown", lex) is None
+
+
+def test_caption_word_ends_in_the_printed_text():
+    lex = lexicon("certificate_of_origin")
+    assert match("ORIGINAL", lex) is None  # not "Origin"
+    m = match("Producer's name and address (if known)", lex)
+    assert m is not None and m.field.name == "producer" and m.rest == ""
+
+
+@pytest.mark.parametrize("rows", [2, 3])
+def test_table_rows_follow_the_key_column(rows):
+    def draw(p):
+        for x, cap in [(40, "项号"), (80, "商品编号"), (200, "商品名称及规格型号"), (420, "原产国（地区）")]:
+            _cjk(p, x, 100, cap, 7)
+        for i in range(rows):
+            y = 120 + 30 * i
+            _cjk(p, 40, y, str(i + 1))
+            _cjk(p, 80, y, f"330499009{i}")
+            _cjk(p, 200, y, f"面霜 {i + 1}")
+            _cjk(p, 200, y + 11, "品牌:示例|50ml")  # the spec line hangs under the name
+            _cjk(p, 420, y, "日本")
+    models = _page(draw)
+    f = pair(models, lexicon("customs_declaration"))
+    t = read_table(models, f, ["item", "hs_code", "goods_name", "origin"], "item",
+                   key_ok=lambda s: s.strip().isdigit())
+    assert t is not None and len(t.rows) == rows
+    assert [t.text(r, "hs_code") for r in t.rows] == [f"330499009{i}" for i in range(rows)]
+    assert all("品牌" in t.text(r, "goods_name") for r in t.rows)
