@@ -26,6 +26,8 @@ from originproof.text.dates import find_dates, find_time
 from originproof.text.money import COUNTRY_CURRENCY, SYMBOLS, find_amounts
 from originproof.text.names import LEGAL_SUFFIXES
 
+CHECKED_TOTAL = "total agrees with tendered − change (or the amount paid)"
+
 # ------------------------------------------------------------------ vocabulary (labels, not values)
 _SUB = r"(sub\s*[-.]?\s*t[o0]ta[l1!]|小\s*計|小\s*计|소\s*계|zwischensumme|sous[\s-]*total|subtotale|subtotal)"
 TOTAL_RE = re.compile(
@@ -82,8 +84,23 @@ NOT_DATE_RE = re.compile(r"(exp|expiry|valid|until|due|best\s*before|賞\s*味|�
                          r"jusqu|mhd|since|est\.|established|birth)", re.I)
 
 
+_GLUE = [
+    # a date glued to its time by an OCR engine that drops spaces: "09/01/20198:01:11PM"
+    (re.compile(r"(?<!\d)(\d{1,2}[/.\-]\d{1,2}[/.\-](?:19|20)\d\d)(?=\d{1,2}:\d\d)"), r"\1 "),
+    (re.compile(r"(?<!\d)((?:19|20)\d\d[/.\-]\d{1,2}[/.\-]\d{1,2})(?=\d{1,2}:\d\d)"), r"\1 "),
+    # "RM 65. 20": a space read after the decimal point
+    (re.compile(r"(?<=\d)([.,]) (?=\d\d(?!\d))"), r"\1"),
+    # "12Mar2018", "DATE:12/03/2018"
+    (re.compile(r"(?<=\d)(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\d)", re.I), " "),
+    (re.compile(r"(?<=\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))(?=\d{4})", re.I), " "),
+]
+
+
 def _nfkc(s: str) -> str:
-    return unicodedata.normalize("NFKC", s or "")
+    s = unicodedata.normalize("NFKC", s or "")
+    for pat, rep in _GLUE:
+        s = pat.sub(rep, s)
+    return s
 
 
 def _h(l: OcrLine) -> float:
@@ -104,7 +121,7 @@ def _letters(s: str) -> int:
 def _clean_name(s: str) -> str:
     s = _nfkc(s).strip()
     s = re.sub(r"^[\W_]+(?=\w)", "", s)
-    s = re.sub(r"\s*[\[(（]\s*[A-Z]{0,3}\d[\d\s-]{3,}[-\s]?[A-Z]?\s*[\])）]?\s*$", "", s)  # registration in brackets
+    s = re.sub(r"\s*[\[(（{][^\])）}]*\d[^\])）}]*\d[^\])）}]*\d[^\])）}]*[\])）}]?[\s\W\w]{0,2}$", "", s)  # registration in brackets
     s = re.sub(r"[\s\W_]+$", "", s.rstrip()) if not re.search(r"[.)）]$", s) else s.rstrip(" :;|,~'\"")
     s = re.sub(r"\s{2,}", " ", s)
     return s.strip(" :;|~'\"`‘’“”")
@@ -156,16 +173,22 @@ def _name_score(ls: list[OcrLine], i: int, med_h: float, registry: Any, country:
     return s, None, 0.0
 
 
-def _join_next(cur: str, nxt: str) -> bool:
+def _join_next(cur: str, nxt: str, before: bool = False) -> bool:
     """Whether the header line after a store name continues it ("… HARDWARE &" / "ELECTRICAL", "… INTERNATIONAL" /
-    "SDN BHD")."""
+    "SDN BHD"); with `before`, whether `cur` is the first half of a name whose legal form is `nxt`."""
     n = _nfkc(nxt).strip()
+    c = _nfkc(cur).strip()
+    if before:
+        if not c or NOT_NAME_RE.search(c) or ADDRESS_RE.search(c) or re.search(r"\d", c) or _letters(c) < 3:
+            return False
+        rest = _LEGAL_RE.sub("", n).strip(" .,(){}")
+        return bool(_LEGAL_RE.search(n)) and len(re.sub(r"\W", "", rest)) <= 3 and not _LEGAL_RE.search(c)
     if not n or NOT_NAME_RE.search(n) or ADDRESS_RE.search(n) or re.search(r"\d", n):
         return False
-    if re.search(r"(&|\band|-|,)\s*$", cur.strip(), re.I):
+    if re.search(r"(&|\band|-|,)\s*$", c, re.I) or re.match(r"\s*&", n):
         return True
-    rest = _LEGAL_RE.sub("", n).strip(" .,()")
-    return bool(_LEGAL_RE.search(n)) and len(rest) <= 3 and not _LEGAL_RE.search(cur)
+    rest = _LEGAL_RE.sub("", n).strip(" .,(){}")
+    return bool(_LEGAL_RE.search(n)) and len(re.sub(r"\W", "", rest)) <= 3 and not _LEGAL_RE.search(c)
 
 
 def _store(ls: list[OcrLine], head_end: int, registry: Any, country: str | None):
@@ -180,7 +203,10 @@ def _store(ls: list[OcrLine], head_end: int, registry: Any, country: str | None)
         return None, None, (None, 0.0), None
     name = _clean_name(ls[i].text)
     used = [i]
-    if chain is None and i + 1 < len(ls) and _join_next(name, ls[i + 1].text):
+    if chain is None and i >= 1 and _join_next(_clean_name(ls[i - 1].text), ls[i].text, before=True):
+        name = f"{_clean_name(ls[i - 1].text)} {name}".strip()  # "POPULAR BOOK" / "CO. (M) SDN BHD"
+        used.insert(0, i - 1)
+    elif chain is None and i + 1 < len(ls) and _join_next(name, ls[i + 1].text):
         name = f"{name} {_clean_name(ls[i + 1].text)}".strip()
         used.append(i + 1)
     conf = min(ls[k].confidence for k in used)
@@ -316,23 +342,24 @@ def _pick_total(totals, tenders, changes):
     paid = None
     if tenders and changes:
         tv, cv = _dec(tenders[0][1][0]), _dec(changes[-1][1][0])
-        if tv is not None and cv is not None and tv >= cv:
-            paid = tv - cv
+        if tv is not None and cv is not None and abs(tv) >= abs(cv):
+            paid = abs(tv) - abs(cv)
+    totals = [x for x in totals if (_dec(x[1][0]) or 0) > 0]
     if totals:
         if paid is not None:
             for src, a, _tier, _i in totals:
                 if _dec(a[0]) == paid:
-                    return src, a, 0.97
+                    return src, a, 0.97, True
         for src, a in tenders:  # paid exactly (card, or cash without change)
             v = _dec(a[0])
             if v is not None and any(_dec(x[1][0]) == v for x in totals) and not changes:
-                return src, next(x[1] for x in totals if _dec(x[1][0]) == v), 0.95
+                return src, next(x[1] for x in totals if _dec(x[1][0]) == v), 0.95, True
         top = max(x[2] for x in totals)
         best = max((x for x in totals if x[2] == top), key=lambda x: (_dec(x[1][0]) or Decimal(0), -x[3]))
-        return best[0], best[1], 0.9 if top == 2 else 0.85
+        return best[0], best[1], 0.9 if top == 2 else 0.85, False
     if paid is not None and paid > 0:
         src = tenders[0][0]
-        return src, (format(paid, "f"), tenders[0][1][1], 0, len(src.text)), 0.75
+        return src, (format(paid, "f"), tenders[0][1][1], 0, len(src.text)), 0.75, True
     return None
 
 
@@ -418,8 +445,10 @@ def parse_receipt(lines: list[OcrLine], country_hint: str | None = None, *, file
     tot = _pick_total(totals, tenders, changes)
     cur = None
     if tot is not None:
-        src, a, conf = tot
+        src, a, conf, checked = tot
         out.total = _fact(src, a[0], file, conf, a[2], a[3])
+        if checked:
+            out.notes.append(CHECKED_TOTAL)
         cur = a[1]
     if subs:
         out.subtotal = _fact(subs[0][0], subs[0][1][0], file, 0.9, subs[0][1][2], subs[0][1][3])
