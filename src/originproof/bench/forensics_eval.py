@@ -144,6 +144,20 @@ def _doc_fps(pdf: bytes, path: Path, doc_type: str, ctx: ReadContext) -> list[tu
             for sc, vals in fz.fingerprints.items() for v in vals]
 
 
+_CUSTOMERS = (("Kiyora", "杭州清禾跨境贸易有限公司"), ("Sorami", "广州南湾优选贸易有限公司"),
+              ("Mizuha", "青岛海岸线进出口有限公司"))
+
+
+def _customer(spec, maker, brand: str, buyer: str):
+    """`spec` made by `maker`'s factory for another brand owner and importer (its own goods and numbers)."""
+    from dataclasses import replace
+
+    prods = [replace(p, name=f"{brand} {p.name.split(' ', 1)[-1]} {brand[:2].upper()}", name_local=f"{brand} {p.name_local}",
+                     sku=p.sku + brand[:1]) for p in spec.products]
+    return spec.with_(brand=brand, brand_local=brand, merchant_name=buyer, merchant_id=f"M-{brand.upper()}",
+                      products=prods, factory=maker.factory)
+
+
 def reuse_eval(res: ForensicsResult, ctx: ReadContext, work: Path, photos: int = 2, seed: int = 7) -> None:
     from originproof.samples.documents import render_document
     from originproof.samples.spec import COUNTRIES, clean_spec
@@ -176,6 +190,18 @@ def reuse_eval(res: ForensicsResult, ctx: ReadContext, work: Path, photos: int =
         other = phone_photo(spec, i % 3, seed * 100 + i + 50)
         hits = _hits(store, f"q-{n}", _photo_fps(other, work / f"t{n}.jpg", ctx))
         tally(res.honest, "honest_other_photo", bool(hits), f"honest_other_photo-{i}", hits)
+    # One contract manufacturer's certificates for other merchants and brands, from one chamber, on one
+    # form: the producer, exporter, issuer and form agree; consignee, goods, numbers and dates do not.
+    for country in ("JP", "DE"):
+        first = clean_spec(country, seed=600)
+        for k, (brand, buyer) in enumerate(_CUSTOMERS):
+            spec = _customer(clean_spec(country, seed=600 + k), first, brand, buyer)
+            fps = _doc_fps(render_document("certificate_of_origin", spec, "boxed").pdf,
+                           work / f"m{country}{k}.pdf", "certificate_of_origin", ctx)
+            dg = f"maker-{country}-{k}"
+            hits = _hits(store, dg, fps)
+            tally(res.honest, "honest_one_maker_many_customers", bool(hits), f"honest_one_maker-{country}-{brand}", hits)
+            _record(store, dg, f"M-C{k}", brand, fps)
     # Certificates and declarations of other merchants on one form: recorded one after another.
     for doc_type, family in (("certificate_of_origin", "boxed"), ("customs_declaration", "grid")):
         for k, country in enumerate(COUNTRIES):

@@ -43,6 +43,7 @@ class _Index:
     rows: list[dict[str, Any]] = field(default_factory=list)
     by_number: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type, number) → rows
     by_party: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type, party) → rows
+    by_ref: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type, shipment reference) → rows
     facts: dict[int, dict[str, Any]] = field(default_factory=dict)
     has_facts: set[tuple[str, str]] = field(default_factory=set)  # (digest, path)
     phash: tuple[HammingIndex, list[int]] | None = None
@@ -128,6 +129,8 @@ def _build(rows: list[dict[str, Any]], count: int) -> _Index:
                     idx.by_number.setdefault((t, kf["n"]), []).append(i)
                 for p in kf.get("p", []):
                     idx.by_party.setdefault((t, p), []).append(i)
+                for x in kf.get("x", []):
+                    idx.by_ref.setdefault((t, x), []).append(i)
             elif sc == "phash64":
                 ph_vals.append(int(r["value"], 16))
                 ph_ids.append(i)
@@ -261,6 +264,8 @@ def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None
             cand = set(idx.by_number.get((t, kf["n"]), [])) if kf.get("n") else set()
             for p in kf.get("p", []):
                 cand |= set(idx.by_party.get((t, p), []))
+            for x in kf.get("x", []):
+                cand |= set(idx.by_ref.get((t, x), []))
             for i in sorted(cand):
                 row = idx.rows[i]
                 if not eligible(row):
