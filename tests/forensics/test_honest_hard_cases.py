@@ -137,6 +137,10 @@ def test_honest_typesetting_is_not_a_font_mismatch():
     for word, font in (("Produced ", "helv"), ("under ", "helv"), ("ISO ", "hebo"), ("22716 ", "helv"), ("rules", "helv")):
         page.insert_text((x, 150), word, fontname=font, fontsize=10)
         x += fitz.get_text_length(word, fontname=font, fontsize=10)
+    # two table cells side by side, in other sizes, with no space character between them
+    page.insert_text((72, 170), "12", fontname="helv", fontsize=9)
+    page.insert_text((72 + fitz.get_text_length("12", fontname="helv", fontsize=9) + 6, 170), "3400",
+                     fontname="cour", fontsize=10)
     assert _font_codes(page) == []
 
 

@@ -94,3 +94,22 @@ def test_certificates_on_one_form_are_not_duplicates(ctx, tmp_path):
                    "certificate_of_origin", ctx)
     hits = _hits(store, "retyped", fps)
     assert hits and hits[0].other_dossier == "d0"
+
+
+def test_first_submission_owns_a_video(tmp_path):
+    """issue #11: the earliest submission owns a fingerprint; a later dossier of another merchant
+    carrying it is a re-user; the owner's own re-check never is."""
+    import numpy as np
+
+    from originproof.evidence.video.fingerprint import dhash
+
+    rng = np.random.default_rng(5)
+    seq = [dhash(rng.integers(0, 255, (36, 64)).astype(np.uint8)) for _ in range(24)]
+    fps = [("evidence/offline/store1.mp4", "video", "video", "vseq", v) for v in seq]
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    _record(store, "owner", "M-1", "Brand", fps)
+    copy = _hits(store, "copy", fps)  # another merchant, checked later
+    assert copy and copy[0].kind == "video" and copy[0].other_dossier == "owner"
+    _record(store, "copy", "M-2", "Brand", fps)
+    assert _hits(store, "owner", fps) == []  # the owner checked again: its own evidence
+    assert _hits(store, "copy", fps)  # the re-user checked again: still a re-user

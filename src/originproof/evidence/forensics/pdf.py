@@ -558,6 +558,13 @@ def content_signals(doc: fitz.Document, file: str) -> list[Signal]:
 
 
 _ID_CHARS = set("0123456789")
+
+
+def _touches(a: tuple, b: tuple) -> bool:
+    """b follows a within one token: no gap wider than a fifth of the type size (two table cells
+    side by side, drawn without a space between them, are two values)."""
+    gap = b[4][0] - a[4][2]
+    return -0.5 * max(a[2], 1) < gap < 0.2 * max(a[2], b[2], 1)
 _ID_JOIN = set("-/.:")
 
 
@@ -585,8 +592,9 @@ def _font_signals(page: fitz.Page, pno: int, file: str) -> list[Signal]:
                     i += 1
                     continue
                 j = i
-                while j + 1 < len(chars) and (chars[j + 1][0] in _ID_CHARS or
-                                              (chars[j + 1][0] in _ID_JOIN and j + 2 < len(chars) and chars[j + 2][0] in _ID_CHARS)):
+                while j + 1 < len(chars) and _touches(chars[j], chars[j + 1]) and (
+                        chars[j + 1][0] in _ID_CHARS or (chars[j + 1][0] in _ID_JOIN and j + 2 < len(chars)
+                                                         and chars[j + 2][0] in _ID_CHARS and _touches(chars[j + 1], chars[j + 2]))):
                     j += 1
                 run = [c for c in chars[i:j + 1] if c[0] in _ID_CHARS]
                 i = j + 1
