@@ -29,6 +29,9 @@ def test_figures_per_layout_family_with_the_held_out_one_apart():
     total, tuning = res["per_variant"]["text"], res["tuning_families"]["text"]
     assert tuning["expected"] == total["expected"] - held["expected"]  # the held-out family is not in the tuning figure
     assert res["held_out"]["text"] == held
+    assert not any(e["family"] == HELD_OUT_FAMILY for e in res["errors"])  # only totals: nothing to tune on
+    assert res["per_type"]["text"]["certificate_of_origin"]["expected"] < \
+        sum(res["per_family"][f]["text"]["per_type"]["certificate_of_origin"]["expected"] for f in FAMILIES)
 
 
 def test_scoring_is_not_vacuous():
