@@ -167,3 +167,13 @@ def test_text_typed_over_text_is_found_cell_overflow_is_not():
     page.insert_text((72, 130), "Osaka Beauty Manufacturing Co., Ltd.", fontsize=10)  # runs on into the next cell
     page.insert_text((200, 130), "Kobe Works", fontsize=10)
     assert not any(s.code == "pdf.text_over_text" for s in P._font_signals(page, 1, "x.pdf"))
+
+
+def test_signature_the_validator_cannot_process_is_warn_not_fraud(base_pdf, ctx, tmp_path, monkeypatch):
+    import pyhanko.sign.validation as V
+
+    def boom(*a, **k):
+        raise NotImplementedError("unsupported signature mechanism")
+    monkeypatch.setattr(V, "validate_pdf_signature", boom)
+    outcomes, sigs = _judge(tmp_path, "odd", T.sign_pdf(base_pdf), ctx)
+    assert outcomes["signature"] == "warn" and "pdf.signature_unreadable:warn" in sigs, sigs

@@ -180,6 +180,14 @@ def signature(ctx: RuleContext):
                          "nothing beyond signatures/validation data was added after signing",
                          "所有电子签名完整、可追溯至已配置的信任根，签名后无不允许的修改",
                          evidence=[{"file": item.file}], signatures=states)
+        elif outcome == "warn" and any(s.code in ("pdf.signature_unreadable", "pdf.signed_field_changed") for s in sigs):
+            yield failed(code, subject, f"The digital signature could not be fully verified, or a form field signed with "
+                         f"one value now holds another (a person must look) — {_details(sigs)}",
+                         f"电子签名无法完整核验，或签名时已填写的表单字段在签名后被改为其他值，需人工核查（{_details(sigs)}）",
+                         severity="nonconforming", status="warn", evidence=evidence_of(sigs),
+                         remedy=("请提交签发机构签名后的原始电子文件；如签名后有更正，请由签发机构重新签署",
+                                 "Supply the signed file as the signer issued it; a correction after signing must be "
+                                 "re-signed by the issuer"), signatures=states)
         elif outcome == "warn":
             yield failed(code, subject, f"The digital signature is intact but its signer is not a configured trusted "
                          f"issuer — {_details(sigs)}", f"电子签名完整，但签名人不在已配置的信任根之内（{_details(sigs)}），需人工核查",

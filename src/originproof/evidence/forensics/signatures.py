@@ -86,11 +86,13 @@ def validate(data: bytes, file: str, extra: dict[str, Any] | None = None) -> tup
                 st = validate_pdf_timestamp(es, validation_context=vc)
             else:
                 st = validate_pdf_signature(es, signer_validation_context=vc)
-        except Exception as e:  # noqa: BLE001 — a mangled signature is broken, not a crash
+        except Exception as e:  # noqa: BLE001 — a signature the validator cannot process is not proof of tampering
+            # A digest that no longer matches is reported by pyHanko as `intact=False`, never raised; an
+            # exception means a structure or algorithm it cannot handle: a person must look (warn).
             states.append(SignatureState(field=name, intact=False, covers_whole_file=False, trusted=False,
-                                         modified_after_signing=True, allowed_changes_only=False))
-            signals.append(Signal(code="pdf.signature_broken", severity="fraud", at=At(file=file),
-                                  detail=f"signature {name} cannot be validated: {type(e).__name__}: {e}"[:300]))
+                                         modified_after_signing=False, allowed_changes_only=False))
+            signals.append(Signal(code="pdf.signature_unreadable", severity="warn", at=At(file=file),
+                                  detail=f"signature {name} could not be validated: {type(e).__name__}: {e}"[:300]))
             continue
         intact = bool(getattr(st, "intact", False)) and bool(getattr(st, "valid", False))
         coverage = getattr(st, "coverage", None)
