@@ -248,12 +248,71 @@ def rotate_tracked(gray: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarr
     return out, np.vstack([m, [0, 0, 1]])
 
 
+def _order_quad(pts: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    s, d = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array([pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]], dtype=np.float32)
+
+
+def find_sheet(gray: np.ndarray) -> np.ndarray | None:
+    """The four corners of a photographed sheet lying on a darker surface, in pixels; None for a scan
+    (the page fills the image, or nothing around the sheet is darker than the sheet)."""
+    import cv2
+    h, w = gray.shape[:2]
+    k = 900 / max(h, w)
+    small = cv2.resize(gray, (max(1, int(w * k)), max(1, int(h * k))), interpolation=cv2.INTER_AREA)
+    edges = cv2.dilate(cv2.Canny(cv2.GaussianBlur(small, (5, 5), 0), 40, 120), np.ones((3, 3), np.uint8))
+    contours, _ = cv2.findContours(edges, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    area = small.shape[0] * small.shape[1]
+    best, best_mean = None, 0.0
+    for c in sorted(contours, key=cv2.contourArea, reverse=True)[:12]:
+        a = cv2.contourArea(c)
+        if a < 0.15 * area or a > 0.97 * area:
+            continue
+        quad = cv2.approxPolyDP(c, 0.02 * cv2.arcLength(c, True), True)
+        if len(quad) != 4 or not cv2.isContourConvex(quad):
+            continue
+        mask = np.zeros_like(small)
+        cv2.fillConvexPoly(mask, quad.reshape(-1, 2), 255)
+        inside = float(small[mask > 0].mean())
+        outside = float(small[mask == 0].mean()) if (mask == 0).any() else 255.0
+        # A sheet is the brightest quad and clearly brighter than what surrounds it (a desk, a board);
+        # on a scan the margin around a ruled form is as white as the form, so nothing is cut.
+        if outside < 0.8 * inside and inside > best_mean:
+            best, best_mean = quad.reshape(4, 2).astype(np.float32) / k, inside
+    return _order_quad(best) if best is not None else None
+
+
+def flatten_sheet(gray: np.ndarray, min_height: int = 2600) -> tuple[np.ndarray, np.ndarray]:
+    """A photographed sheet seen flat and upright-sized (perspective removed, small text enlarged),
+    and the 3×3 map from the photo's pixels to the flat image's. A scan comes back unchanged."""
+    import cv2
+    quad = find_sheet(gray)
+    if quad is None:
+        return gray, np.eye(3)
+    tl, tr, br, bl = quad
+    wq = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    hq = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    scale = max(1.0, min_height / max(hq, 1.0)) if hq >= wq else max(1.0, min_height / max(wq, 1.0))
+    W, H = int(wq * scale), int(hq * scale)
+    dst = np.array([[0, 0], [W - 1, 0], [W - 1, H - 1], [0, H - 1]], dtype=np.float32)
+    M = cv2.getPerspectiveTransform(quad, dst)
+    flat = cv2.warpPerspective(gray, M, (W, H), flags=cv2.INTER_CUBIC, borderValue=255)
+    # Even out the light over the sheet (shadows, vignetting): divide by the paper's own brightness,
+    # estimated by closing the text away, so the paper reads white and the ink dark everywhere.
+    bg = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31)))
+    bg = cv2.GaussianBlur(bg, (0, 0), 15)
+    flat = np.clip(flat.astype(np.float32) / np.maximum(bg.astype(np.float32), 1.0) * 255.0, 0, 255).astype(np.uint8)
+    return flat, M.astype(float)
+
+
 def upright(gray: np.ndarray, osd: bool = False) -> tuple[np.ndarray, float, np.ndarray]:
     """Correct quarter turns and skew (and, with `osd`, upside-down pages via Tesseract OSD, which
     costs 2–4 s here; `ocr_upright` instead reads once and re-reads turned over only when the
     text comes out as garbage). Returns the corrected image, the total CCW angle applied and the
     3×3 matrix from original to corrected pixel coordinates."""
-    total, M = 0.0, np.eye(3)
+    gray, M = flatten_sheet(gray)
+    total = 0.0
     if quarter_turn_needed(gray):
         gray, m = rotate_tracked(gray, 90)
         M, total = m @ M, total + 90
@@ -276,6 +335,7 @@ def map_back(lines: list[OcrLine], M: np.ndarray, scale: float = 1.0) -> None:
     def tb(b: list[float]) -> list[float]:
         pts = np.array([[b[0], b[1], 1], [b[2], b[1], 1], [b[2], b[3], 1], [b[0], b[3], 1]], dtype=float).T
         q = inv @ pts
+        q = q / q[2]  # a flattened photo maps back through a perspective, not only an affine, transform
         xs, ys = q[0] * scale, q[1] * scale
         return [float(xs.min()), float(ys.min()), float(xs.max()), float(ys.max())]
     for l in lines:

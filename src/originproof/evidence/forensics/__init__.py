@@ -16,7 +16,7 @@ from originproof.facts.base import At, EvidenceFacts, Forensics, Signal
 
 log = logging.getLogger(__name__)
 
-VERSION = "1.6"
+VERSION = "1.7"
 IMAGE_KINDS = {"jpeg", "jpg", "png", "webp", "tiff", "bmp", "heic", "gif"}
 VIDEO_KINDS = {"mp4", "mov", "m4v", "webm", "mkv", "avi", "3gp"}
 DATE_FIELDS = ("issue_date", "declared_on", "signed_on", "date")
@@ -92,7 +92,8 @@ def _pdf(f: FileRef, facts: EvidenceFacts, ctx: ReadContext, fz: Forensics, tool
     fz.signals += rev_sig + sig_sig
     images: list[Any] = []
     with fitz.open(stream=data, filetype="pdf") as doc:
-        fz.signals += P.metadata_signals(doc, f.path, tools, _issue_date(facts), infos, signed=bool(states))
+        fz.signals += P.metadata_signals(doc, f.path, tools, _issue_date(facts), infos, signed=bool(states),
+                                         marks_only=P.later_revisions_only_mark(rev_sig, n_rev))
         fz.signals += P.content_signals(doc, f.path)
         scans = P.page_images(doc)
         for pno, raw, _ext in scans:

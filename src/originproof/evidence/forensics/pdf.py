@@ -402,9 +402,27 @@ def _norm_producer(s: str | None) -> str:
     return re.sub(r"[\s;,]+", " ", (s or "")).strip().casefold()
 
 
+CONTENT_CHANGE_CODES = {"pdf.incremental_update_changes_text", "pdf.incremental_update_covers_text",
+                        "pdf.incremental_update_changes_page", "pdf.incremental_update_changes_pages",
+                        "pdf.incremental_update_adds_pages", "pdf.incremental_update_changes_field",
+                        "pdf.annotation_covers_text"}
+
+
+def later_revisions_only_mark(revision_signals_: list[Signal], revisions: int) -> bool:
+    """True when the file has later revisions and none of them changed the page content (they only add
+    signatures, timestamps, notes, highlights, filled-in fields or metadata)."""
+    return revisions > 1 and not any(s.code in CONTENT_CHANGE_CODES for s in revision_signals_)
+
+
 def metadata_signals(doc: fitz.Document, file: str, tools: list[dict[str, Any]], issue_date: date | None,
-                     revision_infos: list[dict[str, Any]], signed: bool) -> list[Signal]:
+                     revision_infos: list[dict[str, Any]], signed: bool, marks_only: bool = False) -> list[Signal]:
+    """Editing tools in the producer history, producers and dates that disagree.
+
+    `marks_only`: the later revisions changed no page content. A tool named only by those revisions (and
+    not by the first) was used to sign, annotate or fill in the document — how Acrobat, Foxit or Preview
+    sign and comment — so its name is context there, not a sign of editing."""
     sig: list[Signal] = []
+    first = revision_infos[0] if len(revision_infos) > 1 else None
     info = doc.metadata or {}
     try:
         xmp = xmp_fields(doc.get_xml_metadata() or "")
@@ -424,12 +442,21 @@ def metadata_signals(doc: fitz.Document, file: str, tools: list[dict[str, Any]],
         if key in seen:
             continue
         seen.add(key)
+        in_first = first is not None and any(
+            (mt := match_tool(first.get(k) or "", tools, "pdf")) is not None and (mt.get("id") or mt.get("name")) == key
+            for k in ("producer", "creator"))
+        if marks_only and first is not None and not in_first:
+            sig.append(Signal(code="pdf.editor_producer", severity="info", at=At(file=file),
+                              detail=f"{where} names an editing tool: '{text}' ({t.get('name')}), used only by later "
+                                     "revisions that add signatures, annotations, form fields or metadata (the page "
+                                     "content is unchanged)"))
+            continue
         sig.append(Signal(code="pdf.editor_producer", severity=tool_severity(t), at=At(file=file),
                           detail=f"{where} names an editing tool: '{text}' ({t.get('name')})"))
     # Producer history across incremental revisions.
     prods = [_norm_producer(ri.get("producer")) for ri in revision_infos if ri.get("producer")]
     if len(set(prods)) > 1 and not signed:
-        sig.append(Signal(code="pdf.producer_changed", severity="warn", at=At(file=file),
+        sig.append(Signal(code="pdf.producer_changed", severity="info" if marks_only else "warn", at=At(file=file),
                           detail="producer changes between revisions: " + " → ".join(dict.fromkeys(prods))))
     # Info vs XMP.
     if xmp:
@@ -437,7 +464,7 @@ def metadata_signals(doc: fitz.Document, file: str, tools: list[dict[str, Any]],
         parts_i = {p.strip() for p in (info.get("producer") or "").casefold().split(";") if p.strip()}
         parts_x = {p.strip() for p in (xmp.get("producer") or "").casefold().split(";") if p.strip()}
         if ip and xp and ip != xp and not (parts_i & parts_x) and not signed:
-            sig.append(Signal(code="pdf.xmp_info_mismatch", severity="warn", at=At(file=file),
+            sig.append(Signal(code="pdf.xmp_info_mismatch", severity="info" if marks_only else "warn", at=At(file=file),
                               detail=f"Info producer '{info.get('producer')}' ≠ XMP producer '{xmp.get('producer')}'"))
         for label, ik, xk in (("creation", "creationDate", "create"), ("modification", "modDate", "modify")):
             a, b = parse_pdf_date(info.get(ik)), parse_xmp_date(xmp.get(xk))

@@ -19,7 +19,7 @@ import yaml
 DATA = Path(__file__).resolve().parents[2] / "registry" / "data" / "captions"
 BOX_NUMBER = re.compile(r"\s*(?:box|feld|case|casella|casilla|欄|欄目)?\s*(?:\d{1,2}|[①-⑳])\s*(?:[.)．:、]\s*|\s+(?=\D))")
 NOISE = re.compile(r"^[\s‘’'`\"|»«*.,]+")
-HINT = re.compile(r"^\s*(?:[(（\[][^)）\]]{0,80}[)）\]]|[/:：.\-–—|;,·•]+)\s*")
+HINT = re.compile(r"^\s*(?:[(（\[][^)）\]]{0,80}(?:[)）\]]|$)|[/:：.\-–—|;,·•]+)\s*")
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,33 @@ class CaptionMatch:
     field: Field
     end: int  # index in the run's text where the caption (with its hints) ends
     rest: str  # the value printed on the caption's own run ("" when none)
+    fuzzy: bool = False  # told by its place (the head of a ruled cell) and a near spelling only
+
+
+def match_garbled(text: str, lex: Lexicon, min_score: float = 72, margin: float = 12) -> CaptionMatch | None:
+    """A caption OCR has garbled ("2 Connagnee (Nase addr country )"), for a run whose place already
+    says it is a caption (the head of a ruled cell over a value): the near spelling must be clearly
+    one field's, not another's."""
+    from rapidfuzz import fuzz
+
+    t = re.sub(r"^[^\w(]*(?:\d{1,2}|[^\W\d_])?[.\s]\s*", "", text, count=1)
+    head = re.split(r"[(（:：]", t, maxsplit=1)[0]
+    fh, ft = fold(head), fold(t)
+    if len(fh) < 4:
+        return None
+    scores: dict[str, float] = {}
+    for f in lex.fields:
+        for cap in f.captions:
+            fc = fold(cap)
+            if len(fc) < 4:
+                continue
+            s = max(fuzz.ratio(fh, fc), fuzz.ratio(ft, fc), fuzz.ratio(ft[:len(fc)], fc) if len(fc) >= 12 else 0)
+            scores[f.name] = max(scores.get(f.name, 0.0), s)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < min_score or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < margin):
+        return None
+    f = lex.field(ranked[0][0])
+    return CaptionMatch(f, len(text), "", fuzzy=True) if f is not None else None
 
 
 def _caption_at(folded: str, idx: list[int], raw: str, cap: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from originproof.evidence.layout.captions import CaptionMatch, Lexicon, match
+from originproof.evidence.layout.captions import CaptionMatch, Lexicon, match, match_garbled
 from originproof.evidence.layout.model import PageModel, Run
 
 LEADERS = re.compile(r"^[\s.·…_\-–—:：]+$")
@@ -28,6 +28,7 @@ class Value:
     caption: Run
     runs: list[Run] = field(default_factory=list)
     inline: str | None = None  # value text printed on the caption's own run
+    fuzzy: bool = False  # its caption was recognised by place and near spelling (see match_garbled)
 
     @property
     def text(self) -> str:
@@ -119,7 +120,7 @@ def _column_below(m: PageModel, cap: Run, fields: Fields, multiline: bool) -> li
 
 
 def _value_for(m: PageModel, cap: Run, cm: CaptionMatch, fields: Fields) -> Value:
-    v = Value(cm.field.name, cap)
+    v = Value(cm.field.name, cap, fuzzy=cm.fuzzy)
     if cm.rest and not LEADERS.match(cm.rest):
         v.inline = cm.rest
         return v
@@ -192,6 +193,23 @@ def _split_captions(m: PageModel, lex: Lexicon) -> None:
     m.runs = out
 
 
+def _cell_heads(m: PageModel) -> list[Run]:
+    """The top run of each ruled cell that holds more runs under it, printed smaller than they are."""
+    cells: dict[tuple, list[Run]] = {}
+    for r in m.runs:
+        if r.cell is not None:
+            cells.setdefault(r.cell, []).append(r)
+    heads = []
+    for runs in cells.values():
+        if len(runs) < 2:
+            continue
+        runs.sort(key=lambda r: r.bbox[1])
+        top, rest = runs[0], runs[1:]
+        if rest[0].bbox[1] >= top.bbox[3] - 0.3 * top.h and top.h <= 1.05 * max(r.h for r in rest):
+            heads.append(top)
+    return heads
+
+
 def pair(models: list[PageModel], lex: Lexicon) -> Fields:
     out = Fields()
     caps: list[tuple[PageModel, Run, CaptionMatch]] = []
@@ -202,6 +220,14 @@ def pair(models: list[PageModel], lex: Lexicon) -> Fields:
             if cm is not None:
                 out.captions[id(r)] = cm
                 caps.append((m, r, cm))
+        # Under OCR a small caption may come out garbled; the head run of a ruled cell with a value
+        # under it is a caption by its place, and a near spelling then says which.
+        for r in _cell_heads(m):
+            if id(r) not in out.captions:
+                cm = match_garbled(r.text, lex)
+                if cm is not None:
+                    out.captions[id(r)] = cm
+                    caps.append((m, r, cm))
     for m, r, cm in caps:
         out.values.setdefault(cm.field.name, []).append(_value_for(m, r, cm, out))
     return out

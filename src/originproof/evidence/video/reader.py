@@ -30,7 +30,7 @@ MAX_OCR = 8  # OCR calls per video (each ~0.3–1.5 s here)
 
 
 try:  # imported once per process, not per video
-    from originproof.evidence.documents.receipt import parse_receipt
+    from originproof.evidence.receipts import parse_receipt
 except ImportError:  # pragma: no cover — the documents package is part of the install
     parse_receipt = None
 
@@ -55,25 +55,112 @@ def _receipt_from(fr: FrameRead, file: str, ctx: ReadContext, notes: list[str]):
     return rc
 
 
-class _PauseReader:
-    """Reads each pause frame as the scan reports it: barcodes and text rows at once (milliseconds),
-    the OCR in a worker thread — Tesseract is a subprocess, so it runs beside the decoder. Calls
-    beyond the eager budget wait for the end of the scan, where the last pause (the receipt ends
-    the visit) and the wordiest ones are read first."""
+def merge_frame_lines(frames: list[FrameRead]) -> list[Any]:
+    """The receipt's lines from several frames, in reading order: a frame's line is kept unless one
+    of the lines already kept reads the same (a receipt filmed while scrolling shows each line in
+    several frames). Each line's `page` is set to its frame's index in `frames`."""
+    from rapidfuzz import fuzz
+    from originproof.text.names import fold
+    out: list[Any] = []
+    keys: list[str] = []
+    for k, fr in enumerate(frames):
+        lines = sorted(fr.lines, key=lambda l: ((l.bbox[1] + l.bbox[3]) / 2, l.bbox[0]))
+        anchor = -1  # position (in `out`) of the last line of this frame that was already kept
+        for l in lines:
+            key = fold(l.text)
+            if len(key) < 2:
+                continue
+            hit = next((j for j in range(len(keys) - 1, max(-1, len(keys) - 40), -1)
+                        if keys[j] == key or (len(key) >= 6 and fuzz.ratio(keys[j], key) >= 82)), None)
+            if hit is not None:
+                anchor = max(anchor, hit)
+                if len(l.text) > len(out[hit].text) and l.confidence >= out[hit].confidence - 0.1:
+                    l.page = k
+                    out[hit], keys[hit] = l, key  # the fuller reading of the same line
+                continue
+            l.page = k
+            pos = anchor + 1 if 0 <= anchor < len(out) - 1 else len(out)
+            out.insert(pos, l)
+            keys.insert(pos, key)
+            anchor = pos
+    return out
 
-    RESERVE = 2
+
+def _receipt_from_frames(frs: list[FrameRead], file: str, ctx: ReadContext, vf: VideoFacts, notes: list[str]):
+    if parse_receipt is None:
+        notes.append("receipt parser (evidence.receipts) not available: receipt in the video not parsed")
+        return None
+    lines = merge_frame_lines(frs)
+    created = vf.get("created_at")
+    expect = None
+    if created:
+        try:
+            from datetime import datetime
+            expect = datetime.fromisoformat(created).date()
+        except ValueError:
+            expect = None
+    rc = parse_receipt(lines, ctx.origin_country, file=file, registry=ctx.registry, expect_date=expect)
+    if rc is None:
+        return None
+    rc.files = [file]
+    rc.reader = "video-frames"
+    rc.sources = ["video"]
+    for f in rc.fields().values():  # frame pixels at time t
+        k = f.at.page if f.at is not None and f.at.page is not None else 0
+        t = frs[min(max(0, int(k) - 0), len(frs) - 1)].t
+        if f.at is None:
+            f.at = At(file=file, t=t)
+        else:
+            f.at.t, f.at.page, f.at.file = round(t, 2), None, file
+    return rc
+
+
+def frame_kind(fr: FrameRead, strips: list[Any]) -> str:
+    """What a frame looks like before any OCR: 'barcode' (an EAN in view), 'paper' (many dark-on-light
+    text rows: a receipt), 'display' (light text on a dark ground: a till or terminal display, some
+    signs), 'text' (other text: signs, shelf labels), 'none'."""
+    if fr.barcodes:
+        return "barcode"
+    if not strips:
+        return "none"
+    if len(strips) >= 5 and fr.inverted < 0.3:
+        return "paper"
+    if fr.inverted >= 0.5 and len(strips) <= 10:
+        return "display"
+    return "text"
+
+
+class _PauseReader:
+    """Reads each sampled frame as the scan hands it on: barcodes and text rows at once (milliseconds),
+    the OCR in a worker thread — Tesseract is a subprocess, so it runs beside the decoder. OCR goes
+    where the stage a frame may show is still unread: each kind of frame (sign or shelf text, till
+    display, receipt paper) has its own small share of the budget, taken eagerly; what is left is
+    spent after the scan on the kinds whose stage was not found, the receipt's frames first."""
+
+    SHARE = {"text": 2, "display": 3, "paper": 3}
+    PAPER_GAP_S = 0.6  # receipt frames read at least this far apart (a receipt read top to bottom)
 
     def __init__(self, lang: str, max_ocr: int) -> None:
         self.lang, self.max_ocr = lang, max_ocr
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-ocr")
-        self.items: list[list[Any]] = []  # [FrameRead, thumb rgb, strips, future]
+        self.items: list[list[Any]] = []  # [FrameRead, thumb rgb, strips, future, kind]
         self.calls = 0
+        self.used = {k: 0 for k in self.SHARE}
         self.lock = threading.Lock()  # the two halves of a long video are scanned in two threads
+
+    def _submit(self, it: list[Any]) -> None:
+        it[3] = self.pool.submit(ocr_strips, it[2], self.lang)
+        self.calls += 1
+        if it[4] in self.used:
+            self.used[it[4]] += 1
 
     def __call__(self, p: Any) -> None:
         f = p.frame
         if f is None:
             return
+        with self.lock:
+            if any(abs(it[0].t - p.t) < 0.25 for it in self.items):
+                return  # a pause and a sample on the same moment
         gray, thumb = frame_gray(f), frame_thumb(f)
         # A phone held upright stores the picture sideways plus a display rotation (degrees
         # counter-clockwise): text is read, and boxes given, in the picture as it is shown.
@@ -82,27 +169,53 @@ class _PauseReader:
             gray, thumb = (np.ascontiguousarray(np.rot90(a, quarter)) for a in (gray, thumb))
         fr = FrameRead(t=round(p.t, 2), barcodes=read_barcodes(gray))
         strips = [] if fr.barcodes else row_strips(gray, text_rows(gray))
+        if strips:
+            fr.inverted = sum(1 for s_ in strips if s_.inverted) / len(strips)
+        kind = frame_kind(fr, strips)
+        if kind == "text" and len(strips) > 8:  # a sign or label: its tallest rows carry the names
+            keep = sorted(sorted(strips, key=lambda s_: -(s_.box[3] - s_.box[1]))[:8], key=lambda s_: s_.box[1])
+            strips = row_strips(gray, [s_.box for s_ in keep])
         with self.lock:
-            fut = None
-            if strips and self.calls < self.max_ocr - self.RESERVE:
-                fut = self.pool.submit(ocr_strips, strips, self.lang)
-                self.calls += 1
-            self.items.append([fr, thumb, strips, fut])
+            it = [fr, thumb, strips, None, kind]
+            if kind in self.SHARE and self.used[kind] < self.SHARE[kind] and self.calls < self.max_ocr:
+                near = kind == "paper" and any(o[4] == "paper" and o[3] is not None and
+                                               abs(o[0].t - fr.t) < self.PAPER_GAP_S for o in self.items)
+                if not near:
+                    self._submit(it)
+            self.items.append(it)
 
-    def finish(self, notes: list[str]) -> list[tuple[FrameRead, np.ndarray]]:
+    def finish(self, notes: list[str], found: Any = None) -> list[tuple[FrameRead, np.ndarray]]:
+        """`found(frames)` → the stages found so far (set); used to spend the rest of the budget."""
         self.items.sort(key=lambda it: it[0].t)
         waiting = [it for it in self.items if it[2] and it[3] is None]
-        if waiting:
-            order = [waiting[-1]] + sorted(waiting[:-1], key=lambda it: -len(it[2]))
+        if waiting and self.calls < self.max_ocr:
+            for it in self.items:
+                if it[3] is not None:
+                    try:
+                        it[0].lines = it[3].result()
+                    except Exception:  # noqa: BLE001
+                        pass
+            have = found([it[0] for it in self.items]) if found is not None else set()
+            order: list[list[Any]] = []
+            paper = sorted([it for it in waiting if it[4] == "paper"], key=lambda it: -it[0].t)
+            if "receipt" not in have:
+                order += paper
+            if "payment" not in have:  # the till is filmed before the receipt: latest displays first
+                order += sorted([it for it in waiting if it[4] == "display"], key=lambda it: -it[0].t)
+            if "store" not in have:
+                order += [it for it in waiting if it[4] in ("text", "display")]
+            if "shelf_pick" not in have:
+                order += [it for it in waiting if it[4] == "text"]
+            order += paper  # more of the receipt is always worth reading
+            order = list({id(it): it for it in order}.values())
             for it in order[: max(0, self.max_ocr - self.calls)]:
-                it[3] = self.pool.submit(ocr_strips, it[2], self.lang)
-                self.calls += 1
-            left = sum(1 for it in waiting if it[3] is None)
-            if left:
-                notes.append(f"{left} pause frames not OCRed (budget {self.max_ocr})")
+                self._submit(it)
+        left = sum(1 for it in self.items if it[2] and it[3] is None)
+        if left:
+            notes.append(f"{left} sampled frames with text not OCRed (budget {self.max_ocr})")
         out = []
-        for fr, thumb, _strips, fut in self.items:
-            if fut is not None:
+        for fr, thumb, _strips, fut, _k in self.items:
+            if fut is not None and not fr.lines:
                 try:
                     fr.lines = fut.result()
                 except Exception as e:  # noqa: BLE001 — an OCR engine failure leaves the frame unread
@@ -112,19 +225,32 @@ class _PauseReader:
         return out
 
 
-def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int = MAX_OCR) -> VideoFacts:
+def ocr_budget(duration: float | None) -> int:
+    """OCR calls for a take: a few per scene of a walk, more for a long one (each call reads only the
+    text rows of one frame, stacked: ~0.1–0.5 s)."""
+    return int(np.clip(MAX_OCR + 3 + (duration or 0.0) / 30.0, MAX_OCR, 16))
+
+
+def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int | None = None) -> VideoFacts:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     path = file.path
     vf = VideoFacts(files=[path], sha256=file.sha256)
     at0 = At(file=path, t=0.0)
     lang = LANG.get((ctx.origin_country or "").upper(), "en")
-    pauses = _PauseReader(lang, max_ocr)
+    with open_video(str(file.real)) as c:
+        pr = probe_container(c)
+    pauses = _PauseReader(lang, max_ocr if max_ocr is not None else ocr_budget(pr.duration))
     try:
-        with open_video(str(file.real)) as c:
-            pr = probe_container(c)
         sc = scan_file(str(file.real), duration=pr.duration, on_pause=pauses, open_fn=open_video)
     finally:
-        frames = pauses.finish(vf.notes)
+        brand_names = [b for b in ctx.brand_names if b]
+
+        def found(frs: list[FrameRead]) -> set[str]:
+            for fr in frs:
+                if fr.lines or fr.barcodes:
+                    classify(fr, ctx.registry, ctx.origin_country, brand_names)
+            return {fr.stage for fr in frs if fr.stage}
+        frames = pauses.finish(vf.notes, found)
     vf.decode_errors = sc.decode_errors
     dur = pr.duration or (float(sc.times[-1]) if len(sc.times) else None)
     if dur is not None:
@@ -165,7 +291,6 @@ def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int = MAX_OCR) -> Vi
 
     # Purchase timeline from the pause frames.
     reads: list[FrameRead] = []
-    brand_names = [b for b in ctx.brand_names if b]
     for fr, thumb in frames:
         classify(fr, ctx.registry, ctx.origin_country, brand_names)
         if fr.stage is not None:
@@ -179,15 +304,16 @@ def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int = MAX_OCR) -> Vi
     vf.stages = Fact(value=[{"stage": m.stage, "t": m.t, "thumbnail": m.thumbnail} for m in marks],
                      confidence=min([m.confidence for m in marks], default=1.0), at=at0)
 
-    # Receipt: the pause frame recognised as a receipt (the last one: the printed receipt ends the visit).
-    rfr = next((fr for fr in reversed(reads) if fr.stage == "receipt"), None)
-    if rfr is not None:
-        rc = _receipt_from(rfr, path, ctx, vf.notes)
+    # Receipt: every frame recognised as showing it (a receipt is often read top to bottom, a part
+    # per frame), its lines joined in order without repeats, parsed once.
+    rfrs = [fr for fr in reads if fr.stage == "receipt"]
+    if rfrs:
+        rc = _receipt_from_frames(rfrs, path, ctx, vf, vf.notes)
         vf.receipt_facts = rc
         if rc is not None:
             vf.receipt = Fact(value={k: f.value for k, f in rc.fields().items()},
                               confidence=min([f.confidence for f in rc.fields().values()], default=0.0),
-                              at=At(file=path, t=rfr.t))
+                              at=At(file=path, t=rfrs[0].t))
     vf.reader = f"video@{READER_VERSION}"
     return vf
 

@@ -45,6 +45,8 @@ class FrameRead:
     confidence: float = 0.0
     thumb: str | None = None
     chain_id: str | None = None
+    inverted: float = 0.0  # share of the text rows that are light on dark
+    receipt_like: bool = False
 
 
 def _formats():
@@ -125,6 +127,7 @@ class Strip:
     top: int  # in the composite
     scale: float
     img: np.ndarray
+    inverted: bool = False  # light text on a dark ground (a till or terminal display, a sign)
 
 
 TARGET_ROW_PX = 34  # Tesseract reads CJK best with glyphs about 30 px tall; big sign letters garble
@@ -140,12 +143,13 @@ def row_strips(gray: np.ndarray, rows: list[list[int]]) -> list[Strip]:
         scale = float(np.clip(TARGET_ROW_PX * 1.5 / max(1, y1 - y0), 0.15, 3.0))  # the box has 25 % padding
         crop = cv2.resize(crop, (max(1, int(crop.shape[1] * scale)), max(1, int(crop.shape[0] * scale))),
                           interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-        if float(np.median(crop)) < 110:  # light text on a dark sign or till display
+        inv = float(np.median(crop)) < 110
+        if inv:  # light text on a dark sign or till display
             crop = 255 - crop
         # Stretch to black ink on a white ground: the composite around the rows is white.
         lo, hi = np.percentile(crop, (3, 60))
         crop = np.clip((crop.astype(np.float32) - lo) * (255.0 / max(hi - lo, 24.0)), 0, 255).astype(np.uint8)
-        out.append(Strip(box=[x0, y0, x1, y1], top=top, scale=scale, img=crop))
+        out.append(Strip(box=[x0, y0, x1, y1], top=top, scale=scale, img=crop, inverted=inv))
         top += crop.shape[0] + 20
     return out
 
@@ -195,17 +199,41 @@ def ocr_strips(strips: list[Strip], lang: str) -> list[Any]:
     return lines
 
 
+TIME_RE = re.compile(r"(?<!\d)([01]?\d|2[0-3])\s*[:：]\s*[0-5]\d(?!\d)")
+DECIMAL_RE = re.compile(r"\d[.,]\d\d(?!\d)|[¥￥₩]\s*\d|\d[\d,]*\s*(円|원)")
+# What a printed receipt shows and a till display, a sign or a shelf does not (document-layouts §5).
+RECEIPT_CUES = [
+    DATE_RE,
+    TIME_RE,
+    re.compile(r"(sub\s*-?\s*total|小\s*計|소\s*계|zwischensumme|sous[\s-]*total|\btax\b|\bgst\b|mwst|\bvat\b|\btva\b|"
+               r"消費税|内税|税込|부가세|과세|netto|brutto)", re.I),
+    re.compile(r"(\babn\b|登録番号|사업자|siret|st\.?-?nr|ust-?id|\btse\b|\btel\b|tel[.:]|電話|☎|전화)", re.I),
+    re.compile(r"\d+\s*[x×@]\s*[¥￥₩$€£]?\s*\d|\d\s*[点個개]\s*[x×]", re.I),
+    re.compile(r"\b(jan|ean|gtin|upc)\b[^\d]{0,5}\d{8,13}|(?<!\d)\d{13}(?!\d)", re.I),
+    re.compile(r"(tax\s*invoice|receipt|領\s*収|レシート|영수증|kassenbon|quittung|ticket|facture|scontrino|recibo)", re.I),
+]
+
+
+def receipt_cues(text: str) -> int:
+    n = sum(1 for r in RECEIPT_CUES if r.search(text))
+    return n + (1 if len(DECIMAL_RE.findall(text)) >= 2 else 0)
+
+
 def classify(fr: FrameRead, registry: Any, origin: str | None, brand_names: list[str]) -> None:
+    fr.stage, fr.cue, fr.confidence, fr.chain_id, fr.receipt_like = None, "", 0.0, None, False
     texts = [l.text for l in fr.lines if l.text.strip()]
     joined = "\n".join(texts)
     if fr.barcodes:
         fr.stage, fr.cue, fr.confidence = "shelf_pick", f"EAN {fr.barcodes[0]}", 0.95
         return
-    if len(texts) >= 4 and DATE_RE.search(joined) and (AMOUNT_RE.search(joined) or PAY_RE.search(joined)):
-        fr.stage, fr.cue, fr.confidence = "receipt", "receipt: " + " / ".join(texts[:2]), 0.9
+    dark = fr.inverted >= 0.5  # a display: light text on a dark ground
+    cues = receipt_cues(joined)
+    if not dark and ((len(texts) >= 3 and cues >= 2) or (len(texts) >= 2 and cues >= 3)):
+        fr.stage, fr.cue, fr.confidence = "receipt", "receipt: " + " / ".join(texts[:2]), min(0.95, 0.75 + 0.05 * cues)
+        fr.receipt_like = True
         return
-    if PAY_RE.search(joined) and (AMOUNT_RE.search(joined) or re.search(r"\d", joined)):
-        m = PAY_RE.search(joined)
+    m = PAY_RE.search(joined)
+    if m and re.search(r"\d", joined) and (dark or len(texts) <= 4):
         fr.stage, fr.cue, fr.confidence = "payment", f"OCR: {m.group(0)} …", 0.85
         return
     for b in brand_names:

@@ -208,10 +208,14 @@ def _products(doc: DocText, fields) -> tuple[list[str], list[OcrLine]]:
         if names:
             return names, [r.line for r in v.runs]
     start = None
-    for i, l in enumerate(doc.lines):
-        t = l.text.strip()
-        if len(t) < 60 and ANNEX.search(t) and not re.search(r"[。.]$", t):
-            start = i
+    if v is not None:
+        # The products caption's own line ("Vertragsprodukte: Marke X"), the items under it.
+        start = next((i for i, l in enumerate(doc.lines) if l is v.caption.line), None)
+    if start is None:
+        for i, l in enumerate(doc.lines):
+            t = l.text.strip()
+            if len(t) < 60 and ANNEX.search(t) and not re.search(r"[。.]$", t):
+                start = i
     if start is None:
         return [], []
     prods, lines = [], []
@@ -247,7 +251,10 @@ def parse_agreement(doc: DocText) -> ProductionAgreement:
     parties, plines = _parties(doc, fields)
     if parties:
         seen = all([p.pop("_seen_twice") for p in parties])
-        out.parties = doc.union_fact(parties, plines[:3], conf=0.95 if seen and len(parties) == 2 else 0.75)
+        # A name read once from a text layer is what the document states; under OCR a name met only
+        # once (not again in the signature block) is not enough to fail on.
+        conf = 0.95 if seen else (0.9 if not doc.ocr else 0.75)
+        out.parties = doc.union_fact(parties, plines[:3], conf=conf if len(parties) == 2 else 0.75)
     start = _signature_area(doc)
     signed, sconf, slines = _signatures(doc, start)
     out.signatures_present = doc.union_fact(True, slines, conf=sconf) if signed else doc.fact(False, None, conf=sconf)

@@ -14,6 +14,9 @@ from originproof.text.dates import FoundDate, find_dates
 
 # A confident OCR read still loses this much when a value could not be cross-checked.
 UNCHECKED = 0.9
+# A value found under a garbled caption (known by its place and a near spelling): usable, but the
+# first to give way when another source disagrees.
+FUZZY_CAPTION = 0.82
 
 LEGAL_FORM_RE = re.compile(
     r"(株式会社|有限会社|合同会社|주식회사|유한회사|有限公司|"
@@ -45,6 +48,8 @@ def fact(doc: DocText, v: Value | None, value: Any, conf: float | None = None, r
     c = min((r.confidence for r in rs), default=1.0) if doc.ocr else 1.0
     if conf is not None:
         c = min(c, conf)
+    if v.fuzzy:
+        c = min(c, FUZZY_CAPTION)
     return Fact(value=value, confidence=round(float(c), 3), at=runs_at(doc, rs))
 
 
