@@ -922,7 +922,7 @@ def _coo_boxed(s: DossierSpec, rng: Any) -> Rendered:
         tq = gtop + 3
         for ln in p.wrap(f"{qnum}. {_pick(rng, 'co_quantity', 'en')}", R0 - qx - 5, p.cap_size, p.cap_font):
             tq = p.put(qx + 3, tq, ln, p.cap_size, p.cap_font)
-        t += 8
+        t = max(t, tq) + 8
         hs_cap = _pick(rng, "co_hs", "en")
         marks = rng.choice(["N/M", "NO MARK", f"{s.brand.upper()}\nSHANGHAI\nC/NO. 1-UP"]).split("\n")
         for ln in marks:
@@ -1171,7 +1171,7 @@ def _coo_bilingual(s: DossierSpec, rng: Any) -> Rendered:
         for k, cp in enumerate(cap("co_quantity")):
             for ln in p.wrap(cp if k else f"7  {cp}", R0 - qx - 6, p.cap_size, p.cap_font):
                 tq = p.put(qx + 3, tq, ln, p.cap_size, p.cap_font)
-        t += 8
+        t = max(t, tq) + 8
         for i, prod in enumerate(F["products"], 1):
             qty, ctn = _qty(rng)
             p.put(qx + 6, t, f"{qty} Stk." if lang == "de" else f"{qty} pcs")
