@@ -15,11 +15,10 @@ from originproof.evidence.documents.recognise import recognise
 from originproof.evidence.layout import model as L
 from originproof.evidence.readers import FileRef, ReadContext
 from originproof.facts.base import EvidenceFacts, OtherDocument
+from originproof.registry.countries import language_of
 
 log = logging.getLogger(__name__)
 
-COUNTRY_LANG = {"JP": "ja", "KR": "ko", "DE": "de", "AT": "de", "CH": "de", "FR": "fr", "BE": "fr", "IT": "it",
-                "ES": "es", "NL": "nl", "TH": "th", "CN": "zh", "TW": "zh", "HK": "zh", "SG": "en"}
 IMAGE_KINDS = {"jpeg", "jpg", "png", "webp", "tiff", "tif", "gif", "bmp"}
 OCR_DPI = 200
 MAX_PAGES = 50
@@ -28,7 +27,7 @@ MAX_PAGES = 50
 def _lang_prior(hint: str | None, country: str | None) -> str:
     if hint == "customs_declaration":
         return "zh"
-    return COUNTRY_LANG.get((country or "").upper(), "en")
+    return language_of(country)
 
 
 class _Page:
@@ -140,9 +139,9 @@ def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> E
             if sc in ("ja", "ko") and lang != sc:
                 want = sc
             elif lang == "zh" and dtype not in ("customs_declaration",):
-                want = COUNTRY_LANG.get(country or "", "en") if country else ("en" if sc == "latin" else sc)
+                want = language_of(country) if country else ("en" if sc == "latin" else sc)
         if want is None and dtype == "other" and not (hint == "receipt" and O.script_of(doc.text) != "zh"):
-            want = "zh" if lang != "zh" else COUNTRY_LANG.get(country or "", "en")
+            want = "zh" if lang != "zh" else language_of(country)
         if want and want != lang:
             for p in scanned:
                 _ocr_page(p, want)
