@@ -177,3 +177,24 @@ def test_signature_the_validator_cannot_process_is_warn_not_fraud(base_pdf, ctx,
     monkeypatch.setattr(V, "validate_pdf_signature", boom)
     outcomes, sigs = _judge(tmp_path, "odd", T.sign_pdf(base_pdf), ctx)
     assert outcomes["signature"] == "warn" and "pdf.signature_unreadable:warn" in sigs, sigs
+
+
+def test_editor_that_only_signed_or_annotated_later_is_context(base_pdf, ctx, tmp_path):
+    """Acrobat/Foxit name themselves as producer when they sign or add a comment: that is not editing."""
+    def as_acrobat(d):
+        _note_and_highlight_and_producer(d, "Adobe Acrobat Pro (64-bit) 24.1.20643")
+    outcomes, sigs = _judge(tmp_path, "acro", _incr(T.sign_pdf(base_pdf), as_acrobat), ctx)
+    assert outcomes["pdf"] == "clean" and outcomes["signature"] != "fraud", sigs
+    # …but the same editor changing the page text in that revision is editing.
+    def edit(d):
+        d[0].insert_text((72, 60), "AMENDED 2026-06-01", fontsize=9)
+        _note_and_highlight_and_producer(d, "Adobe Acrobat Pro (64-bit) 24.1.20643")
+    outcomes, sigs = _judge(tmp_path, "acro2", _incr(base_pdf, edit), ctx)
+    assert outcomes["pdf"] == "fraud", sigs
+
+
+def _note_and_highlight_and_producer(d, producer):
+    d[0].add_text_annot((500, 40), "ok")
+    md = dict(d.metadata)
+    md["producer"] = producer
+    d.set_metadata(md)
