@@ -1644,8 +1644,8 @@ def _agr_bilingual(s: DossierSpec, rng: Any) -> Rendered:
 
 # --------------------------------------------------------------------------- customs declaration
 _CUS = {  # caption wordings (current form and the older ones still seen)
-    "consignee": ["境内收货人", "境内收货人", "收货人"], "consignor": ["境外发货人", "境外发货人", "发货人"],
-    "imported": ["进口日期"], "declared": ["申报日期"], "mode": ["监管方式"],
+    "consignee": ["境内收货人", "境内收货人", "收货人", "收货单位"], "consignor": ["境外发货人", "境外发货人", "发货人"],
+    "imported": ["进口日期"], "declared": ["申报日期"], "mode": ["监管方式", "监管方式", "贸易方式"],
     "departure": ["启运国(地区)", "启运国（地区）", "起运国(地区)"],
     "port": ["进境关别"], "record": ["备案号"], "transport": ["运输方式"], "vessel": ["运输工具名称及航次号"],
     "bl": ["提运单号"], "storage": ["货物存放地点"], "user": ["消费使用单位"], "levy": ["征免性质"],
@@ -1710,7 +1710,9 @@ def _customs_header(p: Sheet, s: DossierSpec, C: dict[str, Any], rng: Any, L0: f
 def _customs_goods(p: Sheet, s: DossierSpec, C: dict[str, Any], rng: Any, L0: float, R0: float, top: float, en: bool,
                    header_cells: bool) -> float:
     xs = [L0, L0 + 26, L0 + 92, L0 + 250, L0 + 320, L0 + 400, L0 + 448, R0]
-    heads = ["项号", "商品编号", "商品名称及规格型号", "数量及单位", "单价/总价/币制", "原产国(地区)", "最终目的国(地区)/境内目的地/征免"]
+    heads = ["项号", rng.choice(["商品编号", "商品编号", "商品编码"]), rng.choice(["商品名称及规格型号", "商品名称、规格型号"]),
+             rng.choice(["数量及单位", "数量及单位", "数量/单位"]), "单价/总价/币制", rng.choice(["原产国(地区)", "原产国（地区）"]),
+             "最终目的国(地区)/境内目的地/征免"]
     heads_en = ["No.", "HS Code", "Description / Specification", "Qty & Unit", "Price / Total / Cur.", "Origin", "Dest. / Levy"]
     hh = 26 if en else 16
     for i, (hc, x0, x1) in enumerate(zip(heads, xs, xs[1:])):
