@@ -198,3 +198,39 @@ def _note_and_highlight_and_producer(d, producer):
     md = dict(d.metadata)
     md["producer"] = producer
     d.set_metadata(md)
+
+
+def test_a_white_free_text_note_over_a_value_is_fraud_a_highlight_is_not():
+    doc = fitz.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Certificate No. 4711 0815", fontsize=11)
+    r = page.search_for("4711")[0]
+    a = page.add_freetext_annot(r + (-1, -1, 1, 1), "9999", fontsize=11, fill_color=(1, 1, 1), text_color=(0, 0, 0))
+    a.update()
+    page.add_highlight_annot(page.search_for("Certificate")[0])
+    sig = P.content_signals(fitz.open(stream=doc.tobytes(), filetype="pdf"), "x.pdf")
+    cov = [s for s in sig if s.code == "pdf.annotation_covers_text"]
+    assert len(cov) == 1 and cov[0].severity == "fraud" and "4711" in cov[0].detail
+
+
+def test_a_form_field_filled_over_a_printed_value_later_is_reported():
+    doc = fitz.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Quantity: 1200 cartons", fontsize=11)
+    r = page.search_for("1200")[0]
+    wd = fitz.Widget()
+    wd.field_type = fitz.PDF_WIDGET_TYPE_TEXT
+    wd.field_name = "qty"
+    wd.rect = r + (-1, -2, 1, 2)
+    wd.fill_color = (1, 1, 1)
+    wd.field_value = ""
+    page.add_widget(wd)
+    data = doc.tobytes()
+
+    def fill(d):
+        for w in d[0].widgets():
+            w.field_value = "9000"
+            w.fill_color = (1, 1, 1)
+            w.update()
+    codes = _codes(_incr(data, fill))
+    assert "pdf.annotation_covers_text" in codes and "1200" in codes["pdf.annotation_covers_text"]

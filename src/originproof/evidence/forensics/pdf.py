@@ -15,8 +15,6 @@ import pymupdf as fitz
 
 from originproof.facts.base import At, Signal
 
-# Annotation types that can paint over page content (a signature widget or a link cannot).
-_PAINTING_ANNOTS = {"FreeText", "Square", "Circle", "Polygon", "Stamp", "Redact"}
 MIN_COVER_AREA = 20.0  # pt²: hairlines and rules are not covers
 
 
@@ -76,21 +74,6 @@ def _open(data: bytes) -> fitz.Document | None:
         return None
 
 
-def _painting_annots(page: fitz.Page) -> list[tuple[str, list[float]]]:
-    """Annotations that can hide the page under an opaque interior (a note icon, a highlight, an
-    underline or a signature widget cannot: they are drawn translucent or beside the text)."""
-    out = []
-    for a in page.annots() or []:
-        kind = a.type[1] if a.type else ""
-        if kind not in _PAINTING_ANNOTS:
-            continue
-        fill = (a.colors or {}).get("fill")
-        if kind == "Redact" or fill:
-            r = a.rect
-            out.append((kind, [r.x0, r.y0, r.x1, r.y1]))
-    return out
-
-
 def _visible_items(page: fitz.Page) -> list[tuple[str, tuple]]:
     try:
         return [(k, tuple(b)) for k, b in page.get_bboxlog()]
@@ -140,7 +123,7 @@ def page_marks(page: fitz.Page) -> PageMarks:
 def _render(page: fitz.Page):
     import numpy as np
 
-    pix = page.get_pixmap(dpi=36, colorspace=fitz.csGRAY, annots=False)
+    pix = page.get_pixmap(dpi=72, colorspace=fitz.csGRAY, annots=False)
     return np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).astype(np.int16)
 
 
@@ -155,7 +138,68 @@ def _drawn_change(pa: fitz.Page, pb: fitz.Page) -> bool:
     import numpy as np
 
     d = np.abs(a - b)
-    return bool((d > 48).sum() >= 4)
+    return bool((d > 32).sum() >= 2)  # rendering is deterministic: identical content gives identical pixels
+
+
+_NO_COVER_KINDS = {"Text", "Popup", "Link", "Highlight", "Underline", "StrikeOut", "Squiggly", "Caret", "Ink",
+                   "FileAttachment", "Sound"}
+_FILLER = re.compile(r"^[\W_]+$")
+
+
+def hidden_by_marks(marked: fitz.Page, plain: fitz.Page, only: set[tuple] | None = None,
+                    dpi: int = 72) -> list[tuple[str, list[float], list[str], bool]]:
+    """(kind, rect, page words it hides, shows text of its own) for every annotation or form widget
+    whose appearance hides page words: each word is compared rendered with and without the marks, so a
+    translucent highlight or a note icon beside the text hides nothing, a white box does.
+    `only`: the (type, rounded rect) of the marks to consider (those a revision added)."""
+    import numpy as np
+
+    marks: list[tuple[str, list[float], str]] = []
+    try:
+        for a in marked.annots() or []:
+            kind = a.type[1] if a.type else "?"
+            if kind not in _NO_COVER_KINDS:
+                marks.append((kind, list(a.rect), (a.info or {}).get("content", "")))
+        for w in marked.widgets() or []:
+            marks.append(("Widget", list(w.rect), str(w.field_value or "")))
+    except Exception:  # noqa: BLE001
+        return []
+    if only is not None:
+        marks = [m for m in marks if (m[0], tuple(round(v) for v in m[1])) in only]
+    if not marks:
+        return []
+    words = [w for w in _words(plain) if not _FILLER.match(w.text)]
+    cand = [(m, [w for w in words if _inside(w.bbox, m[1])]) for m in marks]
+    cand = [(m, ws) for m, ws in cand if ws]
+    if not cand:
+        return []
+    try:
+        k = dpi / 72
+        pa = marked.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY, annots=True)
+        pb = plain.get_pixmap(dpi=dpi, colorspace=fitz.csGRAY, annots=False)
+        A = np.frombuffer(pa.samples, dtype=np.uint8).reshape(pa.height, pa.width).astype(np.int16)
+        B = np.frombuffer(pb.samples, dtype=np.uint8).reshape(pb.height, pb.width).astype(np.int16)
+    except Exception:  # noqa: BLE001
+        return []
+    if A.shape != B.shape:
+        return []
+    out = []
+    for (kind, rect, content), ws in cand:
+        hid = []
+        for w in ws:
+            x0, y0 = max(0, int(w.x0 * k)), max(0, int(w.y0 * k))
+            x1, y1 = min(A.shape[1], int(w.x1 * k) + 1), min(A.shape[0], int(w.y1 * k) + 1)
+            if x1 <= x0 or y1 <= y0:
+                continue
+            ink = float((255 - B[y0:y1, x0:x1]).sum())
+            if ink <= 0:
+                continue
+            changed = float(np.abs(A[y0:y1, x0:x1] - B[y0:y1, x0:x1]).sum())
+            if changed > 0.5 * ink:
+                hid.append(w.text)
+        if hid:
+            out.append((kind, rect, hid, bool(content.strip())))
+    return out
 
 
 @dataclass
@@ -230,16 +274,25 @@ def diff_revisions(a: fitz.Document, b: fitz.Document, a_stripped: fitz.Document
                 out.drawn_pages.append(pno + 1)
         ma, mb = page_marks(a[pno]), page_marks(b[pno])
         old = list(ma.annots)
+        added: set[tuple] = set()
         for t in mb.annots:
             if t in old:
                 old.remove(t)
-            elif t[0] != "Widget":
-                out.annots_added.append((pno + 1, t[0], t[2]))
-                if t[0] in _PAINTING_ANNOTS:
-                    hid = [w.text for w in wb if _inside(w.bbox, t[1])]
-                    painting = [r for k, r in _painting_annots(b[pno]) if tuple(round(v) for v in r) == t[1]]
-                    if hid and painting:
-                        out.covering_annots.append((pno + 1, t[0], list(t[1]), hid))
+            else:
+                added.add((t[0], t[1]))
+                if t[0] != "Widget":
+                    out.annots_added.append((pno + 1, t[0], t[2]))
+        changed_fields = {n for n, v in mb.fields.items() if v != ma.fields.get(n, "")}
+        if changed_fields:
+            try:
+                for w in b[pno].widgets() or []:
+                    if w.field_name in changed_fields:
+                        added.add(("Widget", tuple(round(v) for v in w.rect)))
+            except Exception:  # noqa: BLE001
+                pass
+        if added:
+            for kind, rect, hid, own in hidden_by_marks(b[pno], pb, only=added):
+                out.covering_annots.append((pno + 1, kind, rect, hid))
         out.annots_removed += [(pno + 1, t[0]) for t in old if t[0] != "Widget"]
         for name, val in mb.fields.items():
             before = ma.fields.get(name, "")
@@ -567,17 +620,13 @@ def content_signals(doc: fitz.Document, file: str) -> list[Signal]:
                                       detail=f"a filled box hides the text '{hidden}'"))
             sig += _font_signals(page, pno + 1, file)
             if plain is not doc:
-                words = _words(page)
-                for kind, rect in _painting_annots(doc[pno]):
-                    hid = [w for w in words if _inside(w.bbox, rect)]
-                    if not hid:
-                        continue
-                    shows = kind == "FreeText" and any(_inside(w.bbox, rect) for w in _words(doc[pno])
-                                                       if w.text not in {h.text for h in hid})
+                for kind, rect, hid, own in hidden_by_marks(doc[pno], page):
+                    shows = own and kind in ("FreeText", "Stamp", "Square")
                     sig.append(Signal(code="pdf.annotation_covers_text", severity="fraud" if shows else "warn",
                                       at=At(file=file, page=pno + 1, bbox=[round(v, 1) for v in rect]),
-                                      detail=f"an opaque {kind} annotation {'with other text ' if shows else ''}lies over "
-                                             f"'{' '.join(w.text for w in hid[:12])}'"))
+                                      detail=f"an opaque {kind} {'form field' if kind == 'Widget' else 'annotation'} "
+                                             f"{'with text of its own ' if own else ''}hides the page text "
+                                             f"'{' '.join(hid[:12])}'"))
     finally:
         if plain is not doc:
             plain.close()
