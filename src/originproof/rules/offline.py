@@ -9,14 +9,20 @@ NA_EN, NA_ZH = "Offline route not used", "未使用线下门店路径"
 
 
 def visit_receipt(ctx: RuleContext, i: int):
-    """The receipt facts for visit i: from the receipt photo when read, else from the video frames."""
+    """The receipt facts for visit i: the receipt photo and the receipt frames of the video, agreed
+    field by field when both were read (evidence.receipts.agree); else whichever was read."""
     photos = ctx.facts.receipt_photos
+    photo = None
     if i < len(photos) and photos[i] is not None and getattr(photos[i], "doc_type", None) == "receipt":
-        return photos[i]
+        photo = photos[i]
     vids = ctx.facts.videos
-    if i < len(vids) and isinstance(vids[i], VideoFacts) and vids[i].receipt_facts is not None:
-        return vids[i].receipt_facts
-    return None
+    video = vids[i].receipt_facts if i < len(vids) and isinstance(vids[i], VideoFacts) else None
+    if photo is None or video is None:
+        return photo if photo is not None else video
+    from originproof.evidence.receipts.agree import agree
+    p = photo.model_copy(deep=True)
+    p.sources = list(dict.fromkeys((p.sources or []) + ["photo"]))
+    return agree(p, video, prefer="a")
 
 
 @rule("DIST.OFFLINE.STORE_COUNTRY", severity="nonconforming", scope="visit",

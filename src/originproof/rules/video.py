@@ -83,6 +83,27 @@ def continuous(ctx: RuleContext):
 
 
 # ----------------------------------------------------------------------------- stages
+def ordered_stages(marks: list[Any]) -> dict[str, Any]:
+    """The stage marks that show the purchase in its natural order along the take: the first store
+    mark, then the first shelf pick after it, the first payment after that, the first receipt after
+    that. Where no such chain exists, each stage's first mark (so the order can be reported)."""
+    ms = sorted(marks, key=lambda m: m.t)
+    chain: dict[str, Any] = {}
+    t = -1.0
+    for st in STAGES:
+        m = next((m for m in ms if m.stage == st and m.t > t), None)
+        if m is None:
+            break
+        chain[st] = m
+        t = m.t
+    if len(chain) == len(STAGES):
+        return chain
+    first: dict[str, Any] = {}
+    for m in ms:
+        first.setdefault(m.stage, m)
+    return first
+
+
 @rule("DIST.OFFLINE.VIDEO_STAGES", severity="nonconforming", scope="visit", needs_reader="video",
       title_en="Whole purchase shown in order", title_zh="完整购买流程")
 def stages(ctx: RuleContext):
@@ -95,9 +116,7 @@ def stages(ctx: RuleContext):
             yield unknown(code, sub, "The purchase stages could not be read from the video", "未能从视频中识别购买流程",
                           evidence=[{"file": visit.video}])
             continue
-        first: dict[str, Any] = {}
-        for m in sorted(v.stage_marks, key=lambda m: m.t):
-            first.setdefault(m.stage, m)
+        first = ordered_stages(v.stage_marks)
         timeline = [{"stage": m.stage, "t": m.t, "thumbnail": m.thumbnail, "cue": m.cue}
                     for m in sorted(v.stage_marks, key=lambda m: m.t)]
         ev = [{"file": visit.video, "t": round(first[s].t, 2)} for s in STAGES if s in first]
@@ -226,7 +245,9 @@ def receipt(ctx: RuleContext):
                                  "小票未列出本品牌商品（名称或商品条码）", rc.pointer("items")))
             else:
                 doubts.append("items unreadable")
-        # Date ↔ recording date.
+        # Date ↔ recording date. A date far from the recording is first suspected as a misread: another
+        # date printed on the receipt, or the other reading (photo / video frames), that matches the
+        # recording day settles it; it fails only when read confidently and nothing contradicts it.
         rdate = _as_date(rc.get("date"))
         created = _created(v) if isinstance(v, VideoFacts) else None
         if rdate is None:
@@ -236,14 +257,18 @@ def receipt(ctx: RuleContext):
         else:
             days = abs((rdate - created.date()).days)
             if days > tol:
-                if rc.date.confidence >= minc:
+                others = [d for d in (_as_date(x) for x in (rc.dates_seen or [])) if d is not None]
+                others += [d for d in (_as_date(r.get("date")) for r in _readings(ctx, i)) if d is not None]
+                if any(abs((d - created.date()).days) <= tol for d in others):
+                    rdate, days = next(d for d in others if abs((d - created.date()).days) <= tol), 0
+                elif rc.date.confidence >= minc and not _misread_like(rdate, created.date()):
                     problems.append((f"the receipt is dated {rdate}, {days} days from the recording date {created.date()}",
                                      f"小票日期 {rdate} 与视频拍摄日期 {created.date()} 相差 {days} 天",
                                      rc.pointer("date")))
                 else:
-                    doubts.append("date read with low confidence")
+                    doubts.append(f"date read as {rdate}, {days} days from the recording date — possibly misread")
         facts = {"store_name": name, "chain_id": printed.id if printed else None, "date": rc.get("date"),
-                 "source": "photo" if rc is photo else "video"}
+                 "source": "+".join(rc.sources) if rc.sources else ("photo" if rc is photo else "video")}
         if problems:
             yield failed(code, sub, "Receipt does not match: " + "; ".join(p[0] for p in problems),
                          "小票不符：" + "；".join(p[1] for p in problems), severity="nonconforming",
@@ -255,6 +280,30 @@ def receipt(ctx: RuleContext):
             yield passed(code, sub, f"Receipt from {name} lists the brand's product and matches the recording date",
                          f"小票（{name}）列有本品牌商品，日期与拍摄日期相符",
                          evidence=[rc.pointer("store_name"), rc.pointer("date")], **facts)
+
+
+def _readings(ctx: RuleContext, i: int) -> list[Any]:
+    """Each reading of visit i's receipt on its own: the photo and the video frames."""
+    out = []
+    photos = ctx.facts.receipt_photos
+    if i < len(photos) and getattr(photos[i], "doc_type", None) == "receipt":
+        out.append(photos[i])
+    vids = ctx.facts.videos
+    if i < len(vids) and isinstance(vids[i], VideoFacts) and vids[i].receipt_facts is not None:
+        out.append(vids[i].receipt_facts)
+    return out
+
+
+def _misread_like(d: date, ref: date) -> bool:
+    """A date that differs from the recording day the way OCR errs: same day and month in another year
+    (a misread year digit), day and month swapped, or one digit of the day or month off."""
+    if (d.month, d.day) == (ref.month, ref.day):
+        return True
+    if (d.month, d.day) == (ref.day, ref.month):
+        return True
+    same_year = d.year == ref.year
+    return same_year and ((d.month == ref.month and sum(a != b for a, b in zip(f"{d.day:02d}", f"{ref.day:02d}")) == 1)
+                          or (d.day == ref.day and sum(a != b for a, b in zip(f"{d.month:02d}", f"{ref.month:02d}")) == 1))
 
 
 # ----------------------------------------------------------------------------- metadata

@@ -233,7 +233,7 @@ def classify(fr: FrameRead, registry: Any, origin: str | None, brand_names: list
         fr.receipt_like = True
         return
     m = PAY_RE.search(joined)
-    if m and re.search(r"\d", joined) and (dark or len(texts) <= 4):
+    if m and re.search(r"\d", joined) and (dark or (len(texts) <= 4 and cues == 0)):
         fr.stage, fr.cue, fr.confidence = "payment", f"OCR: {m.group(0)} …", 0.85
         return
     for b in brand_names:
