@@ -19,6 +19,10 @@ from originproof.registry.countries import language_of
 
 log = logging.getLogger(__name__)
 
+# Fields many genuine documents do not print: their absence is no reading problem.
+OPTIONAL_FIELDS = {"approved_exporter_number", "verification_payload", "invoice_number", "supporting_schemes",
+                   "holder_registration_number", "expiry_date", "authority", "imported_on", "supervision_mode",
+                   "departure_country", "term_end"}
 IMAGE_KINDS = {"jpeg", "jpg", "png", "webp", "tiff", "tif", "gif", "bmp"}
 OCR_DPI = 200
 MAX_PAGES = 50
@@ -174,6 +178,12 @@ def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> E
         rot = [p for p in scanned if abs(getattr(p, 'rotation', 0) or 0) >= 0.2]
         if rot:
             facts.notes.append("page(s) rotated/deskewed before reading")
+    if dtype not in ("other", "receipt"):
+        # Say what could not be read, so a reviewer knows where to look (and the seller what to improve).
+        missing = [n for n in getattr(facts, "CANONICAL", ()) if getattr(facts, n, None) is None
+                   and n not in OPTIONAL_FIELDS]
+        if missing:
+            facts.notes.append("not read: " + ", ".join(missing))
     if tconf < 0.7 and dtype != "other":
         facts.notes.append(f"document type recognised with low confidence ({tconf:.2f})")
     return facts

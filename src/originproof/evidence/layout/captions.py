@@ -31,6 +31,8 @@ class Field:
     # Short, common words ("No.", "Date") that are captions only when alone on their run or followed
     # by a value of the field's kind ("No. 123" is a number caption, "No. 5 Main Road" an address).
     strict: tuple[str, ...] = ()
+    folded: tuple[str, ...] = ()  # the captions folded once (matching runs for every run of a page)
+    folded_strict: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,8 +78,10 @@ def lexicon(doc_type: str) -> Lexicon:
         caps = []
         for lang_caps in (spec.get("captions") or {}).values():
             caps += [str(c) for c in lang_caps]
-        fields.append(Field(name, spec.get("kind", "text"), tuple(sorted(set(caps), key=lambda c: -len(fold(c)))),
-                            bool(spec.get("multiline", False)), tuple(str(c) for c in spec.get("strict") or [])))
+        ordered = tuple(sorted(set(caps), key=lambda c: -len(fold(c))))
+        strict = tuple(str(c) for c in spec.get("strict") or [])
+        fields.append(Field(name, spec.get("kind", "text"), ordered, bool(spec.get("multiline", False)), strict,
+                            tuple(fold(c) for c in ordered), tuple(fold(c) for c in strict)))
     hints = frozenset(fold(w) for w in (common.get("hint_words") or []) + (raw.get("hint_words") or []))
     return Lexicon(doc_type, tuple(fields), hints)
 
@@ -103,8 +107,7 @@ def match_garbled(text: str, lex: Lexicon, min_score: float = 72, margin: float 
         return None
     scores: dict[str, float] = {}
     for f in lex.fields:
-        for cap in f.captions:
-            fc = fold(cap)
+        for fc in f.folded:
             if len(fc) < 4:
                 continue
             s = max(fuzz.ratio(fh, fc), fuzz.ratio(ft, fc), fuzz.ratio(ft[:len(fc)], fc) if len(fc) >= 12 else 0)
@@ -142,17 +145,15 @@ def match(text: str, lex: Lexicon) -> CaptionMatch | None:
     # long run that is the start of a longer caption (wrapped over two lines) is that caption.
     best: tuple[int, Field] | None = None
     for f in lex.fields:
-        for cap in f.captions:
-            fc = fold(cap)
-            if not fc or (best is not None and len(fc) <= best[0]):
+        for fc in f.folded:
+            if not fc or (best is not None and len(fc) <= best[0]) or fc[0] != folded[0]:
                 continue
             if _caption_at(folded, idx, text[start:], fc):
                 best = (len(fc), f)
             elif f.kind == "column" and len(folded) >= 16 and fc.startswith(folded) and (
                     best is None or len(folded) > best[0]):
                 best = (len(folded), f)
-        for cap in f.strict:
-            fc = fold(cap)
+        for fc in f.folded_strict:
             if (best is None or len(fc) > best[0]) and _caption_at(folded, idx, text[start:], fc) and \
                     _strict_ok(text, start, fc, f):
                 best = (len(fc), f)
@@ -160,9 +161,9 @@ def match(text: str, lex: Lexicon) -> CaptionMatch | None:
         # Long captions also match through an OCR slip; short ones must match exactly (a title
         # "CERTIFICATE OF ORIGIN" is not "certificate of origin no").
         for f in lex.fields:
-            for cap in f.captions:
-                fc = fold(cap)
-                if len(fc) >= 20 and len(folded) >= len(fc) - 1 and fuzz.ratio(folded[:len(fc)], fc) >= 90:
+            for fc in f.folded:
+                if len(fc) >= 20 and fc[0] == folded[0] and len(folded) >= len(fc) - 1 and \
+                        fuzz.ratio(folded[:len(fc)], fc) >= 90:
                     best = (len(fc), f)
                     break
             if best:
@@ -206,7 +207,7 @@ def _skip_hints(text: str, end: int, f: Field, lex: Lexicon) -> int:
         folded, idx = fold_chars(rest)
         if not folded:
             break
-        other = next((fold(c) for c in f.captions if fold(c) and _caption_at(folded, idx, rest, fold(c))), None)
+        other = next((c for c in f.folded if c and _caption_at(folded, idx, rest, c)), None)
         if other:
             end += idx[len(other) - 1] + 1
             continue

@@ -133,17 +133,74 @@ class Strip:
 TARGET_ROW_PX = 34  # Tesseract reads CJK best with glyphs about 30 px tall; big sign letters garble
 
 
+def _ink(crop: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Text pixels of a crop (Otsu; the text is the minority class) and whether it is light on dark."""
+    thr, bw = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    light = float((bw > 0).mean()) < 0.5
+    return (bw > 0) if light else (bw == 0), light
+
+
+def split_rows(gray: np.ndarray, rows: list[list[int]]) -> list[list[int]]:
+    """A box holding two lines of text (a sign's name over its Latin name, a label over its price) is cut
+    at the blank rows between them, so each line is scaled to its own glyph height."""
+    out = []
+    for x0, y0, x1, y1 in rows:
+        crop = gray[y0:y1, x0:x1]
+        if crop.size == 0 or y1 - y0 < 16:
+            out.append([x0, y0, x1, y1])
+            continue
+        ink, _light = _ink(crop)
+        prof = ink.mean(axis=1)
+        rule = prof > 0.8  # a sign's edge or a ruling line, not text
+        body = prof[~rule & (prof > 0.005)]
+        if len(body) == 0:
+            out.append([x0, y0, x1, y1])
+            continue
+        on = (prof > max(0.01, 0.1 * float(np.median(body)))) & ~rule
+        # A valley far below the ink around it separates two lines that nearly touch.
+        span = max(4, (y1 - y0) // 10)
+        near = np.array([float(prof[max(0, k - span):k + span + 1].max()) for k in range(len(prof))])
+        on &= prof > 0.25 * np.minimum(near, 0.8)
+        runs, k = [], 0
+        n = len(on)
+        while k < n:
+            if on[k]:
+                j = k
+                while j < n and on[j]:
+                    j += 1
+                runs.append([k, j])
+                k = j
+            else:
+                k += 1
+        merged: list[list[int]] = []
+        for r in runs:  # gaps of a pixel or two inside glyphs (accents, dakuten) do not split
+            if merged and r[0] - merged[-1][1] <= 1:
+                merged[-1][1] = r[1]
+            else:
+                merged.append(r)
+        merged = [r for r in merged if r[1] - r[0] >= 5]
+        if len(merged) <= 1:
+            out.append([x0, y0, x1, y1])
+            continue
+        for a, b in merged:
+            pad = max(2, (b - a) // 4)
+            out.append([x0, max(y0, y0 + a - pad), x1, min(y1, y0 + b + pad)])
+    return out
+
+
 def row_strips(gray: np.ndarray, rows: list[list[int]]) -> list[Strip]:
     """Each text row cut out, dark on light and scaled to one glyph height (small, kept for OCR)."""
     out, top = [], 0
-    for x0, y0, x1, y1 in rows:
+    for x0, y0, x1, y1 in split_rows(gray, rows):
         crop = gray[y0:y1, x0:x1]
         if crop.size == 0:
             continue
         scale = float(np.clip(TARGET_ROW_PX * 1.5 / max(1, y1 - y0), 0.15, 3.0))  # the box has 25 % padding
         crop = cv2.resize(crop, (max(1, int(crop.shape[1] * scale)), max(1, int(crop.shape[0] * scale))),
                           interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
-        inv = float(np.median(crop)) < 110
+        ink_px, inv = _ink(crop)
+        if float(ink_px.mean()) > 0.45:  # a bar or an edge, not a line of text
+            continue
         if inv:  # light text on a dark sign or till display
             crop = 255 - crop
         # Stretch to black ink on a white ground: the composite around the rows is white.
