@@ -232,3 +232,14 @@ def test_no_text_leaves_the_page_or_collides(country):
                                 ix = min(a[2], b[2]) - max(a[0], b[0])
                                 iy = min(a[3], b[3]) - max(a[1], b[1])
                                 assert not (ix > 2 and iy > 2.5), (dt, fam, a[4], b[4])
+
+
+def test_specs_exist_for_every_seed():
+    """A licence issued or an agreement signed on 29 February still gets an expiry / end date."""
+    from originproof.samples.spec import CATEGORIES, COUNTRIES, _add_years, category_spec
+    assert _add_years(date(2024, 2, 29), 3) == date(2027, 2, 28)
+    assert _add_years(date(2024, 2, 29), 4) == date(2028, 2, 29)
+    for c in COUNTRIES:
+        for seed in range(1, 60):
+            for cat in CATEGORIES:
+                category_spec(c, cat, seed)

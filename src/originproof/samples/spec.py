@@ -220,6 +220,14 @@ PRESETS: dict[str, dict[str, Any]] = {
 COUNTRIES = tuple(PRESETS)
 
 
+def _add_years(d: date, n: int) -> date:
+    """`d` n years later; 29 February becomes 28 February in a common year."""
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:
+        return d.replace(year=d.year + n, day=28)
+
+
 def clean_spec(country: str = "JP", seed: int = 1, submitted_at: datetime | None = None) -> DossierSpec:
     p = PRESETS[country]
     rng = random.Random(f"{country}:{seed}")
@@ -228,7 +236,7 @@ def clean_spec(country: str = "JP", seed: int = 1, submitted_at: datetime | None
     n = rng.randint(10000, 99999)
     lic_key, lic_title, lic_auth, lic_act, lic_years = p["licence"]
     lic_issued = d0 - timedelta(days=rng.randint(400, 900))
-    lic_exp = (lic_issued.replace(year=lic_issued.year + lic_years) if lic_years else None)
+    lic_exp = (_add_years(lic_issued, lic_years) if lic_years else None)
     if lic_exp is not None and lic_exp <= d0:
         lic_exp = d0 + timedelta(days=365)
     agr_signed = lic_issued + timedelta(days=rng.randint(30, 200))
@@ -255,7 +263,7 @@ def clean_spec(country: str = "JP", seed: int = 1, submitted_at: datetime | None
         licence_activities=lic_act, licence_issued=lic_issued, licence_expires=lic_exp,
         coo_issuer=p["coo_issuer"], coo_number=f"{country}{coo_date.year % 100:02d}-{rng.randint(100000, 999999)}",
         coo_date=coo_date, invoice_number=f"INV-{coo_date:%Y%m}-{rng.randint(1000, 9999)}",
-        agreement_signed=agr_signed, agreement_start=agr_signed, agreement_end=agr_signed.replace(year=agr_signed.year + 5),
+        agreement_signed=agr_signed, agreement_start=agr_signed, agreement_end=_add_years(agr_signed, 5),
         customs_number=ids.customs_number(rng, declared.year), customs_declared=declared,
         customs_imported=declared - timedelta(days=2), supervision_mode="1210",
         products=products, stores=stores,
@@ -401,7 +409,7 @@ def category_spec(country: str = "JP", category: str = "cosmetics", seed: int = 
                             gtin=ids.gtin13(rng, p["gtin_prefix"]), price=_price(usd, s.currency))
                 for i, (en, local, hs, usd) in enumerate(CATEGORY_PRODUCTS[category])]
     key, title, auth, acts, years = licence_for(country, category)
-    exp = s.licence_issued.replace(year=s.licence_issued.year + years) if years else None
+    exp = _add_years(s.licence_issued, years) if years else None
     if exp is not None and exp <= s.submitted_at.date():
         exp = s.submitted_at.date() + timedelta(days=365)
     return s.with_(products=products, licence_scheme=key, licence_title=title, licence_authority=auth,
