@@ -113,3 +113,33 @@ def test_first_submission_owns_a_video(tmp_path):
     _record(store, "copy", "M-2", "Brand", fps)
     assert _hits(store, "owner", fps) == []  # the owner checked again: its own evidence
     assert _hits(store, "copy", fps)  # the re-user checked again: still a re-user
+
+
+def _scan_fps(raw: bytes, path, ctx, facts1: dict | None):
+    import json
+
+    fps = [("evidence/production/coo.jpg", "document", "certificate_of_origin", sc, v)
+           for _p, _k, _r, sc, v in _photo_fps(raw, path, ctx)]
+    if facts1:
+        fps.append(("evidence/production/coo.jpg", "document", "certificate_of_origin", "facts1", json.dumps(facts1)))
+    return fps
+
+
+def test_scans_on_one_form_need_their_values(ctx, tmp_path):
+    """Two certificates scanned from one form look alike; the picture alone never makes them one."""
+    from originproof.evidence.forensics.fingerprints import hkey
+    from originproof.samples.tamper import _scan_jpeg
+
+    store = Store(f"sqlite:///{tmp_path / 's.db'}")
+    a = _scan_jpeg("certificate_of_origin", clean_spec("JP", 11), 1)
+    b = _scan_jpeg("certificate_of_origin", clean_spec("JP", 12), 2)
+    _record(store, "owner", "M-1", "Brand", _scan_fps(a, tmp_path / "a.jpg", ctx, None))
+    assert _hits(store, "other", _scan_fps(b, tmp_path / "b.jpg", ctx, None)) == []
+    # Its number read on both sides (the date misread on one): the copy's picture confirms the match.
+    store2 = Store(f"sqlite:///{tmp_path / 's2.db'}")
+    n = hkey("jp26481516")
+    _record(store2, "owner", "M-1", "Brand", _scan_fps(a, tmp_path / "a2.jpg", ctx,
+                                                       {"t": "certificate_of_origin", "n": n, "d": hkey("2026-05-02")}))
+    hits = _hits(store2, "copy", _scan_fps(photo_variant(a, "jpeg_q60"), tmp_path / "c.jpg", ctx,
+                                           {"t": "certificate_of_origin", "n": n, "d": hkey("2026-06-02")}))
+    assert hits and hits[0].kind == "document"

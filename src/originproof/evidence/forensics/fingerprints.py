@@ -212,7 +212,10 @@ def orb_confirm(a: str, b: str) -> tuple[int, float, float]:
     ok = inl.ravel().astype(bool)
     n = int(ok.sum())
     pts = src[ok]
-    span = float(np.ptp(pts[:, 0]) * np.ptp(pts[:, 1])) / max(float(wa * ha), 1.0) if n >= 2 else 0.0
+    # How much of the area this image's features cover do the inliers span (features of a document
+    # page gather where its print is dense; a photo's spread over the frame).
+    full = float(np.ptp(xa[:, 0]) * np.ptp(xa[:, 1]))
+    span = float(np.ptp(pts[:, 0]) * np.ptp(pts[:, 1])) / max(full, 1.0) if n >= 2 else 0.0
     return n, n / len(good), span
 
 

@@ -10,10 +10,13 @@ What counts as reuse (spec/rules.md "Reuse"):
   form filled in with other values is neither — a chamber issues thousands of certificates on one form;
 - a factory licence seen again in another brand's dossier is not reuse when it is the same licence
   (same number, same holder); the same number under another holder is;
-- raster evidence (photos, scans without readable values) is compared by perceptual hashes of the
-  image, its eight dihedral transforms and centred crops, and a hash candidate counts only when an ORB
-  feature match confirms one similarity transform across the frame (a mirrored, rotated, cropped,
-  resized or re-encoded copy does; another photo of a similar receipt does not).
+- photos (receipts) are compared by perceptual hashes of the image, its eight dihedral transforms and
+  centred crops, and a hash candidate counts only when an ORB feature match confirms one similarity
+  transform across the frame (a mirrored, rotated, cropped, resized or re-encoded copy does; another
+  photo of a similar receipt does not);
+- a scanned document's picture is mostly its printed form (two certificates scanned from one form
+  match each other's features as well as a copy does), so it never decides alone: it only confirms a
+  document whose number its values already share when nothing else could be read.
 """
 from __future__ import annotations
 
@@ -208,10 +211,13 @@ def compare_facts(mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[str, st
     # agreeing (producer, consignee, date or goods): the same document, whatever form it is typed on.
     ref_same = "x" in same
     if n_same or ref_same:
+        if mine.get("p") and theirs.get("p") and "p" not in same:
+            return None  # another producer under the same number: another issuer's numbering
         others = [k for k in same if k != "x"]
         if others:
             return "document", what
-        return None
+        # The number alone: another issuer may use it too — a scan's picture must confirm it.
+        return "weak", what
     if t == "production_agreement":
         if "p" in same and len(mine.get("p", [])) >= 2 and len(theirs.get("p", [])) >= 2 and \
                 set(mine["p"]) == set(theirs["p"]) and ("d" in same or "g" in same):
@@ -252,6 +258,7 @@ def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None
             best[key] = h
 
     # Documents: the filled-in values.
+    weak: set[tuple[str, str, str]] = set()  # same number, nothing else agreeing: the raster decides
     for (path, scheme), values in mine.items():
         if scheme != "facts1":
             continue
@@ -274,6 +281,9 @@ def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None
                 if r is None:
                     continue
                 kind, what = r
+                if kind == "weak":
+                    weak.add((path, row["digest"], row["path"]))
+                    continue
                 add(path, row, 0.0 if kind == "document" else 0.2, kind,
                     f"same filled-in values ({what})" if kind == "document" else f"re-typed copy: {what}")
     # Raster: photos, and scans whose values could not be read on either side.
@@ -284,8 +294,11 @@ def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None
                 continue
             kind, role = meta.get(path, ("image", None))
             is_doc = kind == "document"
-            if is_doc and (path, "facts1") in mine:
-                continue  # its values decide
+            if is_doc and not any(w[0] == path for w in weak):
+                # A document's picture is mostly its printed form: scans of two certificates issued on one
+                # form match each other's features as well as a copy does. The picture only confirms a
+                # document its values already point at (the same number, nothing else readable).
+                continue
             my_orb = orb_join(mine.get((path, "orb1"), [])) + orb_join(mine.get((path, "orb1m"), []))
             seen: dict[tuple[str, str], tuple[int, dict[str, Any]]] = {}
             for q in values:
@@ -297,7 +310,7 @@ def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None
             for (odig, opath), (d, row) in sorted(seen.items(), key=lambda kv: kv[1][0]):
                 if not eligible(row):
                     continue
-                if is_doc and ((odig, opath) in idx.has_facts or d > PAGE_RADIUS):
+                if is_doc and (d > PAGE_RADIUS or (path, odig, opath) not in weak):
                     continue
                 if is_doc and role == "factory_licence" and row.get("role") == "factory_licence":
                     continue
@@ -309,7 +322,7 @@ def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None
                         continue
                     detail = (f"perceptual hash {d}/64 bits apart (after rotation/mirroring/crop), confirmed by "
                               f"{ok[1]} matching features ({ok[2]:.0%} on one similarity transform)")
-                elif d <= NO_ORB_RADIUS:
+                elif d <= NO_ORB_RADIUS and not is_doc:
                     detail = f"perceptual hash {d}/64 bits apart"
                 else:
                     continue
