@@ -110,7 +110,7 @@ def match_garbled(text: str, lex: Lexicon, min_score: float = 72, margin: float 
         for fc in f.folded:
             if len(fc) < 4:
                 continue
-            s = max(fuzz.ratio(fh, fc), fuzz.ratio(ft, fc), fuzz.ratio(ft[:len(fc)], fc) if len(fc) >= 12 else 0)
+            s = max(fuzz.ratio(fh, fc), fuzz.ratio(ft, fc))
             scores[f.name] = max(scores.get(f.name, 0.0), s)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < min_score or (len(ranked) > 1 and ranked[0][1] - ranked[1][1] < margin):
@@ -130,9 +130,8 @@ def _caption_at(folded: str, idx: list[int], raw: str, cap: str) -> bool:
 
 
 def match(text: str, lex: Lexicon) -> CaptionMatch | None:
-    """The caption `text` starts with, if any, and the value left on the same run. Long captions
-    also match with an OCR slip or two ("descnption of goods")."""
-    from rapidfuzz import fuzz
+    """The caption `text` starts with, if any, and the value left on the same run. (A caption garbled
+    by OCR is matched only where its place says it is one: `match_garbled`.)"""
 
     lead = NOISE.match(text)
     start = lead.end() if lead else 0
@@ -157,17 +156,6 @@ def match(text: str, lex: Lexicon) -> CaptionMatch | None:
             if (best is None or len(fc) > best[0]) and _caption_at(folded, idx, text[start:], fc) and \
                     _strict_ok(text, start, fc, f):
                 best = (len(fc), f)
-    if best is None:
-        # Long captions also match through an OCR slip; short ones must match exactly (a title
-        # "CERTIFICATE OF ORIGIN" is not "certificate of origin no").
-        for f in lex.fields:
-            for fc in f.folded:
-                if len(fc) >= 20 and fc[0] == folded[0] and len(folded) >= len(fc) - 1 and \
-                        fuzz.ratio(folded[:len(fc)], fc) >= 90:
-                    best = (len(fc), f)
-                    break
-            if best:
-                break
     if best is not None:
         end = start + idx[min(best[0], len(idx)) - 1] + 1
         end = _skip_hints(text, end, best[1], lex)

@@ -194,7 +194,8 @@ def _split_captions(m: PageModel, lex: Lexicon) -> None:
 
 
 def _cell_heads(m: PageModel) -> list[Run]:
-    """The top run of each ruled cell that holds more runs under it, printed smaller than they are."""
+    """The top run of each ruled cell that holds more runs under it, printed smaller than they are
+    (captions are set in a smaller size than the values typed under them)."""
     cells: dict[tuple, list[Run]] = {}
     for r in m.runs:
         if r.cell is not None:
@@ -205,7 +206,7 @@ def _cell_heads(m: PageModel) -> list[Run]:
             continue
         runs.sort(key=lambda r: r.bbox[1])
         top, rest = runs[0], runs[1:]
-        if rest[0].bbox[1] >= top.bbox[3] - 0.3 * top.h and top.h <= 1.05 * max(r.h for r in rest):
+        if rest[0].bbox[1] >= top.bbox[3] - 0.3 * top.h and top.h <= 0.9 * max(r.h for r in rest):
             heads.append(top)
     return heads
 

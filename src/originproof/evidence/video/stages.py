@@ -146,7 +146,8 @@ def split_rows(gray: np.ndarray, rows: list[list[int]]) -> list[list[int]]:
     out = []
     for x0, y0, x1, y1 in rows:
         crop = gray[y0:y1, x0:x1]
-        if crop.size == 0 or y1 - y0 < 16:
+        # Only tall boxes (a sign's block of lines): a line of CJK text has blank rows inside its glyphs.
+        if crop.size == 0 or y1 - y0 < max(16, 0.1 * gray.shape[0]):
             out.append([x0, y0, x1, y1])
             continue
         ink, _light = _ink(crop)
@@ -179,7 +180,19 @@ def split_rows(gray: np.ndarray, rows: list[list[int]]) -> list[list[int]]:
             else:
                 merged.append(r)
         merged = [r for r in merged if r[1] - r[0] >= 5]
-        if len(merged) <= 1:
+
+        def extent(r: list[int]) -> tuple[int, int]:
+            cols = np.flatnonzero(ink[r[0]:r[1]].any(axis=0))
+            return (int(cols[0]), int(cols[-1])) if len(cols) else (0, 0)
+
+        def distinct(a: list[int], b: list[int]) -> bool:
+            """Two lines, not two halves of one line's glyphs: other glyph heights or another span."""
+            ha, hb = a[1] - a[0], b[1] - b[0]
+            (ea0, ea1), (eb0, eb1) = extent(a), extent(b)
+            inter = max(0, min(ea1, eb1) - max(ea0, eb0))
+            union = max(ea1, eb1) - min(ea0, eb0) + 1
+            return max(ha, hb) >= 1.5 * min(ha, hb) and inter / union < 0.75
+        if len(merged) <= 1 or not all(distinct(a, b) for a, b in zip(merged, merged[1:])):
             out.append([x0, y0, x1, y1])
             continue
         for a, b in merged:

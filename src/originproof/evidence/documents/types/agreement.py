@@ -21,7 +21,7 @@ CLAUSE_START = re.compile(r"(?:^|[と、。\n]|와\s|과\s|및\s|及び|与|和|
 REG_IN_TEXT = re.compile(r"(?:reg(?:istration|istered)?\.?\s*no\.?|registered\s+no\.?|法人番号|사업자등록번호|ABN|ACN|HRB|"
                          r"SIREN|company\s+no\.?|统一社会信用代码|P\.?\s?IVA)\s*[:：]?\s*([A-Z]{0,3}\s?\d[\d\s\-]{5,}\d)", re.I)
 TITLE_CUES = ["契約書", "계약서", "协议书", "合同书", "協議書"]
-BULLET = re.compile(r"^\s*[•・*·\-–]\s*")
+BULLET = re.compile(r"^\s*[•・*·\-–ㆍ∙●▪◦‧]\s*")
 ANNEX = re.compile(r"(annex|anlage|annexe|allegato|schedule|appendix|別紙|별지|별첨|附件|附表|products|製品|제품|produits|prodotti)",
                    re.I)
 
@@ -190,12 +190,14 @@ def _term(doc: DocText, fields, country: str | None) -> tuple[Any, Any]:
     return [], []
 
 
-NUMBERING = re.compile(r"^\s*(?:[•・*·\-–]|\(?\d{1,2}[.)]|\(\d{1,2}\)|\d{1,2}\s)\s*")
+NUMBERING = re.compile(r"^\s*(?:[•・*·\-–ㆍ∙●▪◦‧]|\(?\d{1,2}[.)]|\(\d{1,2}\)|\d{1,2}\s)\s*")
 
 
 def _product_name(t: str) -> str:
     t = NUMBERING.sub("", t).strip()
-    return re.split(r"\s*[（(]\s*(?:GTIN|EAN|JAN|HS)\b", t)[0].strip()
+    t = re.split(r"\s*[（(]\s*(?:GTIN|EAN|JAN|HS)\b", t)[0].strip()
+    # A trailing bracket of codes (GTIN, HS) whose label OCR lost: "… (6114 8809732515415, HS …)".
+    return re.sub(r"\s*[（(][^()（）]*\d{8,}[^()（）]*[)）]?\s*$", "", t).strip()
 
 
 def _products(doc: DocText, fields) -> tuple[list[str], list[OcrLine]]:

@@ -39,21 +39,45 @@ def _party(doc: DocText, fields: Fields, name: str):
     return fact(doc, v, head, runs=v.runs[:1] or None)
 
 
+# Tesseract reads a capital J or I at a word's start as a bracket or bar ("} APAN", "| APAN").
+OCR_INITIAL = re.compile(r"(\w?)[}\])|]\s?(?=[A-Z]{3,}\b)")
+
+
+def _initial(text: str, letter: str) -> str:
+    return OCR_INITIAL.sub(lambda m: (m.group(1) + " " if m.group(1) else "") + letter, text)
+
+
+def _country(text: str) -> tuple[str | None, float]:
+    """A country named in `text`; one that only resolves after undoing an OCR slip on its initial is
+    not a confident reading."""
+    c = country_from_name(text)
+    if c:
+        return c, 1.0
+    for initial in ("J", "I"):
+        c = country_from_name(_initial(text, initial))
+        if c:
+            return c, 0.75
+    return None, 0.0
+
+
 def _origin(doc: DocText, fields: Fields, out: CertificateOfOrigin) -> None:
     spec = load_data("certificate_of_origin")
     v = fields.first("origin_country")
-    boxed = country_from_name(v.text.split("\n")[0]) if v is not None else None
+    boxed, bconf = _country(v.text.split("\n")[0]) if v is not None else (None, 0.0)
     # The certifying sentence names the origin as well ("… originate in GERMANY").
-    stated, srun = None, None
+    stated, sconf, srun = None, 0.0, None
     for m in doc.models:
         for r in m.runs:
-            for pat in spec.get("origin_statements") or []:
-                hit = re.search(pat, r.text, re.I)
-                if hit:
-                    c = country_from_name(hit.group("country"))
-                    if c:
-                        stated, srun = c, r
-                        break
+            for variant in (r.text, _initial(r.text, "J"), _initial(r.text, "I")):
+                for pat in spec.get("origin_statements") or []:
+                    hit = re.search(pat, variant, re.I)
+                    if hit:
+                        c, k = _country(hit.group("country"))
+                        if c:
+                            stated, sconf, srun = c, (k if variant == r.text else min(k, 0.75)), r
+                            break
+                if stated:
+                    break
             if stated:
                 break
         if stated:
@@ -62,9 +86,18 @@ def _origin(doc: DocText, fields: Fields, out: CertificateOfOrigin) -> None:
         # Two readings disagree: keep the box, but not as a confident value.
         out.origin_country = fact(doc, v, boxed, conf=0.6)
     elif boxed:
-        out.origin_country = fact(doc, v, boxed, conf=None if stated else UNCHECKED + 0.05)
+        # Confirmed by the certifying sentence, or read cleanly in its box.
+        out.origin_country = fact(doc, v, boxed, conf=0.95 if stated else min(bconf, UNCHECKED + 0.05))
     elif stated and srun is not None:
-        out.origin_country = run_fact(doc, srun, stated, conf=0.9)
+        conf = min(0.9, sconf)
+        if conf < 0.8:
+            # A repaired reading stands when the exporter's or producer's address (read apart) names
+            # the same country on its last line.
+            for party in ("exporter", "producer"):
+                pv = fields.first(party)
+                if pv is not None and len(pv.lines) > 1 and _country(pv.lines[-1].split(",")[-1])[0] == stated:
+                    conf = 0.85
+        out.origin_country = run_fact(doc, srun, stated, conf=conf)
 
 
 def _issuer(doc: DocText, fields: Fields, registry: Any, country: str | None) -> Any:
