@@ -211,6 +211,15 @@ def test_stamps_are_ink_not_text():
     r = D.render_document("production_agreement", s, "colon")
     with fitz.open(stream=r.pdf, filetype="pdf") as d:
         assert len(d[0].get_images()) >= 2
+    # and somewhere they sit on printed words (seals over names, chamber stamps over the date)
+    hits = 0
+    for fam in NEW:
+        for dt in DOC_TYPES:
+            with fitz.open(stream=D.render_document(dt, clean_spec("DE", 2), fam).pdf, filetype="pdf") as d:
+                pg = d[0]
+                rects = [r for img in pg.get_images() for r in pg.get_image_rects(img[0])]
+                hits += any(fitz.Rect(w[:4]).intersects(r) for w in pg.get_text("words") for r in rects)
+    assert hits >= 6
 
 
 @pytest.mark.parametrize("country", ["JP", "KR", "US", "DE", "FR", "AU", "GB", "IT"])
