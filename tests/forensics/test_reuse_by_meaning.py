@@ -143,3 +143,23 @@ def test_scans_on_one_form_need_their_values(ctx, tmp_path):
     hits = _hits(store2, "copy", _scan_fps(photo_variant(a, "jpeg_q60"), tmp_path / "c.jpg", ctx,
                                            {"t": "certificate_of_origin", "n": n, "d": hkey("2026-06-02")}))
     assert hits and hits[0].kind == "document"
+
+
+def test_names_agree_word_wise_not_by_city_and_trade():
+    # a caption fragment the reader kept in front of the name does not split one producer in two
+    a = dict(BASE, producer="country) Kiso Beauty Works Co., Ltd.", exporter="country) Kiso Beauty Works Co., Ltd.")
+    kind, what = compare_facts(key_facts(_coo(**a)), key_facts(_coo(**BASE)))
+    assert kind == "document" and "parties" in what
+    # two trading houses of one city are two consignees
+    x = dict(BASE, certificate_number="CO-2026-000111", issue_date="2026-03-03",
+             consignee="Shanghai Chengyuan International Trading Co., Ltd.")
+    y = dict(BASE, certificate_number="CO-2026-000222", issue_date="2026-03-09",
+             consignee="Shanghai Minghui International Trading Co., Ltd.")
+    assert compare_facts(key_facts(_coo(**x)), key_facts(_coo(**y))) is None
+
+
+def test_one_maker_other_brand_goods_are_other_goods():
+    a = dict(BASE, certificate_number="CO-2026-000333", goods=[{"description": "Kiyora Hydro Balance Day Cream 50 ml"}])
+    b = dict(BASE, certificate_number="CO-2026-000444", issue_date="2026-05-20",
+             goods=[{"description": "Sorami Hydro Balance Day Cream 50 ml"}])
+    assert compare_facts(key_facts(_coo(**a)), key_facts(_coo(**b))) is None

@@ -376,6 +376,62 @@ def _goods_names(v: Any) -> list[str]:
     return out
 
 
+# Legal forms and connective words: they say what kind of company, not which one.
+_LEGAL = {"co", "ltd", "inc", "llc", "gmbh", "ag", "sa", "sas", "sarl", "spa", "srl", "pty", "plc", "corp",
+          "corporation", "company", "limited", "kk", "bv", "nv", "kg", "ohg", "ab", "oy", "as", "the", "and", "of",
+          "und", "et", "de", "la", "le", "du", "des"}
+_CJK_LEGAL = ("株式会社", "有限会社", "合同会社", "有限公司", "股份有限公司", "有限责任公司", "주식회사", "유한회사", "(주)", "㈜")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def name_tokens(v: Any) -> list[str]:
+    """The words that tell one name from another: Latin words of ≥ 3 letters without legal forms; for
+    names in CJK scripts, character pairs without the legal form. Robust to a caption fragment or a
+    stray word the reader kept at either end of the value."""
+    if not isinstance(v, str):
+        return []
+    n = norm(v)
+    for lf in _CJK_LEGAL:
+        n = n.replace(lf, " ")
+    out: set[str] = set()
+    for w in re.findall(r"\w+", n):
+        if _CJK.search(w):
+            cjk = "".join(ch for ch in w if _CJK.match(ch))
+            out |= {cjk[i:i + 2] for i in range(max(1, len(cjk) - 1))}
+            w = re.sub(_CJK, " ", w)
+            out |= {x for x in w.split() if len(x) >= 3 and x not in _LEGAL and not x.isdigit()}
+        elif len(w) >= 3 and w not in _LEGAL and not w.isdigit():
+            out.add(w)
+    return sorted(out)
+
+
+def _htok(tokens: list[str]) -> list[str]:
+    return sorted({hashlib.blake2b(t.encode("utf-8"), digest_size=4).hexdigest() for t in tokens})
+
+
+def token_overlap(a: list[str], b: list[str]) -> float:
+    sa, sb = set(a or []), set(b or [])
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / min(len(sa), len(sb))
+
+
+def _raw_names(v: Any) -> list[str]:
+    if isinstance(v, list):
+        return [x for p in v for x in _raw_names(p.get("name") if isinstance(p, dict) else p)]
+    return [v] if _name_ok(v) else []
+
+
+def _raw_goods(v: Any) -> list[str]:
+    out = []
+    for g in v if isinstance(v, list) else [v]:
+        if isinstance(g, dict):
+            g = next((g.get(k) for k in _GOODS_KEYS if g.get(k)), None)
+        if _name_ok(g):
+            out.append(g)
+    return out
+
+
 def key_facts(facts: Any) -> dict[str, Any] | None:
     """The hashed filled-in values that identify a document (scheme facts1), or None when too few were read."""
     spec = KEY_FIELDS.get(getattr(facts, "doc_type", ""))
@@ -390,12 +446,23 @@ def key_facts(facts: Any) -> dict[str, Any] | None:
     parties = [p for name in spec.get("parties", []) for p in _party_names(_fact(facts, name))]
     if parties:
         out["p"] = sorted({hkey(p) for p in parties})
+        pt = [_htok(name_tokens(r)) for name in spec.get("parties", []) for r in _raw_names(_fact(facts, name))]
+        out["pt"] = [t for t in pt if t]
     cps = []
+    ct = []
     for name in spec.get("counterparty", []):
         v = _fact(facts, name)
-        cps += [x for x in ([_number_ok(v)] if name.endswith("uscc") else _party_names(v)) if x]
+        if name.endswith("uscc"):
+            x = _number_ok(v)
+            if x:
+                cps.append(x)
+                ct.append([hkey(x)[:8]])
+        else:
+            cps += _party_names(v)
+            ct += [_htok(name_tokens(r)) for r in _raw_names(v)]
     if cps:
         out["c"] = sorted({hkey(c) for c in cps})
+        out["ct"] = [t for t in ct if t]
     for name in spec.get("date", []):
         v = _fact(facts, name)
         if v:
@@ -404,6 +471,8 @@ def key_facts(facts: Any) -> dict[str, Any] | None:
     goods = [g for name in spec.get("goods", []) for g in _goods_names(_fact(facts, name))]
     if goods:
         out["g"] = sorted({hkey(g) for g in goods})
+        out["gt"] = _htok([t for name in spec.get("goods", []) for r in _raw_goods(_fact(facts, name))
+                           for t in name_tokens(r)])
     # Shipment references (an invoice number, a verification code's payload) identify the document as
     # well as its number does; a receipt's time and total identify it together with store and date.
     if facts.doc_type == "receipt":

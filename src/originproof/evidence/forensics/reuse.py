@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from originproof.evidence.forensics.fingerprints import orb_join, same_photo
+from originproof.evidence.forensics.fingerprints import orb_join, same_photo, token_overlap
 from originproof.evidence.forensics.index import HammingIndex
 from originproof.facts import DossierFacts, ReuseHit
 
@@ -47,6 +47,7 @@ class _Index:
     by_number: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type, number) → rows
     by_party: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type, party) → rows
     by_ref: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type, shipment reference) → rows
+    by_ptoken: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # (type, party word) → rows
     facts: dict[int, dict[str, Any]] = field(default_factory=dict)
     has_facts: set[tuple[str, str]] = field(default_factory=set)  # (digest, path)
     phash: tuple[HammingIndex, list[int]] | None = None
@@ -134,6 +135,8 @@ def _build(rows: list[dict[str, Any]], count: int) -> _Index:
                     idx.by_party.setdefault((t, p), []).append(i)
                 for x in kf.get("x", []):
                     idx.by_ref.setdefault((t, x), []).append(i)
+                for tok in {tk for toks in kf.get("pt", []) for tk in toks}:
+                    idx.by_ptoken.setdefault((t, tok), []).append(i)
             elif sc == "phash64":
                 ph_vals.append(int(r["value"], 16))
                 ph_ids.append(i)
@@ -181,6 +184,33 @@ def _overlap(a: list[str], b: list[str]) -> float:
     return len(sa & sb) / min(len(sa), len(sb))
 
 
+# Two names agree when every distinctive word (or CJK character pair) of the shorter one, at least two,
+# appears in the longer: "country) Hanbit Cosmetic" = "Hanbit Cosmetic Co., Ltd."; "Shanghai Minghui
+# International Trading" ≠ "Shanghai Chengyuan International Trading".
+NAME_OVERLAP = 1.0
+NAME_MIN_TOKENS = 2
+
+
+def _agree(k: str, mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Do two documents' values of kind k (p parties, c consignee, g goods, x references) agree?
+    Names agree word-wise, so a caption fragment or stray word the reader kept does not split them."""
+    if not mine.get(k) or not theirs.get(k):
+        return False
+    if k == "x":
+        return _overlap(mine[k], theirs[k]) >= 0.99
+    if set(mine[k]) & set(theirs[k]):
+        return True
+    if k in ("p", "c"):
+        return any(token_overlap(a, b) >= NAME_OVERLAP and min(len(a), len(b)) >= NAME_MIN_TOKENS
+                   for a in mine.get(k + "t", []) for b in theirs.get(k + "t", []))
+    if k == "g":
+        # every word of the shorter goods list in the other (a brand name differing is other goods)
+        return _overlap(mine[k], theirs[k]) >= GOODS_OVERLAP or (
+            token_overlap(mine.get("gt", []), theirs.get("gt", [])) >= 1.0 and
+            min(len(mine.get("gt", [])), len(theirs.get("gt", []))) >= NAME_MIN_TOKENS)
+    return False
+
+
 _LABEL = {"n": "number", "p": "parties", "c": "consignee", "d": "date", "g": "goods", "x": "reference numbers"}
 
 
@@ -192,8 +222,7 @@ def compare_facts(mine: dict[str, Any], theirs: dict[str, Any]) -> tuple[str, st
     t = mine.get("t")
     if t != theirs.get("t"):
         return None
-    same = [k for k in ("p", "c", "g", "x") if mine.get(k) and theirs.get(k) and
-            _overlap(mine[k], theirs[k]) >= (GOODS_OVERLAP if k == "g" else 0.99 if k == "x" else 0.5)]
+    same = [k for k in ("p", "c", "g", "x") if _agree(k, mine, theirs)]
     if mine.get("d") and mine.get("d") == theirs.get("d"):
         same.append("d")
     n_same = bool(mine.get("n")) and mine.get("n") == theirs.get("n")
@@ -273,6 +302,8 @@ def find_hits(facts: DossierFacts, fingerprints: list[tuple[str, str, str | None
                 cand |= set(idx.by_party.get((t, p), []))
             for x in kf.get("x", []):
                 cand |= set(idx.by_ref.get((t, x), []))
+            for tok in {tk for toks in kf.get("pt", []) for tk in toks}:
+                cand |= set(idx.by_ptoken.get((t, tok), []))
             for i in sorted(cand):
                 row = idx.rows[i]
                 if not eligible(row):
