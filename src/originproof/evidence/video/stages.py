@@ -175,14 +175,15 @@ def split_rows(gray: np.ndarray, rows: list[list[int]]) -> list[list[int]]:
                 k += 1
         merged: list[list[int]] = []
         for r in runs:  # gaps of a pixel or two inside glyphs (accents, dakuten) do not split
-            if merged and r[0] - merged[-1][1] <= 1:
+            if merged and r[0] - merged[-1][1] <= 0:
                 merged[-1][1] = r[1]
             else:
                 merged.append(r)
         merged = [r for r in merged if r[1] - r[0] >= 5]
 
         def extent(r: list[int]) -> tuple[int, int]:
-            cols = np.flatnonzero(ink[r[0]:r[1]].any(axis=0))
+            cnt = ink[r[0]:r[1]].sum(axis=0)
+            cols = np.flatnonzero((cnt >= 2) & (cnt < 0.9 * (r[1] - r[0])))  # full-height columns are edges
             return (int(cols[0]), int(cols[-1])) if len(cols) else (0, 0)
 
         def distinct(a: list[int], b: list[int]) -> bool:
@@ -191,11 +192,17 @@ def split_rows(gray: np.ndarray, rows: list[list[int]]) -> list[list[int]]:
             (ea0, ea1), (eb0, eb1) = extent(a), extent(b)
             inter = max(0, min(ea1, eb1) - max(ea0, eb0))
             union = max(ea1, eb1) - min(ea0, eb0) + 1
-            return max(ha, hb) >= 1.5 * min(ha, hb) and inter / union < 0.75
-        if len(merged) <= 1 or not all(distinct(a, b) for a, b in zip(merged, merged[1:])):
+            return max(ha, hb) >= 1.5 * min(ha, hb) and (inter / union < 0.75 or max(ha, hb) >= 2.2 * min(ha, hb))
+        lines_: list[list[int]] = []
+        for r in merged:  # parts that are not distinct lines are one line (a glyph's own gaps)
+            if lines_ and not distinct(lines_[-1], r):
+                lines_[-1] = [lines_[-1][0], r[1]]
+            else:
+                lines_.append(list(r))
+        if len(lines_) <= 1:
             out.append([x0, y0, x1, y1])
             continue
-        for a, b in merged:
+        for a, b in lines_:
             pad = max(2, (b - a) // 4)
             out.append([x0, max(y0, y0 + a - pad), x1, min(y1, y0 + b + pad)])
     return out
