@@ -178,6 +178,8 @@ def _split_captions(m: PageModel, lex: Lexicon) -> None:
             cm = match(text, lex)
             if cm is None or not cm.rest or match(cm.rest, lex) is None:
                 break
+            if re.search(r"[:：]", text[:text.find(cm.rest)]):
+                break  # "境内收货人：统一社会信用代码 …": a colon opens the value, whatever it starts with
             cut = text.index(cm.rest, cm.end - 1 if cm.end else 0)
             pieces.append((offset, offset + len(text[:cut].rstrip())))
             offset += cut
@@ -250,8 +252,10 @@ def read_table(models: list[PageModel], fields: Fields, columns: list[str], key:
     """A table whose header carries captions of `columns`; a logical row starts at each run of the
     `key` column that `key_ok` accepts, and takes every run under it until the next one."""
     for m in models:
+        # Column headers are bare captions; "商品编号：3304…" is a caption with its value, not a header.
         heads = [(r, fields.captions[id(r)].field.name) for r in m.runs
-                 if id(r) in fields.captions and fields.captions[id(r)].field.name in columns]
+                 if id(r) in fields.captions and fields.captions[id(r)].field.name in columns
+                 and not fields.captions[id(r)].rest]
         anchor = next((r for r, c in heads if c == key), None)
         if anchor is None:
             continue

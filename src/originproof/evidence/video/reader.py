@@ -115,7 +115,16 @@ def _receipt_from_frames(frs: list[FrameRead], file: str, ctx: ReadContext, vf: 
     return rc
 
 
-def frame_kind(fr: FrameRead, strips: list[Any]) -> str:
+def paper_look(thumb: np.ndarray) -> bool:
+    """A receipt fills much of the picture with bright, colourless paper; a shelf of goods is colourful."""
+    import cv2
+    hsv = cv2.cvtColor(thumb, cv2.COLOR_RGB2HSV)
+    bright = float(((hsv[..., 2] > 150) & (hsv[..., 1] < 50)).mean())
+    colourful = float(((hsv[..., 1] > 90) & (hsv[..., 2] > 60)).mean())
+    return bright >= 0.2 and colourful < 0.3
+
+
+def frame_kind(fr: FrameRead, strips: list[Any], paper: bool = True) -> str:
     """What a frame looks like before any OCR: 'barcode' (an EAN in view), 'paper' (many dark-on-light
     text rows: a receipt), 'display' (light text on a dark ground: a till or terminal display, some
     signs), 'text' (other text: signs, shelf labels), 'none'."""
@@ -123,7 +132,7 @@ def frame_kind(fr: FrameRead, strips: list[Any]) -> str:
         return "barcode"
     if not strips:
         return "none"
-    if len(strips) >= 5 and fr.inverted < 0.3:
+    if len(strips) >= 5 and fr.inverted < 0.3 and paper:
         return "paper"
     if fr.inverted >= 0.5 and len(strips) <= 10:
         return "display"
@@ -137,7 +146,7 @@ class _PauseReader:
     display, receipt paper) has its own small share of the budget, taken eagerly; what is left is
     spent after the scan on the kinds whose stage was not found, the receipt's frames first."""
 
-    SHARE = {"text": 2, "display": 3, "paper": 3}
+    SHARE = {"text": 2, "display": 4, "paper": 3}
     PAPER_GAP_S = 0.6  # receipt frames read at least this far apart (a receipt read top to bottom)
 
     def __init__(self, lang: str, max_ocr: int) -> None:
@@ -171,15 +180,15 @@ class _PauseReader:
         strips = [] if fr.barcodes else row_strips(gray, text_rows(gray))
         if strips:
             fr.inverted = sum(1 for s_ in strips if s_.inverted) / len(strips)
-        kind = frame_kind(fr, strips)
+        kind = frame_kind(fr, strips, paper_look(thumb))
         if kind == "text" and len(strips) > 8:  # a sign or label: its tallest rows carry the names
             keep = sorted(sorted(strips, key=lambda s_: -(s_.box[3] - s_.box[1]))[:8], key=lambda s_: s_.box[1])
             strips = row_strips(gray, [s_.box for s_ in keep])
         with self.lock:
             it = [fr, thumb, strips, None, kind]
             if kind in self.SHARE and self.used[kind] < self.SHARE[kind] and self.calls < self.max_ocr:
-                near = kind == "paper" and any(o[4] == "paper" and o[3] is not None and
-                                               abs(o[0].t - fr.t) < self.PAPER_GAP_S for o in self.items)
+                near = kind in ("paper", "display") and any(o[4] == kind and o[3] is not None and
+                                                           abs(o[0].t - fr.t) < self.PAPER_GAP_S for o in self.items)
                 if not near:
                     self._submit(it)
             self.items.append(it)
@@ -196,16 +205,21 @@ class _PauseReader:
                     except Exception:  # noqa: BLE001
                         pass
             have = found([it[0] for it in self.items]) if found is not None else set()
-            order: list[list[Any]] = []
             paper = sorted([it for it in waiting if it[4] == "paper"], key=lambda it: -it[0].t)
+            queues: list[list[list[Any]]] = []
             if "receipt" not in have:
-                order += paper
+                queues.append(list(paper))
             if "payment" not in have:  # the till is filmed before the receipt: latest displays first
-                order += sorted([it for it in waiting if it[4] == "display"], key=lambda it: -it[0].t)
+                queues.append(sorted([it for it in waiting if it[4] == "display"], key=lambda it: -it[0].t))
             if "store" not in have:
-                order += [it for it in waiting if it[4] in ("text", "display")]
+                queues.append([it for it in waiting if it[4] in ("text", "display")])
             if "shelf_pick" not in have:
-                order += [it for it in waiting if it[4] == "text"]
+                queues.append([it for it in waiting if it[4] == "text"])
+            order: list[list[Any]] = []
+            while any(queues):  # one from each missing stage in turn
+                for q in queues:
+                    if q:
+                        order.append(q.pop(0))
             order += paper  # more of the receipt is always worth reading
             order = list({id(it): it for it in order}.values())
             for it in order[: max(0, self.max_ocr - self.calls)]:

@@ -17,7 +17,9 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ARTICLE = re.compile(r"^\s*(?:第\s*\d+\s*条|제\s*\d+\s*조|§\s*\d+|article\s+\d+|art\.\s*\d+|\d{1,2}\.\s+\S)", re.I)
 # An alias given in brackets after a party's name: （以下「甲」という）, (이하 "갑"이라 한다), (以下简称"甲方").
 ALIAS = re.compile(r"[（(]\s*(?:以下|이하)[^）)]{0,12}?[「『“\"']?\s*(甲|乙|갑|을|甲方|乙方)")
-CLAUSE_START = re.compile(r"(?:^|[と、。\n]|와\s|과\s|및\s|及び|与|和|\s{2,}|\d{6,}\s)\s*")
+# Where a party's name begins, reading back from its alias: a clause start, a conjunction with its space,
+# a wide gap or a long number (a table row's registration number) before it.
+CLAUSE_START = re.compile(r"(?:^|[と、。\n]|와\s|과\s|및\s|及び|\s{2,}|\d{6,}\s)\s*")
 REG_IN_TEXT = re.compile(r"(?:reg(?:istration|istered)?\.?\s*no\.?|registered\s+no\.?|法人番号|사업자등록번호|ABN|ACN|HRB|"
                          r"SIREN|company\s+no\.?|统一社会信用代码|P\.?\s?IVA)\s*[:：]?\s*([A-Z]{0,3}\s?\d[\d\s\-]{5,}\d)", re.I)
 TITLE_CUES = ["契約書", "계약서", "协议书", "合同书", "協議書"]
@@ -76,7 +78,7 @@ def _alias_parties(text: str) -> list[tuple[str, str | None, int]]:
                 head = " " * (k + len(cue)) + head[k + len(cue):]
         starts = [mm.end() for mm in CLAUSE_START.finditer(head)]
         start = max([s for s in starts if s < len(head)] or [0])
-        name = head[start:].strip(" 「」\"")
+        name = re.sub(r"^[\d\-\s]+(?=\D)", "", head[start:]).strip(" 「」\"")
         if looks_like_name(name):
             out.append((name, alt, m.end()))
     return out

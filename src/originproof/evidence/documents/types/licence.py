@@ -140,6 +140,10 @@ def parse_licence(doc: DocText, registry: Any = None) -> FactoryLicence:
             out.issue_date = fact(doc, validity, found[0].value.isoformat(), conf=found[0].confidence)
         if out.expiry_date is None and len(found) >= 2:
             out.expiry_date = fact(doc, validity, found[1].value.isoformat(), conf=found[1].confidence)
+        elif out.expiry_date is None and len(found) == 1 and out.issue_date is not None \
+                and found[0].value.isoformat() > out.issue_date.value:
+            # "許可の有効期間 令和11年11月16日": a validity given by its last day alone.
+            out.expiry_date = fact(doc, validity, found[0].value.isoformat(), conf=found[0].confidence)
     if out.issue_date is None:
         out.issue_date = _footer_date(doc, fields, page, country)
     v = first("authority")
