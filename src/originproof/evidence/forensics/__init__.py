@@ -16,7 +16,7 @@ from originproof.facts.base import At, EvidenceFacts, Forensics, Signal
 
 log = logging.getLogger(__name__)
 
-VERSION = "1.10"
+VERSION = "1.11"
 IMAGE_KINDS = {"jpeg", "jpg", "png", "webp", "tiff", "bmp", "heic", "gif"}
 VIDEO_KINDS = {"mp4", "mov", "m4v", "webm", "mkv", "avi", "3gp"}
 DATE_FIELDS = ("issue_date", "declared_on", "signed_on", "date")

@@ -718,13 +718,24 @@ def _overlapping_glyphs(page: fitz.Page, pno: int, file: str) -> list[Signal]:
     the next cell (an overflow: one run's end meets the other's start), a glyph drawn twice over itself
     (fake bold, shadow) are not."""
     spans = _spans(page)
-    if len(spans) < 2 or len(spans) > 5000:
+    if len(spans) < 2:
         return []
+    # Runs that could share a start point, found through a grid of their start points (6 pt cells):
+    # no pairwise scan over every run of a dense page.
+    grid: dict[tuple[int, int], list[int]] = {}
+    for i, (_seq, _size, ca) in enumerate(spans):
+        b = ca[0][1]
+        grid.setdefault((int((b[1] + b[3]) / 2 // 6), int(b[0] // 6)), []).append(i)
     out: list[Signal] = []
     for i, (seq_a, size_a, ca) in enumerate(spans):
         a0 = ca[0][1]
         ya = ((a0[1] + a0[3]) / 2)
-        for seq_b, size_b, cb in spans[i + 1:]:
+        gy, gx = int(ya // 6), int(a0[0] // 6)
+        reach = max(1, int(1.5 * size_a // 6) + 1)
+        near = sorted({j for dy in (-1, 0, 1) for dx in range(-reach, reach + 1)
+                       for j in grid.get((gy + dy, gx + dx), []) if j > i})
+        for j in near:
+            seq_b, size_b, cb = spans[j]
             b0 = cb[0][1]
             if abs((b0[1] + b0[3]) / 2 - ya) > 0.3 * max(size_a, size_b):
                 continue
