@@ -19,7 +19,8 @@ STAGES = ("store", "shelf_pick", "payment", "receipt")
 STAGE_EN = {"store": "store environment", "shelf_pick": "goods taken from the shelf", "payment": "payment",
             "receipt": "receipt printed"}
 STAGE_ZH = {"store": "门店环境", "shelf_pick": "从货架取货", "payment": "付款", "receipt": "打印小票"}
-CUT_MIN_CONFIDENCE = 0.75  # a detected cut below this is reported as uncertain (warn)
+CUT_MIN_CONFIDENCE = 0.75
+NAME_OCR_SIMILARITY = 80  # a printed store name this close to one of the claimed chain's names is that chain  # a detected cut below this is reported as uncertain (warn)
 
 
 def _videos(ctx: RuleContext, code: str) -> Iterator[tuple[int, str, Any, VideoFacts | None, Any]]:
@@ -225,6 +226,9 @@ def receipt(ctx: RuleContext):
                 problems.append((f"the receipt is from {name} ({printed.id}), not from the claimed {visit.store.chain}",
                                  f"小票门店为 {name}（{printed.id}），与申报的 {visit.store.chain} 不符",
                                  rc.pointer("store_name")))
+        elif claimed is not None and printed is None and max(
+                [name_similarity(name, n) for n in claimed.names] + [0.0]) >= NAME_OCR_SIMILARITY:
+            pass  # the claimed chain's name (in any of its scripts) read with an OCR slip
         elif name_similarity(name, visit.store.chain) < ctx.policy.reading.name_match_threshold and not (
                 contains_name(name, visit.store.chain) or contains_name(visit.store.chain, name)):
             if conf_name >= minc:

@@ -119,10 +119,25 @@ def _column_below(m: PageModel, cap: Run, fields: Fields, multiline: bool) -> li
     return out if multiline else out[:1]
 
 
+def _rest_of_row(m: PageModel, cap: Run, fields: Fields) -> list[Run]:
+    """The runs right of a caption on its row, up to the next caption (and inside its cell when ruled):
+    a gap inside a value is no boundary (missing glyphs, tabbed parts of an address)."""
+    row = []
+    for r in m.right_of(cap):
+        if fields.is_caption(r) or (cap.cell is not None and r.cell != cap.cell):
+            break
+        if cap.cell is None and row and r.bbox[0] - row[-1].bbox[2] > 0.3 * max(m.width, 1.0):
+            break  # a far column of an unruled page
+        if not LEADERS.match(r.text):
+            row.append(r)
+    return row
+
+
 def _value_for(m: PageModel, cap: Run, cm: CaptionMatch, fields: Fields) -> Value:
     v = Value(cm.field.name, cap, fuzzy=cm.fuzzy)
     if cm.rest and not LEADERS.match(cm.rest):
         v.inline = cm.rest
+        v.runs = _rest_of_row(m, cap, fields)
         return v
     if cm.field.kind == "column":
         return v  # a table header: its values are read row by row (`read_table`)
@@ -131,7 +146,9 @@ def _value_for(m: PageModel, cap: Run, cm: CaptionMatch, fields: Fields) -> Valu
     # To the right, on the same row, in the same cell when ruled (label-left rows, wide gaps, leaders).
     if nxt is not None and not fields.is_caption(nxt) and (cap.cell is None or nxt.cell == cap.cell):
         if cap.cell is not None or nxt.bbox[0] - cap.bbox[2] <= 0.45 * max(m.width, cap.bbox[2] * 2):
-            v.runs = [nxt] + (_continuations(m, nxt, fields) if cm.field.multiline else [])
+            # The rest of the row up to the next caption is the value (a gap inside a value is no
+            # boundary: missing glyphs, tabbed parts of an address).
+            v.runs = _rest_of_row(m, cap, fields) + (_continuations(m, nxt, fields) if cm.field.multiline else [])
             return v
     if cap.cell is not None:
         # Below the caption inside its cell (boxed and grid forms).

@@ -295,6 +295,8 @@ def _amounts(text: str, tail: bool = True) -> list[tuple[str, str | None, int, i
             continue
         if re.fullmatch(r"\d{1,2}[:/]\d{2}", raw):
             continue
+        if not a[1] and re.fullmatch(r"\d{8,}", raw):  # a GTIN, phone or receipt number, not money
+            continue
         if tail and a[3] < end - 3:
             continue
         out.append(a)

@@ -224,6 +224,10 @@ class _PauseReader:
             order = list({id(it): it for it in order}.values())
             for it in order[: max(0, self.max_ocr - self.calls)]:
                 self._submit(it)
+        # The receipt's last lines (total, date, footer) are in its last frames: read them whatever is left.
+        for it in [it for it in reversed(self.items) if it[4] == "paper"][:2]:
+            if it[2] and it[3] is None:
+                self._submit(it)
         left = sum(1 for it in self.items if it[2] and it[3] is None)
         if left:
             notes.append(f"{left} sampled frames with text not OCRed (budget {self.max_ocr})")

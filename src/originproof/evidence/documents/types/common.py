@@ -37,7 +37,8 @@ def runs_at(doc: DocText, runs: list[Run]) -> At | None:
 
 
 def value_runs(v: Value) -> list[Run]:
-    return v.runs or [v.caption]
+    """The runs a value was read from (the caption's own run holds an inline value)."""
+    return ([v.caption] if v.inline else []) + v.runs or [v.caption]
 
 
 def fact(doc: DocText, v: Value | None, value: Any, conf: float | None = None, runs: list[Run] | None = None) -> Fact | None:
