@@ -166,8 +166,12 @@ def _signature_area(doc: DocText) -> int:
 
 def _signatures(doc: DocText, start: int) -> tuple[bool, float, list[OcrLine]]:
     marks = [fold(m) for ms in (load_data("production_agreement").get("signature_marks") or {}).values() for m in ms]
-    hits = [l for l in doc.lines[start:] if any(m and m in fold(l.text) for m in marks)]
-    rules = [l for l in doc.lines[start:] if re.search(r"_{6,}", l.text)]
+    # The closing part first; signature blocks also stand before annexes or on an earlier page.
+    for lines in (doc.lines[start:], doc.lines):
+        hits = [l for l in lines if any(m and m in fold(l.text) for m in marks)]
+        rules = [l for l in lines if re.search(r"_{6,}", l.text)]
+        if hits or rules:
+            break
     if len(hits) >= 2 or (hits and rules):
         return True, 0.95, hits[:2]
     if hits or rules:
@@ -236,7 +240,7 @@ def _products(doc: DocText, fields) -> tuple[list[str], list[OcrLine]]:
             break
         if ARTICLE.match(t) and re.search(r"[^\W\d_]{3}", t) and len(t) < 40 and not re.search(r"\d{2,}", t[3:]):
             break
-        if len(t) > 90 or re.search(r"[。]$|\.$", t) or ALIAS.search(t):
+        if (not NUMBERING.match(t) and len(t) > 90) or re.search(r"[。]$|\.$", t) or ALIAS.search(t):
             break
         name = _product_name(t)
         if re.search(r"[^\W\d_]{2}", name):
