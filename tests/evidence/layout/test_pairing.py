@@ -64,7 +64,7 @@ def test_blank_cell_gives_a_blank_value_not_the_next_caption():
 def test_label_left_ruled_table_value_in_the_next_cell():
     def draw(p):
         rows = [("Registration Number:", "12345678901"), ("Facility Name:", "Northwind Foods LLC"),
-                ("Registration valid through:", "March 3, 2028")]
+                ("Valid until:", "March 3, 2028")]
         for i, (cap, val) in enumerate(rows):
             _box(p, 40, 100 + 20 * i, 200, 120 + 20 * i)
             _box(p, 200, 100 + 20 * i, 560, 120 + 20 * i)
@@ -121,7 +121,7 @@ def test_bilingual_caption_is_one_caption():
 
 def test_short_captions_only_before_a_value_of_their_kind():
     lex = lexicon("certificate_of_origin")
-    assert match("No. 3146885", lex).field.name == "certificate_number"
+    assert match("No. 7052913", lex).field.name == "certificate_number"
     assert match("No. 500 Harbour Road, Pudong", lex) is None  # an address line, not a caption
     assert match("Date 14 May 2026", lex).field.name == "issue_date"
     assert match("Date of the shipment unknown", lex) is None
