@@ -55,6 +55,7 @@ class Fields:
 
     values: dict[str, list[Value]] = field(default_factory=dict)
     captions: dict[int, CaptionMatch] = field(default_factory=dict)  # id(run) → match
+    lex: Lexicon | None = None
 
     def first(self, name: str, *, nonblank: bool = True) -> Value | None:
         for v in self.values.get(name, []):
@@ -231,7 +232,7 @@ def _cell_heads(m: PageModel) -> list[Run]:
 
 
 def pair(models: list[PageModel], lex: Lexicon) -> Fields:
-    out = Fields()
+    out = Fields(lex=lex)
     caps: list[tuple[PageModel, Run, CaptionMatch]] = []
     for m in models:
         _split_captions(m, lex)
@@ -276,8 +277,16 @@ def read_table(models: list[PageModel], fields: Fields, columns: list[str], key:
         anchor = next((r for r, c in heads if c == key), None)
         if anchor is None:
             continue
-        header = sorted([(r, c) for r, c in heads if m.same_row(r, anchor) or abs(r.cy - anchor.cy) < 1.5 * anchor.h],
-                        key=lambda t: t[0].cx)
+        header = [(r, c) for r, c in heads if m.same_row(r, anchor) or abs(r.cy - anchor.cy) < 1.5 * anchor.h]
+        if fields.lex is not None:
+            # A header OCR garbled is still a header by its place on the header row.
+            for r in m.runs:
+                if id(r) not in fields.captions and m.same_row(r, anchor):
+                    cm = match_garbled(r.text, fields.lex)
+                    if cm is not None and cm.field.name in columns and cm.field.name not in {c for _r, c in header}:
+                        fields.captions[id(r)] = cm
+                        header.append((r, cm.field.name))
+        header.sort(key=lambda t: t[0].cx)
         if len(header) < 2:
             continue
         # Column bounds: the header cell's rules when ruled, else midway between header centres.

@@ -149,8 +149,10 @@ class _PauseReader:
     SHARE = {"text": 2, "display": 4, "paper": 3}
     PAPER_GAP_S = 0.6  # receipt frames read at least this far apart (a receipt read top to bottom)
 
-    def __init__(self, lang: str, max_ocr: int) -> None:
+    def __init__(self, lang: str, max_ocr: int, classify_fn: Any = None) -> None:
         self.lang, self.max_ocr = lang, max_ocr
+        self.classify_fn = classify_fn  # FrameRead → sets its stage (for stopping early)
+        self.found: set[str] = set()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-ocr")
         self.items: list[list[Any]] = []  # [FrameRead, thumb rgb, strips, future, kind]
         self.calls = 0
@@ -162,6 +164,29 @@ class _PauseReader:
         self.calls += 1
         if it[4] in self.used:
             self.used[it[4]] += 1
+
+    def _have(self) -> set[str]:
+        """Stages already seen in the frames read so far (a stage found needs no more OCR)."""
+        for it in self.items:
+            if it[4] == "barcode":
+                self.found.add("shelf_pick")
+            elif it[3] is not None and it[3].done() and not it[0].lines and self.classify_fn is not None:
+                try:
+                    it[0].lines = it[3].result()
+                except Exception:  # noqa: BLE001
+                    continue
+                self.classify_fn(it[0])
+                if it[0].stage:
+                    self.found.add(it[0].stage)
+        return self.found
+
+    def _wanted(self, kind: str) -> bool:
+        have = self._have()
+        if kind == "text":
+            return not {"store", "shelf_pick"} <= have
+        if kind == "display":
+            return not {"store", "payment"} <= have
+        return True
 
     def __call__(self, p: Any) -> None:
         f = p.frame
@@ -186,7 +211,8 @@ class _PauseReader:
             strips = row_strips(gray, [s_.box for s_ in keep])
         with self.lock:
             it = [fr, thumb, strips, None, kind]
-            if kind in self.SHARE and self.used[kind] < self.SHARE[kind] and self.calls < self.max_ocr:
+            if kind in self.SHARE and self.used[kind] < self.SHARE[kind] and self.calls < self.max_ocr \
+                    and self._wanted(kind):
                 near = kind in ("paper", "display") and any(o[4] == kind and o[3] is not None and
                                                            abs(o[0].t - fr.t) < self.PAPER_GAP_S for o in self.items)
                 if not near:
@@ -246,7 +272,7 @@ class _PauseReader:
 def ocr_budget(duration: float | None) -> int:
     """OCR calls for a take: a few per scene of a walk, more for a long one (each call reads only the
     text rows of one frame, stacked: ~0.1–0.5 s)."""
-    return int(np.clip(MAX_OCR + 3 + (duration or 0.0) / 30.0, MAX_OCR, 16))
+    return int(np.clip(MAX_OCR + 1 + (duration or 0.0) / 30.0, MAX_OCR, 16))
 
 
 def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int | None = None) -> VideoFacts:
@@ -257,7 +283,9 @@ def read_video(file: FileRef, ctx: ReadContext, *, max_ocr: int | None = None) -
     lang = LANG.get((ctx.origin_country or "").upper(), "en")
     with open_video(str(file.real)) as c:
         pr = probe_container(c)
-    pauses = _PauseReader(lang, max_ocr if max_ocr is not None else ocr_budget(pr.duration))
+    brand_names = [b for b in ctx.brand_names if b]
+    pauses = _PauseReader(lang, max_ocr if max_ocr is not None else ocr_budget(pr.duration),
+                          lambda fr: classify(fr, ctx.registry, ctx.origin_country, brand_names))
     try:
         sc = scan_file(str(file.real), duration=pr.duration, on_pause=pauses, open_fn=open_video)
     finally:

@@ -208,6 +208,8 @@ def _goods(doc: DocText, fields: Fields) -> Any:
     if not goods:
         return None
     c = min((r.confidence for r in runs), default=1.0) if doc.ocr else 1.0
+    if any(not g["description"] for g in goods):
+        c = min(c, 0.7)  # a goods row without its description: the table was not read whole
     return Fact(value=goods, confidence=round(float(c), 3), at=runs_at(doc, runs))
 
 
