@@ -22,6 +22,7 @@ from originproof.dossier.intake import sha256_file
 from originproof.pipeline import CheckOptions, check_path
 from originproof.policy import Policy, load_policy
 from originproof.registry import Registry
+from originproof.report.views import for_seller
 from originproof.report.render import SANCTION_ZH, SEVERITY_ZH, STATUS_MARK, VERDICT_ZH, _pointer, sorted_findings
 from originproof.store import Store
 from originproof.store.blobs import BlobStore
@@ -111,11 +112,12 @@ def create_app(store: Store, blobs: BlobStore, keys: dict[str, Principal], polic
         if p.role == "seller" and report["dossier"]["merchant_id"] not in (None, p.merchant_id):
             store.audit(p.name, "submit_refused", report["dossier"]["sha256"], {"reason": "merchant mismatch"})
             raise HTTPException(403, "the dossier names another merchant")
-        return report
+        return for_seller(report) if p.role == "seller" else report
 
     @app.get("/v1/dossiers/{digest}/report")
     def report(digest: str, p: Principal = Depends(principal)) -> dict[str, Any]:
-        return visible(p, digest)["report"]
+        rep = visible(p, digest)["report"]
+        return for_seller(rep) if p.role == "seller" else rep
 
     @app.get("/v1/cases")
     def cases(verdict: str | None = None, limit: int = Query(100, le=1000), offset: int = 0,
