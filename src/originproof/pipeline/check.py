@@ -12,7 +12,7 @@ from originproof.dossier.manifest import PRODUCTION_SLOTS
 from originproof.evidence.readers import FileRef, ReadContext
 from originproof.facts import DossierFacts, EvidenceFacts, Unread, VideoFacts
 from originproof.pipeline.extract import Extractor
-from originproof.pipeline.reuse import collect_fingerprints, find_reuse
+from originproof.pipeline.reuse import find_reuse, stored_fingerprints
 from originproof.policy import Policy
 from originproof.registry import Registry
 from originproof.report import build_report
@@ -155,5 +155,5 @@ def _record(it: Intake, facts: DossierFacts, report: dict[str, Any], opts: Check
             if p not in it.bad_files:
                 opts.blobs.put_file(i.real, i.sha256)
     flagged = sorted({h.other_dossier for h in facts.reuse if h.other_dossier not in ("this", facts.digest)})
-    opts.store.record(report, it.raw_manifest, files, collect_fingerprints(facts), actor=opts.actor,
+    opts.store.record(report, it.raw_manifest, files, stored_fingerprints(facts), actor=opts.actor,
                       flag_digests=flagged)

@@ -31,6 +31,13 @@ def collect_fingerprints(facts: DossierFacts) -> list[tuple[str, str, str | None
     return out
 
 
+def stored_fingerprints(facts: DossierFacts) -> list[tuple[str, str, str | None, str, str]]:
+    """The fingerprints a recorded dossier leaves in the index (query-only transforms left out)."""
+    from originproof.evidence.forensics.fingerprints import QUERY_ONLY
+
+    return [f for f in collect_fingerprints(facts) if f[3] not in QUERY_ONLY]
+
+
 def find_reuse(facts: DossierFacts, store: Store) -> list[ReuseHit] | None:
     """None when no matcher is built (the reuse rules then stay `unknown`)."""
     try:

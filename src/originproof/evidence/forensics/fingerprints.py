@@ -23,6 +23,8 @@ from typing import Any, Iterable
 import numpy as np
 
 NPERM = 128
+# Schemes that only ever ask the index (the transforms of this file); the index keeps the others.
+QUERY_ONLY = frozenset({"phash64q", "orb1m"})
 _rng = np.random.default_rng(0x0A0D17)
 _SEEDS = _rng.integers(0, 1 << 63, NPERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _SKIP_FIELDS = {"form", "scheme", "signatures_present", "currency", "country", "origin_country"}

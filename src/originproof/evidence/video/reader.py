@@ -124,6 +124,18 @@ def paper_look(thumb: np.ndarray) -> bool:
     return bright >= 0.2 and colourful < 0.3
 
 
+EAGER_MAX_MOTION = 0.3  # a frame blurred by a moving camera waits: a steadier one of the scene may come
+SAME_SCENE = 0.3  # half the L1 distance of colour histograms below which two frames show one scene
+
+
+def _scene(thumb: np.ndarray) -> np.ndarray:
+    """Colour histogram of the frame: a pan across one storefront keeps it, another scene changes it."""
+    import cv2
+    hsv = cv2.cvtColor(thumb, cv2.COLOR_RGB2HSV)
+    h = cv2.calcHist([hsv], [0, 1, 2], None, [8, 4, 4], [0, 180, 0, 256, 0, 256]).ravel()
+    return h / (h.sum() + 1e-6)
+
+
 def frame_kind(fr: FrameRead, strips: list[Any], paper: bool = True) -> str:
     """What a frame looks like before any OCR: 'barcode' (an EAN in view), 'paper' (many dark-on-light
     text rows: a receipt), 'display' (light text on a dark ground: a till or terminal display, some
@@ -154,7 +166,7 @@ class _PauseReader:
         self.classify_fn = classify_fn  # FrameRead → sets its stage (for stopping early)
         self.found: set[str] = set()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-ocr")
-        self.items: list[list[Any]] = []  # [FrameRead, thumb rgb, strips, future, kind]
+        self.items: list[list[Any]] = []  # [FrameRead, thumb rgb, strips, future, kind, scene luma]
         self.calls = 0
         self.used = {k: 0 for k in self.SHARE}
         self.lock = threading.Lock()  # the two halves of a long video are scanned in two threads
@@ -201,7 +213,7 @@ class _PauseReader:
         quarter = int(round(float(getattr(f, "rotation", 0) or 0) / 90)) % 4
         if quarter:
             gray, thumb = (np.ascontiguousarray(np.rot90(a, quarter)) for a in (gray, thumb))
-        fr = FrameRead(t=round(p.t, 2), barcodes=read_barcodes(gray))
+        fr = FrameRead(t=round(p.t, 2), barcodes=read_barcodes(gray), motion=round(float(p.motion), 3))
         strips = [] if fr.barcodes else row_strips(gray, text_rows(gray))
         if strips:
             fr.inverted = sum(1 for s_ in strips if s_.inverted) / len(strips)
@@ -209,13 +221,17 @@ class _PauseReader:
         if kind == "text" and len(strips) > 8:  # a sign or label: its tallest rows carry the names
             keep = sorted(sorted(strips, key=lambda s_: -(s_.box[3] - s_.box[1]))[:8], key=lambda s_: s_.box[1])
             strips = row_strips(gray, [s_.box for s_ in keep])
+        z = _scene(thumb)
         with self.lock:
-            it = [fr, thumb, strips, None, kind]
+            it = [fr, thumb, strips, None, kind, z]
             if kind in self.SHARE and self.used[kind] < self.SHARE[kind] and self.calls < self.max_ocr \
-                    and self._wanted(kind):
-                near = kind in ("paper", "display") and any(o[4] == kind and o[3] is not None and
-                                                           abs(o[0].t - fr.t) < self.PAPER_GAP_S for o in self.items)
-                if not near:
+                    and fr.motion <= EAGER_MAX_MOTION and self._wanted(kind):
+                read = [o for o in self.items if o[4] == kind and o[3] is not None]
+                near = kind in ("paper", "display") and any(abs(o[0].t - fr.t) < self.PAPER_GAP_S for o in read)
+                # The same scene seen again (the storefront a second later) is not read twice; a receipt
+                # read top to bottom is new in every part.
+                same = kind != "paper" and any(0.5 * float(np.abs(o[5] - z).sum()) < SAME_SCENE for o in read)
+                if not near and not same:
                     self._submit(it)
             self.items.append(it)
 
@@ -258,7 +274,7 @@ class _PauseReader:
         if left:
             notes.append(f"{left} sampled frames with text not OCRed (budget {self.max_ocr})")
         out = []
-        for fr, thumb, _strips, fut, _k in self.items:
+        for fr, thumb, _strips, fut, _k, _z in self.items:
             if fut is not None and not fr.lines:
                 try:
                     fr.lines = fut.result()

@@ -46,6 +46,7 @@ class FrameRead:
     thumb: str | None = None
     chain_id: str | None = None
     inverted: float = 0.0  # share of the text rows that are light on dark
+    motion: float = 0.0  # camera motion at this frame (normalised mean |Δ|; a pause is < 0.22)
     receipt_like: bool = False
 
 
