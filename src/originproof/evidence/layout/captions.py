@@ -55,6 +55,9 @@ def fold_chars(t: str) -> tuple[str, list[int]]:
         for c in unicodedata.normalize("NFKC", ch.translate(QUOTES)).casefold():
             if c.isspace():
                 continue
+            if "\u00c0" <= c <= "\u024f":
+                # Latin accents are what OCR drops first ("Tatigkeit", "Betriebsstatte"): compare without them.
+                c = unicodedata.normalize("NFKD", c)[0]
             chars.append(c)
             idx.append(i)
     return "".join(chars), idx

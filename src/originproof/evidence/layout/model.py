@@ -7,6 +7,7 @@ of. Readers never see the source: they ask the model for cells and neighbours.
 """
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -16,6 +17,7 @@ from originproof.evidence.common.ocr import OcrLine
 # A gap wider than this many line heights separates two runs on one row (label-left rows,
 # table columns); a word space is ~0.25 of a line height, three spaces ~0.8.
 RUN_GAP = 0.8
+EDGE_NOISE = " \t|¦│"
 
 
 @dataclass
@@ -167,9 +169,10 @@ def build(page: int, lines: Iterable[OcrLine], segments: list[Segment], width: f
     for line in lines:
         for a, b, box in _split_line(line, vertical):
             text = line.text[a:b]
-            lead = len(text) - len(text.lstrip())
-            text = text.strip()
-            if text:
+            # A ruling line OCR read as a bar ("| Nummer", a lone "|") is no text of the run.
+            lead = len(text) - len(text.lstrip(EDGE_NOISE))
+            text = text.strip(EDGE_NOISE)
+            if text and not re.fullmatch(r"[\W_]{1,2}", text):
                 runs.append(Run(text, box, line, a + lead, a + lead + len(text), page, line.confidence))
     m = PageModel(page, runs, segments, width, height)
     tol = 0.35 * m.line_height

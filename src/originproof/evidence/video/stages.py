@@ -297,6 +297,22 @@ def receipt_cues(text: str) -> int:
     return n + (1 if len(DECIMAL_RE.findall(text)) >= 2 else 0)
 
 
+PRICE_TAG_RE = re.compile(r"([¥￥₩$€£]\s?\d[\d,.]*|\d[\d,.]*\s?(円|원|€|EUR\b))")
+
+
+def _repeated_label(texts: list[str]) -> str | None:
+    """A label of 4+ letters that the frame shows twice or more (facings of one product on a shelf)."""
+    words: dict[str, int] = {}
+    for t in texts:
+        for w in re.findall(r"[^\W\d_]{4,}", t):
+            words[w] = words.get(w, 0) + 1
+        for w in re.findall(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{4,}", t):  # CJK runs
+            for k in range(0, len(w) - 3):
+                words[w[k:k + 4]] = words.get(w[k:k + 4], 0) + 1
+    best = max(words.items(), key=lambda kv: kv[1], default=(None, 0))
+    return best[0] if best[1] >= 2 else None
+
+
 def classify(fr: FrameRead, registry: Any, origin: str | None, brand_names: list[str]) -> None:
     fr.stage, fr.cue, fr.confidence, fr.chain_id, fr.receipt_like = None, "", 0.0, None, False
     texts = [l.text for l in fr.lines if l.text.strip()]
@@ -317,6 +333,17 @@ def classify(fr: FrameRead, registry: Any, origin: str | None, brand_names: list
     for b in brand_names:
         if b and len(fold(b)) >= 3 and contains_name(joined, b):
             fr.stage, fr.cue, fr.confidence = "shelf_pick", f"OCR: {b}", 0.8
+            return
+    # A shelf: the same product label repeated along it, or price tags, on text that is neither a till
+    # display nor a receipt.
+    if not dark and cues <= 1:
+        rep = _repeated_label(texts)
+        if rep:
+            fr.stage, fr.cue, fr.confidence = "shelf_pick", f"OCR: shelf of “{rep}”", 0.8
+            return
+        pm = PRICE_TAG_RE.search(joined)
+        if pm and len(texts) >= 2:
+            fr.stage, fr.cue, fr.confidence = "shelf_pick", f"OCR: price tag {pm.group(0).strip()}", 0.8
             return
     # A banner may wrap onto a second row ("dm-drogerie" / "markt"): neighbouring rows are tried joined.
     for t in texts + [f"{a} {b}" for a, b in zip(texts, texts[1:])]:
