@@ -66,6 +66,7 @@ def merge_frame_lines(frames: list[FrameRead]) -> list[Any]:
     for k, fr in enumerate(frames):
         lines = sorted(fr.lines, key=lambda l: ((l.bbox[1] + l.bbox[3]) / 2, l.bbox[0]))
         anchor = -1  # position (in `out`) of the last line of this frame that was already kept
+        before: list[tuple[Any, str]] = []  # lines above the first one already kept
         for l in lines:
             key = fold(l.text)
             if len(key) < 2:
@@ -73,16 +74,28 @@ def merge_frame_lines(frames: list[FrameRead]) -> list[Any]:
             hit = next((j for j in range(len(keys) - 1, max(-1, len(keys) - 40), -1)
                         if keys[j] == key or (len(key) >= 6 and fuzz.ratio(keys[j], key) >= 82)), None)
             if hit is not None:
+                if anchor < 0 and before:  # they sit above this line on the paper
+                    for b_l, b_k in before:
+                        out.insert(hit, b_l)
+                        keys.insert(hit, b_k)
+                        hit += 1
+                    before = []
                 anchor = max(anchor, hit)
                 if len(l.text) > len(out[hit].text) and l.confidence >= out[hit].confidence - 0.1:
                     l.page = k
                     out[hit], keys[hit] = l, key  # the fuller reading of the same line
                 continue
             l.page = k
+            if anchor < 0 and out:
+                before.append((l, key))
+                continue
             pos = anchor + 1 if 0 <= anchor < len(out) - 1 else len(out)
             out.insert(pos, l)
             keys.insert(pos, key)
             anchor = pos
+        for b_l, b_k in before:  # nothing in common with what was kept: the frame comes after
+            out.append(b_l)
+            keys.append(b_k)
     return out
 
 
