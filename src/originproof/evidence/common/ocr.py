@@ -275,9 +275,11 @@ def find_sheet(gray: np.ndarray) -> np.ndarray | None:
         mask = np.zeros_like(small)
         cv2.fillConvexPoly(mask, quad.reshape(-1, 2), 255)
         inside = float(small[mask > 0].mean())
-        outside = float(small[mask == 0].mean()) if (mask == 0).any() else 255.0
-        # A sheet is the brightest quad and clearly brighter than what surrounds it (a desk, a board);
-        # on a scan the margin around a ruled form is as white as the form, so nothing is cut.
+        pad = max(3, int(0.03 * max(small.shape)))
+        ring = cv2.dilate(mask, np.ones((pad, pad), np.uint8)) & ~mask
+        outside = float(small[ring > 0].mean()) if (ring > 0).any() else 255.0
+        # A sheet is the brightest quad and clearly brighter than what lies right around it (a desk, a
+        # board); a ruled box on the sheet has white paper around it, and on a scan nothing is cut.
         if outside < 0.8 * inside and inside > best_mean:
             best, best_mean = quad.reshape(4, 2).astype(np.float32) / k, inside
     return _order_quad(best) if best is not None else None
