@@ -142,8 +142,8 @@ def _ink(crop: np.ndarray) -> tuple[np.ndarray, bool]:
 
 
 def split_rows(gray: np.ndarray, rows: list[list[int]]) -> list[list[int]]:
-    """A box holding two lines of text (a sign's name over its Latin name, a label over its price) is cut
-    at the blank rows between them, so each line is scaled to its own glyph height."""
+    """A box holding two lines of text (a sign's name over its Latin name, a label over its price) is also
+    given cut at the blank rows between them, so each line is scaled to its own glyph height."""
     out = []
     for x0, y0, x1, y1 in rows:
         crop = gray[y0:y1, x0:x1]
@@ -200,9 +200,11 @@ def split_rows(gray: np.ndarray, rows: list[list[int]]) -> list[list[int]]:
                 lines_[-1] = [lines_[-1][0], r[1]]
             else:
                 lines_.append(list(r))
+        out.append([x0, y0, x1, y1])
         if len(lines_) <= 1:
-            out.append([x0, y0, x1, y1])
             continue
+        # Both readings go to the OCR: the box whole (a script whose glyphs stack, as Hangul's do, must
+        # not be cut) and its lines one by one.
         for a, b in lines_:
             pad = max(2, (b - a) // 4)
             out.append([x0, max(y0, y0 + a - pad), x1, min(y1, y0 + b + pad)])
