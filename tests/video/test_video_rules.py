@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from originproof.evidence.video.reader import ocr_budget
+from originproof.rules.video import ordered_stages
 from originproof.samples.video import visit_day
 from tests.video.conftest import finding
 
@@ -23,10 +25,11 @@ def test_clean_visit_passes_video_rules_and_keeps_timeline(video_dossier, checke
     assert finding(res, "DIST.OFFLINE.VIDEO_UNIQUE")["status"] == "unknown"
     v = res.facts.videos[0]
     stages = v.stages.value
-    assert [s["stage"] for s in stages] == ["store", "shelf_pick", "payment", "receipt"]
+    # Each stage is found in the natural order along the take (a stage may be seen in several frames).
+    assert list(ordered_stages(v.stage_marks)) == ["store", "shelf_pick", "payment", "receipt"]
     assert all(s["thumbnail"].startswith("data:image/jpeg;base64,") for s in stages)
     assert stages == sorted(stages, key=lambda s: s["t"])
-    assert v.location_country.value == "JP" and v.ocr_calls <= 4
+    assert v.location_country.value == "JP" and v.ocr_calls <= ocr_budget(v.get("duration_s"))
     assert v.receipt_facts is not None and v.receipt_facts.get("chain_id") == "jp_matsumoto_kiyoshi"
 
 

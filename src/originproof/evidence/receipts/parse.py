@@ -49,7 +49,7 @@ TENDER_RE = re.compile(r"(tender|cash|received|paid|payment|amount\s*paid|お\s*
                        r"카드|신용|ec[-\s]?karte|girocard|carte|cb\b|eftpos)", re.I)
 CHANGE_RE = re.compile(r"(change|お\s*釣|おつり|釣\s*銭|거스름|rückgeld|zurück|rendu|resto|cambio|balance\b)", re.I)
 SKIP_ITEM_RE = re.compile(_SUB + r"|" + TAX_RE.pattern + r"|(change|お釣|釣銭|거스름|cash|現金|현금|card|カード|카드|visa|"
-                          r"master|rückgeld|espèces|contanti|tel\b|電話|전화|fax|\d+\s*(点|items?|개)\b|rounding|"
+                          r"master|rückgeld|espèces|contanti|tel\b|電話|전화|fax|\d+\s*(点|items?|개)\b(?!\s*[x×@*])|rounding|"
                           r"tender|received|payment|qty\b)", re.I)
 GTIN_LINE_RE = re.compile(r"(?:JAN|EAN|GTIN|UPC|barcode|바코드)[^\d]{0,8}(\d{8}|\d{12,14})\b", re.I)
 LEAD_GTIN_RE = re.compile(r"^\s*(\d{13}|\d{12}|\d{8})\b")
