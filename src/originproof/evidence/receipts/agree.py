@@ -54,6 +54,12 @@ def _seen(rc: Receipt, name: str, value: Any) -> bool:
     return False
 
 
+def _namey(v: Any) -> bool:
+    from originproof.evidence.receipts.parse import BUSINESS_RE, _LEGAL_RE
+    t = str(v or "")
+    return bool(_LEGAL_RE.search(t) or BUSINESS_RE.search(t))
+
+
 def _checked(rc: Receipt, name: str) -> bool:
     from originproof.evidence.receipts.parse import CHECKED_TOTAL
     return name == "total" and CHECKED_TOTAL in (rc.notes or [])
@@ -89,6 +95,8 @@ def agree(a: Receipt | None, b: Receipt | None, *, prefer: str | dict[str, str] 
                 pick = fb
         elif name == "store_name" and (a.chain_id is None) != (b.chain_id is None):
             pick = fa if a.chain_id is not None else fb
+        elif name == "store_name" and _namey(fa.value) != _namey(fb.value):
+            pick = fa if _namey(fa.value) else fb  # the one that reads as a business name
         f = pick.model_copy(deep=True)
         f.confidence = round(min(f.confidence, 0.8), 3)  # the other reading says otherwise
         setattr(out, name, f)

@@ -206,7 +206,9 @@ def _store(ls: list[OcrLine], head_end: int, registry: Any, country: str | None)
     if chain is None and i >= 1 and _join_next(_clean_name(ls[i - 1].text), ls[i].text, before=True):
         name = f"{_clean_name(ls[i - 1].text)} {name}".strip()  # "POPULAR BOOK" / "CO. (M) SDN BHD"
         used.insert(0, i - 1)
-    elif chain is None and i + 1 < len(ls) and _join_next(name, ls[i + 1].text):
+    elif chain is None and i + 1 < len(ls) and _join_next(_nfkc(ls[i].text).strip(" :;|~'\"`"), ls[i + 1].text):
+        if re.search(r"(&|\band)\s*$", _nfkc(ls[i].text).strip(" :;|~'\"`"), re.I):
+            name = re.sub(r"\s*$", "", _nfkc(ls[i].text).strip(" :;|~'\"`"))  # keep the "&" that joins them
         name = f"{name} {_clean_name(ls[i + 1].text)}".strip()
         used.append(i + 1)
     conf = min(ls[k].confidence for k in used)
@@ -340,6 +342,19 @@ def _money(ls: list[OcrLine], start: int):
     return totals, subs, tenders, changes
 
 
+ROUND_RE = re.compile(r"round(ing|ed)?\b.*?(-?)\s*(?:RM|\$|€|£)?\s*(-?)\s*(\d*)[.,](\d\d)\s*\W*$", re.I)
+
+
+def _rounding(ls: list[OcrLine], start: int) -> tuple[int, Decimal] | None:
+    """(line index, value) of a rounding adjustment ('Rounding Adj -0.02')."""
+    for i in range(start, len(ls)):
+        m = ROUND_RE.search(_nfkc(ls[i].text))
+        if m and abs(Decimal(f"{m.group(4) or 0}.{m.group(5)}")) < Decimal("0.10"):
+            v = Decimal(f"{m.group(4) or 0}.{m.group(5)}")
+            return i, (-v if (m.group(2) or m.group(3)) else v)
+    return None
+
+
 def _pick_total(totals, tenders, changes):
     paid = None
     if tenders and changes:
@@ -352,6 +367,10 @@ def _pick_total(totals, tenders, changes):
             for src, a, _tier, _i in totals:
                 if _dec(a[0]) == paid:
                     return src, a, 0.97, True
+            for src, a, _tier, _i in totals:  # the total rounded to the coin, or one digit misread
+                v = _dec(a[0])
+                if v is not None and abs(v - paid) <= Decimal("0.10"):
+                    return src, (format(paid, "f"), a[1], a[2], a[3]), 0.85, True
         for src, a in tenders:  # paid exactly (card, or cash without change)
             v = _dec(a[0])
             if v is not None and any(_dec(x[1][0]) == v for x in totals) and not changes:
@@ -445,6 +464,19 @@ def parse_receipt(lines: list[OcrLine], country_hint: str | None = None, *, file
     body_from = max(head_end, (date_i + 1) if date_i is not None and date_i < head_end else 0)
     totals, subs, tenders, changes = _money(ls, min(body_from, len(ls) - 1) if body_from else 0)
     tot = _pick_total(totals, tenders, changes)
+    rnd = _rounding(ls, min(body_from, len(ls) - 1) if body_from else 0)
+    if tot is not None and rnd is not None and rnd[1] != 0 and not tot[3]:
+        # A printed total, then a rounding adjustment: the amount charged is the total rounded, when the
+        # receipt prints that sum on a later line.
+        want = (_dec(tot[1][0]) or Decimal(0)) + rnd[1]
+        for j in range(rnd[0], len(ls)):
+            for a in _amounts(ls[j].text):
+                if _dec(a[0]) == want:
+                    tot = (ls[j], a, 0.9, True)
+                    break
+            else:
+                continue
+            break
     cur = None
     if tot is not None:
         src, a, conf, checked = tot
