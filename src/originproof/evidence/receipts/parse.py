@@ -35,6 +35,9 @@ TOTAL_RE = re.compile(
     r"총\s*액|합\s*계|결제\s*금액|받을\s*금액|summe|gesamt|zu\s*zahlen|[àa]\s*payer|montant|totale|importe|"
     r"amount\s*due|balance\s*due|amount\s*payable|nett?\s*amount|grand\s*amt|total\s*amt|amt\s*due|应\s*付|实\s*付)", re.I)
 # Labels of the amount really charged, over a plain "total" that a tax table may repeat.
+# The amount after every adjustment: beats a total "incl. tax" printed above it.
+LAST_RE = re.compile(r"(after|rounded|round(ed)?\s*total|payable|grand|nett?\s*total|to\s*pay|amount\s*due|balance\s*due|"
+                     r"お\s*買\s*上|ご\s*請\s*求|결제\s*금액|받을\s*금액|zu\s*zahlen|[àa]\s*payer)", re.I)
 FINAL_RE = re.compile(r"(grand|nett?\b|round|payable|due|to\s*pay|お\s*買\s*上|請\s*求|결제|받을|zu\s*zahlen|[àa]\s*payer|"
                       r"incl|inc\.|ttc|総\s*額)", re.I)
 NOT_TOTAL_RE = re.compile(
@@ -42,9 +45,9 @@ NOT_TOTAL_RE = re.compile(
     r"(excl|exclusive|ex\.?)\s*(of\s*)?(gst|tax|vat)|"
     r"(qty|items?)\s*total|点\s*数|\d+\s*点|개\s*수|round(ing)?\s*(adj|adjustment)?\s*[:.]?\s*-?\s*\d?[.,]\d\d\s*$|"
     r"rounding|change|お\s*釣|おつり|釣\s*銭|거스름|rückgeld|rendu|cambio|resto|"
-    r"tender|cash\s*rec|received|お\s*預|預\s*り|받은\s*금액|gegeben|bezahlt|espèces|saving|you\s*saved|points?|ポイント|포인트)", re.I)
+    r"tender|accepted|cash\s*rec|received|お\s*預|預\s*り|받은\s*금액|gegeben|bezahlt|espèces|saving|you\s*saved|points?|ポイント|포인트)", re.I)
 TAX_RE = re.compile(r"(\btax\b|\bgst\b|\bsst\b|\bvat\b|mwst|ust\b|\btva\b|\biva\b|消費税|税|부가세|부가가치세)", re.I)
-TENDER_RE = re.compile(r"(tender|cash|received|paid|payment|amount\s*paid|お\s*預|預\s*り|現\s*金|받은\s*금액|현금|"
+TENDER_RE = re.compile(r"(tender|accepted|cash|received|paid|payment|amount\s*paid|お\s*預|預\s*り|現\s*金|받은\s*금액|현금|"
                        r"gegeben|bar\b|bezahlt|espèces|especes|contanti|efectivo|visa|master|card|credit|クレジット|カード|"
                        r"카드|신용|ec[-\s]?karte|girocard|carte|cb\b|eftpos)", re.I)
 CHANGE_RE = re.compile(r"(change|お\s*釣|おつり|釣\s*銭|거스름|rückgeld|zurück|rendu|resto|cambio|balance\b)", re.I)
@@ -334,7 +337,7 @@ def _money(ls: list[OcrLine], start: int):
             changes.append((src, a))
             continue
         if TOTAL_RE.search(t) and not NOT_TOTAL_RE.search(t):
-            tier = 2 if FINAL_RE.search(t) else 1
+            tier = 3 if LAST_RE.search(t) else 2 if FINAL_RE.search(t) else 1
             totals.append((src, a, tier, i))
             continue
         if TENDER_RE.search(t) and not TAX_RE.search(t):
@@ -377,7 +380,7 @@ def _pick_total(totals, tenders, changes):
                 return src, next(x[1] for x in totals if _dec(x[1][0]) == v), 0.95, True
         top = max(x[2] for x in totals)
         best = max((x for x in totals if x[2] == top), key=lambda x: (_dec(x[1][0]) or Decimal(0), -x[3]))
-        return best[0], best[1], 0.9 if top == 2 else 0.85, False
+        return best[0], best[1], 0.9 if top >= 2 else 0.85, False
     if paid is not None and paid > 0:
         src = tenders[0][0]
         return src, (format(paid, "f"), tenders[0][1][1], 0, len(src.text)), 0.75, True
