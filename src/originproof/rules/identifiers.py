@@ -1,7 +1,8 @@
 """AUTH.IDENTIFIERS: printed identifiers are internally valid (check digits, number structure, QR payloads)."""
 from __future__ import annotations
 
-from originproof.text.identifiers import compact, customs_number_ok, guess_company_scheme, uscc_valid, validate
+from originproof.text.identifiers import (compact, customs_number_ok, guess_company_scheme, ocr_repairs, uscc_valid,
+                                         validate)
 from originproof.facts import EvidenceFacts, Unread
 from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown, unread_finding
 from originproof.rules.production import usable
@@ -38,6 +39,18 @@ def _checks(ctx: RuleContext, d: EvidenceFacts) -> list[tuple[str, str, str, boo
     return out
 
 
+def _ocr_read(d: EvidenceFacts, field: str) -> bool:
+    """Read through OCR (a text layer states its values at confidence 1.0)."""
+    f = getattr(d, field, None)
+    return f is not None and getattr(f, "confidence", 1.0) < 1.0
+
+
+def _misread(scheme: str, value: str) -> list[str]:
+    check = uscc_valid if scheme == "cn_uscc" else (lambda x: validate(scheme, x) is True)
+    return ocr_repairs(compact(value), check) if scheme != "customs_declaration_number" else \
+        ocr_repairs(compact(value), lambda x: customs_number_ok(x)[0])
+
+
 @rule("AUTH.IDENTIFIERS", severity="fraud_if_official", scope="documents", needs_reader="document",
       title_en="Identifiers internally valid", title_zh="编号校验有效")
 def identifiers(ctx: RuleContext):
@@ -54,6 +67,17 @@ def identifiers(ctx: RuleContext):
                                      "未载明带校验位或固定结构的编号")
                 continue
             bad = [c for c in checks if c[3] is False and c[4]]
+            # An invalid code read by OCR that one confusable character (6/G, 0/O, 1/I …) makes valid is
+            # first suspected as a misread: a person compares it with the paper, it is no fraud finding.
+            misread = [c for c in bad if _ocr_read(item, c[0]) and _misread(c[1], c[2])]
+            bad = [c for c in bad if c not in misread]
+            if misread and not bad:
+                f, sch, v, _ok, _l = misread[0]
+                yield unknown(code, subject, f"{f} {v} fails its check as read, but one character differently read "
+                              f"({', '.join(_misread(sch, v))}) is valid: likely a misread, a person must compare",
+                              f"{f} {v} 按识别结果校验不通过，但仅一个易混字符不同的编号有效，可能为识别错误，需人工核对",
+                              evidence=[item.pointer(f)])
+                continue
             if bad:
                 official = item.doc_type in OFFICIAL
                 f, sch, v, _ok, _l = bad[0]

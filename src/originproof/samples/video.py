@@ -17,8 +17,9 @@ Defect knobs (keyword arguments, defaulting to `spec.extras`):
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 import random
+import re
+from fractions import Fraction
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Sequence
@@ -76,10 +77,29 @@ def _shopper(d: ImageDraw.ImageDraw, x: int, y: int, hh: int, lay: random.Random
     d.rounded_rectangle([x - bw // 2, y + bw * 2 // 3, x + bw // 2, y + hh], radius=max(1, bw // 4), fill=col)
 
 
+# Storefront designs: how the chain's sign is drawn. "banner" (the name on the shop's colour, top left),
+# "fascia" (a light fascia band with the name centred in the chain's colour and its Latin name under it),
+# "lightbox" (a dark board, the name right-aligned, the branch on the left). "lightbox" is the held-out
+# variety: generated only when asked for (`spec.extras["storefront"]`), never used while tuning readers.
+STOREFRONTS = ("banner", "fascia")
+HELD_OUT_STOREFRONT = "lightbox"
+
+
+def storefront_style(spec: DossierSpec, i: int, lay: random.Random) -> str:
+    want = spec.extras.get("storefront")
+    if want in STOREFRONTS + (HELD_OUT_STOREFRONT,):
+        return want
+    return STOREFRONTS[lay.randrange(len(STOREFRONTS))]
+
+
 def _store_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str, lay: random.Random) -> Image.Image:
     st = spec.stores[i]
     palette = [(200, 30, 40), (30, 70, 160), (20, 120, 60), (230, 120, 20), (110, 40, 130), (0, 120, 140)]
-    img = Image.new("RGB", (w, h), palette[sum(map(ord, st.chain_local)) % len(palette)])
+    colour = palette[sum(map(ord, st.chain_local)) % len(palette)]
+    style = storefront_style(spec, i, lay)
+    if style != "banner":
+        return _storefront(spec, i, w, h, sc, lay, style, colour)
+    img = Image.new("RGB", (w, h), colour)
     d = ImageDraw.Draw(img)
     floor = int(h * lay.uniform(0.6, 0.66))
     d.rectangle([0, floor, w, h], fill=(225, 222, 210))  # aisle below the sign
@@ -95,6 +115,46 @@ def _store_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str, lay: random
         size -= max(1, size // 12)
     _text(d, (x0, h // 8 + lay.randint(-h // 40, h // 40)), sign, size, sc, (255, 255, 255))
     _text(d, (x0, int(h * 0.38)), st.branch, h // 13, sc, (255, 240, 240))
+    return img
+
+
+def _storefront(spec: DossierSpec, i: int, w: int, h: int, sc: str, lay: random.Random, style: str,
+                colour: tuple[int, int, int]) -> Image.Image:
+    """A shop front: a wall, the sign above the entrance, glass doors with goods behind them."""
+    st = spec.stores[i]
+    wall = tuple(lay.randint(150, 215) for _ in range(3))
+    img = Image.new("RGB", (w, h), wall)
+    d = ImageDraw.Draw(img)
+    top, bottom = int(h * lay.uniform(0.06, 0.1)), int(h * lay.uniform(0.36, 0.42))
+    x0, x1 = w // 12, w * 11 // 12
+    if style == "fascia":
+        d.rectangle([x0, top, x1, bottom], fill=(246, 244, 236))
+        d.rectangle([x0, bottom - h // 60, x1, bottom], fill=colour)
+        ink, ink2 = colour, (60, 60, 60)
+    else:  # lightbox
+        d.rectangle([x0, top, x1, bottom], fill=(28, 30, 34))
+        ink, ink2 = (250, 250, 250), (210, 210, 210)
+    sign = spec.extras.get("sign_chain", st.chain_local)
+    size = (bottom - top) * 11 // 20
+    while size > h // 14 and d.textlength(sign, font=pil_font(sc, size)) > (x1 - x0) * 0.8:
+        size -= max(1, size // 12)
+    tw = d.textlength(sign, font=pil_font(sc, size))
+    tx = (w - tw) / 2 if style == "fascia" else x1 - tw - w // 30
+    _text(d, (int(tx), top + (bottom - top) // 10), sign, size, sc, ink)
+    latin = st.chain if st.chain != sign and re.fullmatch(r"[\x20-\x7e]+", st.chain or "") else ""
+    small = max(9, h // 20)
+    if style == "fascia" and latin:
+        lw = d.textlength(latin, font=pil_font("latin", small))
+        _text(d, (int((w - lw) / 2), top + (bottom - top) * 7 // 10), latin, small, "latin", ink2)
+    branch_x = x0 + w // 30 if style == "lightbox" else x1 - int(d.textlength(st.branch, font=pil_font(sc, small))) - w // 40
+    _text(d, (branch_x, bottom + h // 40), st.branch, small, sc, (40, 40, 40))
+    for k in range(3):  # glass doors with goods behind
+        gx = x0 + k * (x1 - x0) // 3 + w // 40
+        gw = (x1 - x0) // 3 - w // 20
+        d.rectangle([gx, bottom + h // 8, gx + gw, h - h // 20], fill=(120, 140, 150), outline=(60, 60, 60))
+        for j in range(4):
+            bx = gx + w // 60 + j * gw // 5
+            d.rectangle([bx, bottom + h // 4, bx + gw // 7, bottom + h // 3], fill=tuple(lay.randint(40, 230) for _ in range(3)))
     return img
 
 

@@ -140,3 +140,22 @@ def find_usccs(text: str) -> list[tuple[str, int, int]]:
 
 
 GTIN_RE = re.compile(r"(?<!\d)(\d{13}|\d{8}|\d{12}|\d{14})(?!\d)")
+
+
+# Characters OCR confuses in printed codes, both ways (a letter read for a digit and back).
+OCR_CONFUSABLE = {"0": "OD", "O": "0D", "D": "0O", "1": "IL", "I": "1L", "L": "1I", "2": "Z", "Z": "2",
+                  "5": "S", "S": "5", "6": "G", "G": "6", "8": "B", "B": "8", "4": "A", "A": "4"}
+
+
+def ocr_repairs(value: str, valid, max_changes: int = 1) -> list[str]:
+    """Readings of `value` one OCR confusion away that `valid` accepts: a code that fails its check
+    digit as read may be a misread, and exactly one valid neighbour is a repair, several are a guess."""
+    if max_changes < 1:
+        return []
+    out = []
+    for i, ch in enumerate(value):
+        for alt in OCR_CONFUSABLE.get(ch, ""):
+            cand = value[:i] + alt + value[i + 1:]
+            if valid(cand):
+                out.append(cand)
+    return sorted(set(out))

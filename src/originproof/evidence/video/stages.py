@@ -336,6 +336,12 @@ def classify(fr: FrameRead, registry: Any, origin: str | None, brand_names: list
         if b and len(fold(b)) >= 3 and contains_name(joined, b):
             fr.stage, fr.cue, fr.confidence = "shelf_pick", f"OCR: {b}", 0.8
             return
+    # A banner may wrap onto a second row ("dm-drogerie" / "markt"): neighbouring rows are tried joined.
+    for t in texts + [f"{a} {b}" for a, b in zip(texts, texts[1:])]:
+        ch, score = registry.match_chain(t, origin) if registry is not None else (None, 0)
+        if ch is not None:
+            fr.stage, fr.cue, fr.confidence, fr.chain_id = "store", f"OCR: {t.strip()}", min(0.95, score / 100), ch.id
+            return
     # A shelf: the same product label repeated along it, or price tags, on text that is neither a till
     # display nor a receipt.
     if not dark and cues <= 1:
@@ -346,12 +352,6 @@ def classify(fr: FrameRead, registry: Any, origin: str | None, brand_names: list
         pm = PRICE_TAG_RE.search(joined)
         if pm and len(texts) >= 2:
             fr.stage, fr.cue, fr.confidence = "shelf_pick", f"OCR: price tag {pm.group(0).strip()}", 0.8
-            return
-    # A banner may wrap onto a second row ("dm-drogerie" / "markt"): neighbouring rows are tried joined.
-    for t in texts + [f"{a} {b}" for a, b in zip(texts, texts[1:])]:
-        ch, score = registry.match_chain(t, origin) if registry is not None else (None, 0)
-        if ch is not None:
-            fr.stage, fr.cue, fr.confidence, fr.chain_id = "store", f"OCR: {t.strip()}", min(0.95, score / 100), ch.id
             return
 
 

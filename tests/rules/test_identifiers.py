@@ -1,0 +1,62 @@
+"""AUTH.IDENTIFIERS on plain facts: an invalid code read by OCR, one confusable character away from a
+valid one, is a suspected misread (unknown), not fraud; the same code stated by a text layer fails."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+
+from originproof.dossier.manifest import Manifest
+from originproof.facts import DossierFacts
+from originproof.facts.base import Fact
+from originproof.facts.documents import CustomsDeclaration
+from originproof.policy import load_policy
+from originproof.registry import Registry
+from originproof.rules.base import RuleContext
+from originproof.rules.identifiers import identifiers
+from originproof.text.identifiers import ocr_repairs, uscc_valid
+
+VALID = "91310115MA1K4DXB3R"
+
+
+def _valid_code() -> str:
+    # Any code whose check character is right: take a base and fix its last character.
+    from originproof.text.identifiers import USCC_CHARS
+    base = VALID[:17]
+    return next(base + c for c in USCC_CHARS if uscc_valid(base + c))
+
+
+def _ctx(uscc: str, confidence: float) -> RuleContext:
+    m = Manifest.model_validate({
+        "format": "originproof/dossier@1", "submitted_at": "2026-06-01T10:00:00+08:00",
+        "merchant": {"id": "M-1", "name": "示例贸易有限公司", "uscc": _valid_code()},
+        "brand": {"name": "Example", "origin_country": "JP", "owner": "Example KK"},
+        "products": [{"sku": "P1", "name": "Example Cream", "category": "cosmetics"}],
+        "distribution": {"online": [{"url": "https://www.amazon.co.jp/dp/B000000000"}]},
+        "production": {"customs_declaration": ["c.pdf"]}})
+    doc = CustomsDeclaration(consignee_uscc=Fact(value=uscc, confidence=confidence))
+    facts = DossierFacts(manifest=m, evaluated_at=datetime(2026, 6, 1, tzinfo=timezone.utc),
+                         documents={"customs_declaration": [doc]})
+    return RuleContext(facts=facts, policy=load_policy(None), registry=Registry.load())
+
+
+def _misread_of(code: str) -> str:
+    # Swap one digit for the letter OCR confuses it with, where that breaks the check character.
+    for i, ch in enumerate(code):
+        alt = {"6": "G", "0": "O", "1": "I", "5": "S", "8": "B"}.get(ch)
+        if alt and not uscc_valid(code[:i] + alt + code[i + 1:]) and 1 < i < 17:
+            return code[:i] + alt + code[i + 1:]
+    raise AssertionError("no confusable character")
+
+
+def test_a_single_confusion_is_repaired_to_one_valid_code():
+    good = _valid_code()
+    bad = _misread_of(good)
+    assert good in ocr_repairs(bad, uscc_valid)
+
+
+@pytest.mark.parametrize("confidence,status", [(0.95, "unknown"), (1.0, "fail")])
+def test_ocr_misread_is_unknown_but_a_stated_invalid_code_fails(confidence, status):
+    bad = _misread_of(_valid_code())
+    findings = list(identifiers(_ctx(bad, confidence)))
+    assert [f.status for f in findings] == [status]
