@@ -2,7 +2,7 @@
 from originproof.evidence.readers import register_reader
 from originproof.evidence.video.fingerprint import video_distance  # noqa: F401 — used by the reuse index
 
-VERSION = "3"
+VERSION = "4"
 
 
 @register_reader("video", "video", VERSION)
