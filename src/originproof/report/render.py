@@ -70,8 +70,9 @@ def render_text(report: dict[str, Any], console=None, verbose: bool = False) -> 
     t.add_column("", width=8)
     t.add_column("rule", style="bold", no_wrap=True)
     t.add_column("subject", no_wrap=True)
-    t.add_column("message / 说明", ratio=3)
-    t.add_column("evidence", ratio=1)
+    # Long Chinese lines have no spaces to wrap at: fold them rather than cut them with an ellipsis.
+    t.add_column("message / 说明", ratio=3, overflow="fold")
+    t.add_column("evidence", ratio=1, overflow="fold")
     style = {"fail": "red", "warn": "yellow", "unknown": "magenta", "pass": "green", "n/a": "dim"}
     for f in sorted_findings(report):
         if f["status"] in ("pass", "n/a") and not verbose:
