@@ -139,6 +139,7 @@ def paper_look(thumb: np.ndarray) -> bool:
 
 EAGER_MAX_MOTION = 0.3  # a frame blurred by a moving camera waits: a steadier one of the scene may come
 SAME_SCENE = 0.3  # half the L1 distance of colour histograms below which two frames show one scene
+SAME_PAPER = 0.08  # … and one part of a receipt held still
 
 
 def _scene(thumb: np.ndarray) -> np.ndarray:
@@ -243,7 +244,8 @@ class _PauseReader:
                 near = kind in ("paper", "display") and any(abs(o[0].t - fr.t) < self.PAPER_GAP_S for o in read)
                 # The same scene seen again (the storefront a second later) is not read twice; a receipt
                 # read top to bottom is new in every part.
-                same = kind != "paper" and any(0.5 * float(np.abs(o[5] - z).sum()) < SAME_SCENE for o in read)
+                same = any(0.5 * float(np.abs(o[5] - z).sum()) < (SAME_SCENE if kind != "paper" else SAME_PAPER)
+                           for o in read)
                 if not near and not same:
                     self._submit(it)
             self.items.append(it)
@@ -281,7 +283,8 @@ class _PauseReader:
                 self._submit(it)
         # The receipt's last lines (total, date, footer) are in its last frames: read them whatever is left.
         for it in [it for it in reversed(self.items) if it[4] == "paper"][:2]:
-            if it[2] and it[3] is None:
+            read = [o for o in self.items if o[4] == "paper" and o[3] is not None]
+            if it[2] and it[3] is None and not any(0.5 * float(np.abs(o[5] - it[5]).sum()) < SAME_PAPER for o in read):
                 self._submit(it)
         left = sum(1 for it in self.items if it[2] and it[3] is None)
         if left:

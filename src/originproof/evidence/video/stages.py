@@ -311,6 +311,7 @@ def _repeated_label(texts: list[str]) -> str | None:
         for w in re.findall(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{4,}", t):  # CJK runs
             for k in range(0, len(w) - 3):
                 words[w[k:k + 4]] = words.get(w[k:k + 4], 0) + 1
+    words = {w: n for w, n in words.items() if len(set(w)) >= 3}  # not a rule of dashes or a stutter
     best = max(words.items(), key=lambda kv: kv[1], default=(None, 0))
     return best[0] if best[1] >= 2 else None
 
