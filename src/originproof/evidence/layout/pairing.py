@@ -318,6 +318,11 @@ def read_table(models: list[PageModel], fields: Fields, columns: list[str], key:
             i = max([k for k, st in enumerate(starts) if st.bbox[1] <= r.cy] or [0]) if starts else None
             if i is not None:
                 rows[i].setdefault(c, []).append(r)
+        for row in rows:
+            # Within a cell, read line by line, left to right (a cell's runs arrive in page order).
+            for col, rs in row.items():
+                h = max(1.0, min(r.h for r in rs))
+                rs.sort(key=lambda r: (round(r.cy / h), r.bbox[0]))
         rows = [row for row in rows if row.get(key)]
         if rows:
             return Table([c for *_b, c in bounds], rows, [r for r, _ in header])

@@ -93,6 +93,7 @@ def _lines(doc: DocText, fields: Fields) -> Fact | None:
     if table is None:
         table = read_table(doc.models, fields, cols, "hs_code", key_ok=lambda t: bool(HS10_RE.search(t)))
     lines, runs = [], []
+    ambiguous = False
     if table is not None:
         for row in table.rows:
             hs = HS10_RE.search(re.sub(r"\s", "", table.text(row, "hs_code")))
@@ -105,6 +106,15 @@ def _lines(doc: DocText, fields: Fields) -> Fact | None:
                 name = name.strip()[hs.end():].strip()
             qty = [r.text for r in row.get("quantity", [])]
             origin = _country_of(table.text(row, "origin"))
+            named = {c for c in (_country_of(r.text) for r in row.get("origin", [])) if c}
+            if len(named) > 1:
+                # The origin cell took in its neighbour: on an import declaration the final destination
+                # (最终目的国) is China, so the other country is the origin; two others are not sure.
+                others = named - {"CN"}
+                if len(others) == 1:
+                    origin = others.pop()
+                else:
+                    ambiguous = True
             if origin is None:
                 # Columns that drift (text set with spaces): the row's last entry naming a country.
                 tail = sorted((r for rs in row.values() for r in rs), key=lambda r: r.bbox[0])
@@ -116,6 +126,8 @@ def _lines(doc: DocText, fields: Fields) -> Fact | None:
         lines, runs = _item_blocks(fields)
     if lines:
         c = min((r.confidence for r in runs), default=1.0) if doc.ocr else 1.0
+        if ambiguous:
+            c = min(c, 0.6)
         return Fact(value=lines, confidence=round(float(c), 3), at=runs_at(doc, runs))
     return None
 
