@@ -86,10 +86,16 @@ HELD_OUT_STOREFRONT = "lightbox"
 
 
 def storefront_style(spec: DossierSpec, i: int, lay: random.Random) -> str:
+    """The design asked for in `spec.extras["storefront"]` ("auto": one of the tuning designs, drawn
+    from the take's layout); without it the classic banner, drawn exactly as before, so existing
+    takes and the corpus cache stay the same (the fascia's bright wall still reads as a cut to the
+    continuity scan: see the video issue)."""
     want = spec.extras.get("storefront")
     if want in STOREFRONTS + (HELD_OUT_STOREFRONT,):
         return want
-    return STOREFRONTS[lay.randrange(len(STOREFRONTS))]
+    if want == "auto":
+        return STOREFRONTS[lay.randrange(len(STOREFRONTS))]
+    return "banner"
 
 
 def _store_panel(spec: DossierSpec, i: int, w: int, h: int, sc: str, lay: random.Random) -> Image.Image:
