@@ -145,4 +145,6 @@ def test_reencoded_video_under_second_merchant(video_dossier, checker, jp, tmp_p
     f = finding(res, "DIST.OFFLINE.VIDEO_UNIQUE")
     assert f["status"] == "fail" and f["severity"] == "fraud", f["message"]
     assert any(h.kind == "video" and h.distance <= 0.07 for h in res.facts.reuse)
-    assert first.facts.digest[:12] in f["message"]["en"]
+    # The seller learns only that another account submitted it; the reviewer sees which dossier.
+    assert first.facts.digest[:12] not in f["message"]["en"] and jp.merchant_id not in f["message"]["en"]
+    assert first.facts.digest in f["facts"]["reviewer"]["other_dossiers"]

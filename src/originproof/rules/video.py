@@ -11,6 +11,7 @@ from originproof.evidence.video.fingerprint import NEAR_DUPLICATE, video_distanc
 from originproof.evidence.video.geo import haversine_km
 from originproof.facts import Unread, VideoFacts
 from originproof.rules import subjects as S
+from originproof.rules.authenticity import reviewer_hits
 from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown, unread_finding
 from originproof.rules.offline import visit_receipt
 
@@ -418,11 +419,11 @@ def unique(ctx: RuleContext):
                 severity="fraud", evidence=[{"file": visit.video}] + [{"file": m.distribution.offline[j].video} for j, _ in same],
                 remedy=remedy, duplicates=[{"visit": j, "distance": d} for j, d in same])
         elif hits:
-            yield failed(code, sub, "The video was already submitted in another dossier (" + ", ".join(
-                f"{h.other_dossier[:12]} of merchant {h.other_merchant_id}, brand {h.other_brand}" for h in hits) + ")",
-                "该视频已出现在其他商家或品牌的档案中（" + "、".join(h.other_dossier[:12] for h in hits) + "）",
-                severity="fraud", evidence=[{"file": visit.video}], remedy=remedy,
-                other_dossiers=sorted({h.other_dossier for h in hits}))
+            # A seller is told only that its video was submitted before by another account; the other
+            # dossier is for reviewers (facts.reviewer), never the other merchant or brand.
+            yield failed(code, sub, "This video was submitted before by another account",
+                         "该视频此前已由其他账户提交", severity="fraud", evidence=[{"file": visit.video}],
+                         remedy=remedy, reviewer=reviewer_hits(hits))
         elif not ctx.facts.reuse_checked:
             yield unknown(code, sub, "Not a duplicate within this dossier; earlier dossiers were not searched",
                           "本档案内无重复；未检索历史档案，需人工核查", evidence=[{"file": visit.video}])
