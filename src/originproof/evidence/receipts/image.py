@@ -12,11 +12,10 @@ import numpy as np
 
 from originproof.evidence.common import ocr as O
 from originproof.facts.documents import Receipt
+from originproof.registry.countries import language_of
 
 TARGET_GLYPH_PX = 30.0
 MAX_SIDE = 3600
-COUNTRY_LANG = {"JP": "ja", "KR": "ko", "DE": "de", "AT": "de", "CH": "de", "FR": "fr", "BE": "fr", "IT": "it",
-                "ES": "es", "NL": "nl", "TH": "th", "CN": "zh", "TW": "zh", "HK": "zh"}
 
 
 def glyph_height(gray: np.ndarray) -> float | None:
@@ -85,7 +84,7 @@ def read_receipt_image(gray: np.ndarray, country: str | None = None, *, file: st
     each parsed; the two readings are agreed field by field (`agree`)."""
     from originproof.evidence.receipts.agree import agree
     from originproof.evidence.receipts.parse import parse_receipt
-    lang = lang or COUNTRY_LANG.get((country or "").upper(), "en")
+    lang = lang or language_of(country)
     lines = receipt_lines_from_image(gray, lang)
     if lang not in ("ja", "ko", "zh"):
         sc = O.script_of("\n".join(l.text for l in lines))
