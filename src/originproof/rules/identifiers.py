@@ -1,8 +1,7 @@
 """AUTH.IDENTIFIERS: printed identifiers are internally valid (check digits, number structure, QR payloads)."""
 from __future__ import annotations
 
-from originproof.text.identifiers import (compact, customs_number_ok, guess_company_scheme, ocr_repairs, uscc_valid,
-                                         validate)
+from originproof.text.identifiers import compact, confusable_with, customs_number_ok, guess_company_scheme, uscc_valid, validate
 from originproof.facts import EvidenceFacts, Unread
 from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown, unread_finding
 from originproof.rules.production import usable
@@ -45,10 +44,11 @@ def _ocr_read(d: EvidenceFacts, field: str) -> bool:
     return f is not None and getattr(f, "confidence", 1.0) < 1.0
 
 
-def _misread(scheme: str, value: str) -> list[str]:
-    check = uscc_valid if scheme == "cn_uscc" else (lambda x: validate(scheme, x) is True)
-    return ocr_repairs(compact(value), check) if scheme != "customs_declaration_number" else \
-        ocr_repairs(compact(value), lambda x: customs_number_ok(x)[0])
+def _misread(ctx: RuleContext, scheme: str, value: str) -> list[str]:
+    """Codes the dossier states elsewhere (the merchant's credit code) that `value` is one OCR confusion
+    away from: an OCR slip, corroborated, is no forged number."""
+    known = [ctx.manifest.merchant.uscc] if scheme == "cn_uscc" and ctx.manifest.merchant.uscc else []
+    return [k for k in known if confusable_with(value, k)]
 
 
 @rule("AUTH.IDENTIFIERS", severity="fraud_if_official", scope="documents", needs_reader="document",
@@ -69,13 +69,14 @@ def identifiers(ctx: RuleContext):
             bad = [c for c in checks if c[3] is False and c[4]]
             # An invalid code read by OCR that one confusable character (6/G, 0/O, 1/I …) makes valid is
             # first suspected as a misread: a person compares it with the paper, it is no fraud finding.
-            misread = [c for c in bad if _ocr_read(item, c[0]) and _misread(c[1], c[2])]
+            misread = [c for c in bad if _ocr_read(item, c[0]) and _misread(ctx, c[1], c[2])]
             bad = [c for c in bad if c not in misread]
             if misread and not bad:
                 f, sch, v, _ok, _l = misread[0]
-                yield unknown(code, subject, f"{f} {v} fails its check as read, but one character differently read "
-                              f"({', '.join(_misread(sch, v))}) is valid: likely a misread, a person must compare",
-                              f"{f} {v} 按识别结果校验不通过，但仅一个易混字符不同的编号有效，可能为识别错误，需人工核对",
+                yield unknown(code, subject, f"{f} {v} fails its check as read, but it differs by one character OCR "
+                              f"confuses from the code the dossier states ({', '.join(_misread(ctx, sch, v))}): likely a "
+                              f"misread, a person must compare",
+                              f"{f} {v} 按识别结果校验不通过，但与档案所载编号仅差一个易混字符，可能为识别错误，需人工核对",
                               evidence=[item.pointer(f)])
                 continue
             if bad:

@@ -87,7 +87,7 @@ from typing import Any, Callable, Iterator  # noqa: E402
 
 from originproof.text.countries import country_from_name  # noqa: E402
 from originproof.text.identifiers import (compact, customs_number_ok, guess_company_scheme,  # noqa: E402
-                                                     uscc_valid, validate)
+                                                     uscc_valid, validate, confusable_with)
 from originproof.text.names import fold, name_similarity  # noqa: E402
 from originproof.evidence.common.ocr import script_of  # noqa: E402
 from originproof.facts.base import Fact  # noqa: E402
@@ -706,6 +706,14 @@ def customs_form(ctx: RuleContext):
         if not usable(d.consignee_uscc, ctx):
             yield unknown(code, subject, "The consignee's USCC could not be read with confidence", "境内收货人统一社会信用代码无法可靠读取",
                           evidence=ptr(d, "consignee_uscc", "consignee"))
+            return
+        merchant = ctx.manifest.merchant.uscc
+        if not uscc_valid(d.get("consignee_uscc")) and d.consignee_uscc.confidence < 1.0 and merchant \
+                and confusable_with(d.get("consignee_uscc"), merchant):
+            yield unknown(code, subject, f"The consignee's USCC {d.get('consignee_uscc')} fails its check as read, but "
+                          f"differs from the merchant's {merchant} by one character OCR confuses: likely a misread",
+                          f"境内收货人统一社会信用代码 {d.get('consignee_uscc')} 按识别结果校验不通过，但与商家代码仅差一个易混字符，"
+                          f"可能为识别错误，需人工核对", evidence=ptr(d, "consignee_uscc"))
             return
         if not uscc_valid(d.get("consignee_uscc")):
             yield failed(code, subject, f"The consignee's USCC {d.get('consignee_uscc')} has an invalid check character",

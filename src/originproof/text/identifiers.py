@@ -147,15 +147,11 @@ OCR_CONFUSABLE = {"0": "OD", "O": "0D", "D": "0O", "1": "IL", "I": "1L", "L": "1
                   "5": "S", "S": "5", "6": "G", "G": "6", "8": "B", "B": "8", "4": "A", "A": "4"}
 
 
-def ocr_repairs(value: str, valid, max_changes: int = 1) -> list[str]:
-    """Readings of `value` one OCR confusion away that `valid` accepts: a code that fails its check
-    digit as read may be a misread, and exactly one valid neighbour is a repair, several are a guess."""
-    if max_changes < 1:
-        return []
-    out = []
-    for i, ch in enumerate(value):
-        for alt in OCR_CONFUSABLE.get(ch, ""):
-            cand = value[:i] + alt + value[i + 1:]
-            if valid(cand):
-                out.append(cand)
-    return sorted(set(out))
+def confusable_with(read: str, known: str) -> bool:
+    """`read` is `known` with exactly one character read as one OCR confuses it with (6/G, 0/O, 1/I …):
+    a code read that way is a suspected misread of a code the dossier states elsewhere."""
+    read, known = compact(read or "").upper(), compact(known or "").upper()
+    if len(read) != len(known) or read == known:
+        return False
+    diff = [(r, k) for r, k in zip(read, known) if r != k]
+    return len(diff) == 1 and diff[0][1] in OCR_CONFUSABLE.get(diff[0][0], "")

@@ -11,7 +11,7 @@ from originproof.evidence.layout.pairing import Fields, pair, read_table
 from originproof.facts.base import Fact
 from originproof.facts.documents import CustomsDeclaration
 from originproof.text.countries import country_from_name
-from originproof.text.identifiers import find_usccs, ocr_repairs, uscc_valid
+from originproof.text.identifiers import find_usccs
 
 # 海关编号: customs office 4, year 4, I/E flag (1/0, or I/E on lists), serial 9 (document-layouts §2.2).
 NUMBER_RE = re.compile(r"(?<![0-9A-Z])(\d{4}(?:19|20)\d{2}[01IE]\d{9})(?![0-9A-Z])")
@@ -71,19 +71,8 @@ def _consignee(doc: DocText, fields: Fields, out: CustomsDeclaration) -> None:
                     cands.append((1e9, doc.fact(found[0][0], line, found[0][1], found[0][2], conf=UNCHECKED)))
                     break
     if cands:
-        out.consignee_uscc = _checked_uscc(doc, min(cands, key=lambda t: t[0])[1])
+        out.consignee_uscc = min(cands, key=lambda t: t[0])[1]
 
-
-def _checked_uscc(doc: DocText, f: Fact) -> Fact:
-    """A credit code read by OCR that fails its check character is first suspected as a misread: one
-    confusable character away from exactly one valid code, it is that code (not fully confident);
-    otherwise it stays as read, too uncertain to call the document's number invalid."""
-    if not doc.ocr or uscc_valid(f.value):
-        return f
-    repairs = ocr_repairs(f.value, uscc_valid)
-    if len(repairs) == 1:
-        return f.model_copy(update={"value": repairs[0], "confidence": min(f.confidence, 0.85)})
-    return f.model_copy(update={"confidence": min(f.confidence, 0.6)})
 
 
 def _lines(doc: DocText, fields: Fields) -> Fact | None:
