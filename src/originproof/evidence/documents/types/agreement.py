@@ -8,7 +8,8 @@ from typing import Any
 from originproof.evidence.common.ocr import OcrLine
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.common import LEGAL_FORM_RE, looks_like_name
-from originproof.evidence.layout.captions import load_data, fold
+from originproof.evidence.layout.captions import fold, lexicon, load_data
+from originproof.evidence.layout.pairing import pair
 from originproof.facts.documents import ProductionAgreement
 from originproof.text.dates import find_dates
 from originproof.text.identifiers import compact
@@ -250,9 +251,6 @@ def _products(doc: DocText, fields) -> tuple[list[str], list[OcrLine]]:
 
 
 def parse_agreement(doc: DocText) -> ProductionAgreement:
-    from originproof.evidence.layout.captions import lexicon
-    from originproof.evidence.layout.pairing import pair
-
     fields = pair(doc.models, lexicon("production_agreement"))
     out = ProductionAgreement()
     country = doc.country

@@ -6,9 +6,10 @@ from typing import Any
 
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.common import (UNCHECKED, date_fact, fact, looks_like_name, name_of,
-                                                         number_of, run_fact)
+                                                         number_of, run_fact, runs_at)
 from originproof.evidence.layout.captions import load_data, fold, lexicon, match
 from originproof.evidence.layout.pairing import Fields, pair, read_table
+from originproof.facts.base import Fact
 from originproof.facts.documents import CertificateOfOrigin
 from originproof.text.countries import country_from_name
 
@@ -162,9 +163,6 @@ def _search(pattern: str, text: str) -> bool:
 
 
 def _goods(doc: DocText, fields: Fields) -> Any:
-    from originproof.evidence.documents.types.common import runs_at
-    from originproof.facts.base import Fact
-
     cols = ["item", "marks", "goods", "hs_code", "quantity", "origin_criterion"]
     names = {fields.captions[k].field.name for k in fields.captions}
     if "hs_code" in names:

@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from originproof.evidence.documents.layout import DocText, norm
-from originproof.evidence.documents.types.common import date_fact, dates_in, fact, looks_like_name, name_of, number_of
+from originproof.evidence.documents.types.common import (date_fact, dates_in, fact, looks_like_name, name_of,
+                                                         number_of, run_fact)
 from originproof.evidence.layout.captions import lexicon
 from originproof.evidence.layout.pairing import Fields, pair
 from originproof.facts.base import Fact
@@ -168,5 +169,4 @@ def _footer_date(doc: DocText, fields: Fields, page: int, country: str | None) -
                 best = (r, found[0])
     if best is None:
         return None
-    from originproof.evidence.documents.types.common import run_fact
     return run_fact(doc, best[0], best[1].value.isoformat(), conf=min(0.85, best[1].confidence))
