@@ -7,19 +7,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import rfc8785
-import yaml
 from pydantic import ValidationError
 
 from originproof.dossier.manifest import Manifest, unknown_keys
+from originproof.dossier.manifest_reader import MAX_BYTES, _BoundedLoader, read_manifest
 from originproof.dossier.probe import probe_image, probe_pdf, probe_video
-from originproof.dossier.safety import (UnsafePath, ZipLimits, ZipRefused, remove_tree, resolve_inside,
-                                        safe_extract)
+from originproof.dossier.safety import (Collisions, UnsafePath, ZipLimits, ZipRefused, make_temp_dir,
+                                        remove_tree, resolve_inside, safe_extract)
 from originproof.dossier.sniff import DOC_KINDS, IMAGE_KINDS, VIDEO_KINDS, extension_matches, sniff
 from originproof.facts import IntakeProblem
 from originproof.policy import IntakePolicy
@@ -28,14 +29,7 @@ from originproof.registry import Registry
 MANIFEST_NAMES = ("dossier.yaml", "dossier.yml", "dossier.json")
 
 
-class _StrLoader(yaml.SafeLoader):
-    """YAML loader that keeps timestamps as strings, so YAML and JSON manifests digest alike."""
-
-
-_StrLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+_StrLoader = _BoundedLoader  # YAML loader keeping timestamps as strings (YAML and JSON digest alike)
 
 
 @dataclass
@@ -61,7 +55,18 @@ class Intake:
     bad_files: set[str] = field(default_factory=set)
     unknown_keys: list[str] = field(default_factory=list)
     digest: str = ""
+    collisions: Collisions = field(default_factory=Collisions)  # zip paths left unexpanded
     _tmp: Path | None = None
+
+    def collision(self, rel: str) -> str | None:
+        """Why the archive path of manifest path `rel` was not expanded (a path collision), or None."""
+        if self._tmp is None or self.root is None or not self.collisions.paths:
+            return None
+        try:
+            inside = (self.root / rel).relative_to(self._tmp)
+        except ValueError:
+            return None
+        return self.collisions.covering(inside.as_posix())
 
     def close(self) -> None:
         if self._tmp is not None:
@@ -95,19 +100,29 @@ def _format_validation(e: ValidationError) -> list[str]:
 def open_dossier(source: Path, limits: IntakePolicy, registry: Registry, probe: bool = True) -> Intake:
     source = Path(source)
     it = Intake(source=source, root=None)
+    try:
+        _open(it, source, limits, registry, probe)
+    except BaseException:
+        it.close()  # an error or a signal mid-intake must not leave the expanded zip behind
+        raise
+    return it
+
+
+def _open(it: Intake, source: Path, limits: IntakePolicy, registry: Registry, probe: bool) -> None:
     if source.is_dir():
         it.root = source
     else:
-        tmp = Path(tempfile.mkdtemp(prefix="originproof-zip-"))
+        tmp = make_temp_dir()
         it._tmp = tmp
         if source.stat().st_size > limits.max_dossier_bytes:
             it.problem("INTAKE.MANIFEST", "dossier", "too_large",
                        f"档案包大小超过上限 {limits.max_dossier_mb:g} MB",
                        f"The dossier archive exceeds the {limits.max_dossier_mb:g} MB cap")
-            return it
+            return
         try:
             it.root = safe_extract(source, tmp, ZipLimits(limits.max_zip_ratio, limits.max_dossier_bytes,
-                                                          limits.max_file_bytes, limits.max_zip_entries))
+                                                          limits.max_file_bytes, limits.max_zip_entries),
+                                   it.collisions)
         except ZipRefused as e:
             zh = {"zip_bomb": "压缩包解压后体积异常（疑似压缩炸弹），已拒收",
                   "bad_zip": "压缩包损坏或不是 zip 格式",
@@ -118,35 +133,47 @@ def open_dossier(source: Path, limits: IntakePolicy, registry: Registry, probe: 
             it.problem("INTAKE.MANIFEST", "dossier", e.code,
                        f"{zh}。请重新打包档案（仅含清单与证据文件）后提交",
                        f"{e}. Re-package the dossier (manifest and evidence files only) and submit again")
-            return it
+            return
     _read_manifest(it)
     if it.manifest is not None:
         _check_files(it, limits, probe)
         _check_codes(it, registry)
     it.digest = dossier_digest(it)
-    return it
 
 
 def _read_manifest(it: Intake) -> None:
     assert it.root is not None
-    found = [n for n in MANIFEST_NAMES if (it.root / n).is_file()]
+    found = [n for n in MANIFEST_NAMES if os.path.lexists(it.root / n)]
+    clash = next((why for why in (it.collision(n) for n in MANIFEST_NAMES) if why), None)
+    if not found and clash:
+        it.problem("INTAKE.MANIFEST", "dossier", "path_collision",
+                   "压缩包内清单的路径与其他条目冲突（同名的文件与文件夹，或仅大小写不同），已拒收。请重新打包",
+                   f"The manifest's path in the archive collides with another member ({clash}). "
+                   "Re-package the dossier")
+        return
     if not found:
         it.problem("INTAKE.MANIFEST", "dossier", "no_manifest",
                    "未找到清单文件 dossier.yaml / dossier.json。请在档案根目录放置清单",
                    "No manifest (dossier.yaml or dossier.json) at the dossier root. Put the manifest at the root")
         return
+    if len(found) > 1:
+        listed = " / ".join(found)
+        it.problem("INTAKE.MANIFEST", "dossier", "two_manifests",
+                   f"档案根目录有多个清单（{listed}），无法确定以哪一个为准。请只保留一个",
+                   f"The dossier root holds more than one manifest ({listed}), so which one counts is "
+                   "ambiguous. Keep only one", files=found)
+        return
     name = found[0]
     it.manifest_name = name
-    text_bytes = (it.root / name).read_bytes()
-    try:
-        text = text_bytes.decode("utf-8-sig")
-        data = json.loads(text) if name.endswith(".json") else yaml.load(text, Loader=_StrLoader)  # noqa: S506
-    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as e:
-        it.problem("INTAKE.MANIFEST", "dossier", "parse_error",
-                   f"清单 {name} 无法解析（{type(e).__name__}）。请修正语法（UTF-8 编码的 YAML 或 JSON）",
-                   f"The manifest {name} cannot be parsed: {e}. Fix its syntax (UTF-8 YAML or JSON)",
-                   file=name)
+    raw = _read_manifest_bytes(it, name)
+    if raw is None:
         return
+    parsed = read_manifest(raw, name)
+    if parsed.refused is not None:
+        e = parsed.refused
+        it.problem("INTAKE.MANIFEST", "dossier", e.code, e.zh, e.en, file=name)
+        return
+    data = parsed.data
     if not isinstance(data, dict):
         it.problem("INTAKE.MANIFEST", "dossier", "not_mapping",
                    f"清单 {name} 的顶层必须是键值映射",
@@ -156,13 +183,44 @@ def _read_manifest(it: Intake) -> None:
     try:
         it.manifest = Manifest.model_validate(data)
     except ValidationError as e:
-        problems = _format_validation(e)
+        problems = _format_validation(e)[:50]
         it.problem("INTAKE.MANIFEST", "dossier", "schema",
                    "清单不符合 dossier@1 格式：" + "；".join(problems) + "。请补齐必填项并修正取值",
                    "The manifest does not match dossier@1: " + "; ".join(problems)
                    + ". Add the required keys and fix the values", file=name, errors=problems)
         return
+    except Exception as e:  # noqa: BLE001 — a value the models choke on is the manifest's problem
+        it.problem("INTAKE.MANIFEST", "dossier", "schema",
+                   f"清单不符合 dossier@1 格式（{type(e).__name__}）。请补齐必填项并修正取值",
+                   f"The manifest does not match dossier@1 ({type(e).__name__}: {str(e)[:200]}). "
+                   "Add the required keys and fix the values", file=name)
+        return
     it.unknown_keys = unknown_keys(it.manifest)
+
+
+def _read_manifest_bytes(it: Intake, name: str) -> bytes | None:
+    """The manifest's bytes, read only when it is a regular file inside the root and within the cap."""
+    assert it.root is not None
+    try:
+        real = resolve_inside(it.root, name)
+    except UnsafePath as e:
+        it.problem("INTAKE.MANIFEST", "dossier", e.code,
+                   f"清单 {name} 是指向档案目录之外的链接，已拒收。请把清单文件本身放在档案根目录",
+                   f"The manifest {name} is a link leaving the dossier root ({e}). Put the manifest file "
+                   "itself at the dossier root", file=name)
+        return None
+    try:
+        st = os.stat(real)
+    except OSError:
+        st = None
+    if st is None or not stat.S_ISREG(st.st_mode):
+        it.problem("INTAKE.MANIFEST", "dossier", "not_regular",
+                   f"清单 {name} 不是普通文件（可能是目录、管道或设备），无法读取。请提交普通的清单文件",
+                   f"The manifest {name} is not a regular file (a folder, pipe or device), so it cannot be "
+                   "read. Submit an ordinary manifest file", file=name)
+        return None
+    with open(real, "rb") as fh:
+        return fh.read(MAX_BYTES + 1)  # read_manifest refuses anything over the cap
 
 
 def _check_codes(it: Intake, registry: Registry) -> None:
@@ -206,17 +264,33 @@ def _check_files(it: Intake, limits: IntakePolicy, probe: bool) -> None:
 
         if rel in seen:
             continue
+        clash = it.collision(rel)
+        if clash:
+            bad("path_collision", f"压缩包内 “{rel}” 的路径与其他条目冲突（同名的文件与文件夹，或仅大小写不同），"
+                "无法确定是哪一个，已拒收。请重新打包，使每个路径只对应一个文件",
+                f"The archive path of {rel!r} collides with another member ({clash}), so which one is meant is "
+                "ambiguous. Re-package the dossier so each path names one file")
+            continue
         try:
             real = resolve_inside(it.root, rel)
         except UnsafePath as e:
             bad(e.code, f"文件路径 “{rel}” 不安全（指向档案目录之外或为绝对路径），已拒收。请把文件放入档案目录内并使用相对路径",
                 f"File path {rel!r} is unsafe ({e}). Put the file inside the dossier and use a relative path")
             continue
-        if not real.is_file():
+        try:
+            st = os.stat(real)
+        except OSError:
+            st = None
+        if st is None:
             bad("missing", f"清单引用的文件 “{rel}” 不存在。请补交该文件或修正路径",
                 f"The file {rel!r} named in the manifest does not exist. Supply it or fix the path")
             continue
-        size = real.stat().st_size
+        if not stat.S_ISREG(st.st_mode):
+            bad("not_regular", f"清单引用的 “{rel}” 不是普通文件（可能是目录、管道或设备），无法读取。请提交文件本身",
+                f"{rel!r} named in the manifest is not a regular file (a folder, pipe or device), so it "
+                "cannot be read. Submit the file itself")
+            continue
+        size = st.st_size
         if size == 0:
             bad("empty", f"文件 “{rel}” 为空（0 字节）。请重新上传完整文件",
                 f"The file {rel!r} is empty (0 bytes). Upload the complete file")
@@ -275,15 +349,39 @@ def dossier_digest(it: Intake) -> str:
     """SHA-256 of canonical manifest JSON (RFC 8785) + newline + sorted `path\\tsha256` lines."""
     h = hashlib.sha256()
     if it.raw_manifest is not None:
+        # The parsed document is bounded (manifest_reader's node limit counts expanded aliases),
+        # so serialising it cannot balloon.
         try:
             h.update(rfc8785.dumps(it.raw_manifest))
-        except Exception:  # noqa: BLE001 — values RFC 8785 cannot encode (NaN …): fall back to sorted JSON
-            h.update(json.dumps(it.raw_manifest, sort_keys=True, ensure_ascii=False, default=str).encode())
+        except Exception:  # noqa: BLE001 — values RFC 8785 cannot encode (NaN, int keys …): sorted JSON
+            h.update(json.dumps(_str_keys(it.raw_manifest), sort_keys=True, ensure_ascii=False,
+                                default=str).encode())
     elif it.root is not None and it.manifest_name:
-        h.update((it.root / it.manifest_name).read_bytes())
+        h.update(_manifest_bytes_for_digest(it))
     else:
         h.update(b"")
     h.update(b"\n")
     for path in sorted(it.files):
         h.update(f"{path}\t{it.files[path].sha256}\n".encode())
     return h.hexdigest()
+
+
+def _str_keys(doc: Any) -> Any:
+    if isinstance(doc, dict):
+        return {str(k): _str_keys(v) for k, v in doc.items()}
+    if isinstance(doc, list):
+        return [_str_keys(v) for v in doc]
+    return doc
+
+
+def _manifest_bytes_for_digest(it: Intake) -> bytes:
+    """A refused manifest digests as its raw bytes (capped; never a link out or a pipe)."""
+    assert it.root is not None and it.manifest_name
+    try:
+        real = resolve_inside(it.root, it.manifest_name)
+        if not stat.S_ISREG(os.stat(real).st_mode):
+            return b""
+        with open(real, "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
+    except (UnsafePath, OSError):
+        return b""

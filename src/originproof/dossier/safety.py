@@ -4,9 +4,12 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+TEMP_PREFIX = "originproof-zip-"
 
 
 class UnsafePath(ValueError):
@@ -60,11 +63,58 @@ class ZipRefused(ValueError):
         self.code = code
 
 
-def safe_extract(zip_path: Path, dest: Path, limits: ZipLimits) -> Path:
+@dataclass
+class Collisions:
+    """Archive paths that name the same place twice (a file and a folder, or two spellings that a
+    case-insensitive disk folds together). None of them is expanded; each one maps to why."""
+
+    paths: dict[str, str] = field(default_factory=dict)
+
+    def covering(self, rel: str) -> str | None:
+        """Why `rel` (or a folder above it) was not expanded, or None."""
+        parts = PurePosixPath(rel).parts
+        for i in range(len(parts), 0, -1):
+            why = self.paths.get("/".join(parts[:i]))
+            if why:
+                return why
+        return None
+
+
+def find_collisions(names: list[tuple[str, bool]]) -> Collisions:
+    """names: (relative path, is a folder) of every archive member."""
+    files: dict[str, int] = {}
+    folders: set[str] = set()
+    for rel, is_dir in names:
+        parts = PurePosixPath(rel).parts
+        for i in range(1, len(parts)):
+            folders.add("/".join(parts[:i]))
+        if is_dir:
+            folders.add(rel)
+        else:
+            files[rel] = files.get(rel, 0) + 1
+    out = Collisions()
+    for rel, n in files.items():
+        if rel in folders:
+            out.paths[rel] = f"the archive holds both a file and a folder named {rel!r}"
+        elif n > 1:
+            out.paths[rel] = f"the archive holds {n} files named {rel!r}"
+    spellings: dict[str, set[str]] = {}
+    for rel in [*files, *folders]:
+        spellings.setdefault(rel.casefold(), set()).add(rel)
+    for group in spellings.values():
+        if len(group) > 1:
+            shown = ", ".join(repr(g) for g in sorted(group))
+            for rel in group:
+                out.paths.setdefault(rel, f"the archive holds paths differing only in letter case ({shown})")
+    return out
+
+
+def safe_extract(zip_path: Path, dest: Path, limits: ZipLimits, collisions: Collisions | None = None) -> Path:
     """Expand a dossier zip, refusing bombs, traversal and links; returns the dossier root.
 
     Sizes are enforced while streaming, not trusted from the central directory, because a
-    crafted archive can declare small sizes and inflate to gigabytes.
+    crafted archive can declare small sizes and inflate to gigabytes. Members whose paths collide
+    are left out (and listed in `collisions`) rather than overwriting one another or failing half-way.
     """
     try:
         zf = zipfile.ZipFile(zip_path)
@@ -77,6 +127,7 @@ def safe_extract(zip_path: Path, dest: Path, limits: ZipLimits) -> Path:
         infos = zf.infolist()
         if len(infos) > limits.max_entries:
             raise ZipRefused("zip_bomb", f"archive has {len(infos)} entries (limit {limits.max_entries})")
+        members = []
         for info in infos:
             name = info.filename
             try:
@@ -86,6 +137,14 @@ def safe_extract(zip_path: Path, dest: Path, limits: ZipLimits) -> Path:
             mode = info.external_attr >> 16
             if stat.S_ISLNK(mode):
                 raise ZipRefused("symlink_out", f"archive member {name!r} is a symbolic link")
+            members.append((info, rel))
+        found = find_collisions([(str(rel), info.is_dir()) for info, rel in members if str(rel) != "."])
+        if collisions is not None:
+            collisions.paths.update(found.paths)
+        for info, rel in members:
+            name = info.filename
+            if found.covering(str(rel)):
+                continue
             target = dest / rel
             if info.is_dir():
                 target.mkdir(parents=True, exist_ok=True)
@@ -127,3 +186,42 @@ def _dossier_root(dest: Path) -> Path:
 
 def remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+def make_temp_dir() -> Path:
+    """A fresh folder to expand a zip into, named for this process.
+
+    A process killed outright (SIGKILL, OOM killer) cannot clean up after itself, so each new
+    intake first removes the folders of processes that no longer exist."""
+    sweep_orphaned_temp_dirs()
+    return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+
+
+def sweep_orphaned_temp_dirs(base: Path | None = None) -> int:
+    base = Path(base or tempfile.gettempdir())
+    removed = 0
+    try:
+        entries = list(base.glob(f"{TEMP_PREFIX}*-*"))
+    except OSError:
+        return 0
+    for d in entries:
+        pid_text = d.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if not pid_text.isdigit() or _alive(int(pid_text)):
+            continue
+        try:
+            if d.is_dir() and not d.is_symlink() and d.stat().st_uid == os.getuid():
+                remove_tree(d)
+                removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
