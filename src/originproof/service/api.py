@@ -11,14 +11,17 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, UploadFile
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, select_autoescape
 from pydantic import BaseModel, Field
 
 from originproof import __version__
-from originproof.dossier.intake import sha256_file
+from originproof.api import errors as api_errors
+from originproof.api.errors import ApiError
+from originproof.api.upload import UPLOAD_OPENAPI, check_declared_size, spool_file_field
+from originproof.cases.identity import read_identity
 from originproof.pipeline import CheckOptions, check_path
 from originproof.policy import Policy, load_policy
 from originproof.registry import Registry
@@ -63,6 +66,7 @@ def create_app(store: Store, blobs: BlobStore, keys: dict[str, Principal], polic
     registry = registry or Registry.load()
     app = FastAPI(title="OriginProof", version=__version__,
                   description="Verify cross-border import sellers' origin distribution and production proof.")
+    api_errors.install(app)
     env = Environment(autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
     env.filters["pointer"] = _pointer
 
@@ -92,26 +96,27 @@ def create_app(store: Store, blobs: BlobStore, keys: dict[str, Principal], polic
     def healthz() -> dict[str, Any]:
         return {"ok": True, "version": __version__}
 
-    @app.post("/v1/dossiers", status_code=201)
-    async def submit(file: UploadFile = File(...), p: Principal = Depends(principal)) -> dict[str, Any]:
+    @app.post("/v1/dossiers", status_code=201, openapi_extra=UPLOAD_OPENAPI)
+    async def submit(request: Request, p: Principal = Depends(principal)) -> dict[str, Any]:
+        # Rights and the declared size first: nothing is read, spooled or stored for a refused call.
+        cap = min(MAX_UPLOAD, policy.intake.max_dossier_bytes)
+        check_declared_size(request, cap)
         received = datetime.now(timezone.utc)
         with tempfile.TemporaryDirectory(prefix="originproof-upload-") as tmp:
-            dst = Path(tmp) / "dossier.zip"
-            size = 0
-            with open(dst, "wb") as out:
-                while chunk := await file.read(1 << 20):
-                    size += len(chunk)
-                    if size > min(MAX_UPLOAD, policy.intake.max_dossier_bytes):
-                        raise HTTPException(413, "dossier larger than the policy's cap")
-                    out.write(chunk)
-            blobs.put_file(dst, sha256_file(dst))
+            up = await spool_file_field(request, Path(tmp) / "dossier.zip", cap)
+            if p.role == "seller":
+                ident = await run_in_threadpool(read_identity, up.path, policy, registry)
+                if ident is None:
+                    raise ApiError(422, "dossier_unreadable", "档案包没有可读的清单，无法确认所属商家",
+                                   "The dossier has no readable manifest, so its merchant cannot be established")
+                if ident.merchant_id != p.merchant_id:
+                    raise ApiError(403, "other_merchant", "该档案属于其他商家，无权提交",
+                                   "The dossier names a merchant you do not act for")
+            blobs.put_file(up.path, up.sha256)
             opts = CheckOptions(policy=policy, registry=registry, store=store, blobs=blobs, received_at=received,
                                 actor=p.name)
-            res = await run_in_threadpool(check_path, dst, opts)
+            res = await run_in_threadpool(check_path, up.path, opts)
         report = res.report
-        if p.role == "seller" and report["dossier"]["merchant_id"] not in (None, p.merchant_id):
-            store.audit(p.name, "submit_refused", report["dossier"]["sha256"], {"reason": "merchant mismatch"})
-            raise HTTPException(403, "the dossier names another merchant")
         return for_seller(report) if p.role == "seller" else report
 
     @app.get("/v1/dossiers/{digest}/report")

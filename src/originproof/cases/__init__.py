@@ -1,0 +1,1 @@
+"""Cases (merchant × brand), their versions (one per submission) and decisions with sanctions."""
