@@ -233,6 +233,7 @@ def _register_subapps() -> None:
     except ImportError:
         pass
     from originproof.cli import monitor; monitor.register(app)  # noqa: E702
+    from originproof.cli import audit; audit.register(app)  # noqa: E702
 
 
 _register_subapps()

@@ -1,8 +1,11 @@
 """The Store: dossiers, checks, findings, fingerprints, extraction cache and the audit log."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
@@ -12,6 +15,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from originproof.store.models import (AuditEvent, Check, Dossier, EvidenceFile, ExtractionCache, FindingRow,
@@ -33,6 +37,28 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+# PostgreSQL advisory-lock keys: one for schema migrations, one for writers of the audit chain.
+MIGRATE_LOCK = 0x0A0D16
+AUDIT_LOCK = 0x0A0D17
+GENESIS = "0" * 64
+
+
+@dataclass
+class AuditVerification:
+    """The audit chain as found: intact or not, how long, its head, and where it first breaks."""
+
+    intact: bool
+    count: int
+    head: str
+    first_broken: int | None = None  # audit_log id of the first event that does not chain
+    reason: str = ""
+
+
+def _audit_body(at: datetime, actor: str, action: str, digest: str | None, payload: Any, prev: str) -> str:
+    return json.dumps({"at": at.isoformat(), "actor": actor, "action": action, "dossier": digest,
+                       "payload": payload, "prev": prev}, sort_keys=True, ensure_ascii=False)
+
+
 class Store:
     def __init__(self, url: str, migrate: bool = True):
         if url.startswith("postgresql://"):
@@ -48,10 +74,38 @@ class Store:
             self.migrate()
 
     def migrate(self) -> None:
+        """Bring the schema to head; several processes starting on a new store take turns."""
         cfg = alembic_config(self.url)
-        with self.engine.begin() as conn:
+        with self._migration_lock(), self.engine.begin() as conn:
+            if self.engine.dialect.name == "postgresql":
+                conn.execute(select(func.pg_advisory_xact_lock(MIGRATE_LOCK)))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
+
+    @contextmanager
+    def _migration_lock(self):
+        # SQLite has no advisory locks and its DDL does not wait on a transaction: a lock file next
+        # to the database serialises first use across processes.
+        path = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        if not path or path == ":memory:":
+            yield
+            return
+        with open(f"{path}.migrate.lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _begin_write(self, s: Session) -> None:
+        """Take the database's write lock before reading what the write depends on (the audit
+        chain head, whether a dossier exists), so concurrent writers queue instead of forking."""
+        if self.engine.dialect.name == "sqlite":
+            dbapi = s.connection().connection.driver_connection
+            if not dbapi.in_transaction:  # legacy sqlite3 mode: reads run outside any transaction
+                s.connection().exec_driver_sql("BEGIN IMMEDIATE")
+        elif self.engine.dialect.name == "postgresql":
+            s.execute(select(func.pg_advisory_xact_lock(AUDIT_LOCK)))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -92,10 +146,20 @@ class Store:
 
         files: (path, sha256, size, kind); fingerprints: (path, kind, role, scheme, value).
         """
+        files, fingerprints, flag_digests = list(files), list(fingerprints), list(flag_digests)
+        try:
+            return self._record(report, manifest, files, fingerprints, actor, flag_digests)
+        except IntegrityError:
+            # The same dossier recorded at once by a writer that does not take the lock: it exists now.
+            return self._record(report, manifest, files, fingerprints, actor, flag_digests)
+
+    def _record(self, report: dict[str, Any], manifest: dict[str, Any] | None, files: list, fingerprints: list,
+                actor: str, flag_digests: list[str]) -> int:
         d = report["dossier"]
         digest = d["sha256"]
         now = datetime.now(timezone.utc)
         with self.Session.begin() as s:
+            self._begin_write(s)
             dos = s.execute(select(Dossier).where(Dossier.digest == digest)).scalar_one_or_none()
             if dos is None:
                 dos = Dossier(digest=digest, merchant_id=d.get("merchant_id"),
@@ -129,34 +193,53 @@ class Store:
 
     # ---------------------------------------------------------------- audit log
     def _audit(self, s: Session, actor: str, action: str, digest: str | None, payload: dict[str, Any]) -> None:
-        # Serialise writers on the chain head so two concurrent checks cannot fork the chain.
-        if self.engine.dialect.name == "postgresql":
-            s.execute(select(func.pg_advisory_xact_lock(0x0A0D17)))
+        # The head is read under the write lock, in the transaction that appends to it, so two
+        # concurrent writers cannot both extend the same head (a forked chain).
+        self._begin_write(s)
         last = s.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
-        prev = last.hash if last else "0" * 64
+        prev = last.hash if last else GENESIS
         at = datetime.now(timezone.utc)
-        body = json.dumps({"at": at.isoformat(), "actor": actor, "action": action, "dossier": digest,
-                           "payload": payload, "prev": prev}, sort_keys=True, ensure_ascii=False)
-        h = hashlib.sha256(body.encode()).hexdigest()
+        h = hashlib.sha256(_audit_body(at, actor, action, digest, payload, prev).encode()).hexdigest()
         s.add(AuditEvent(at=at, actor=actor, action=action, dossier_digest=digest, payload=payload, prev_hash=prev,
                          hash=h))
 
     def audit(self, actor: str, action: str, digest: str | None, payload: dict[str, Any]) -> None:
         with self.Session.begin() as s:
+            self._begin_write(s)
             self._audit(s, actor, action, digest, payload)
 
-    def verify_audit_chain(self) -> bool:
+    def verify_audit(self, anchor: tuple[int, str] | None = None) -> AuditVerification:
+        """Re-hash the chain from its start. `anchor` = (count, head hash) printed by an earlier
+        verification and kept outside the database: the chain must still hold that head at that
+        position, which shows rows cut off its end (the one edit re-hashing cannot reveal)."""
+        prev, n = GENESIS, 0
+        at_anchor: str | None = None
         with self.Session() as s:
-            prev = "0" * 64
-            for ev in s.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
+            for ev in s.execute(select(AuditEvent).order_by(AuditEvent.id)).yield_per(1000).scalars():
+                n += 1
                 at = ev.at if ev.at.tzinfo else ev.at.replace(tzinfo=timezone.utc)
-                body = json.dumps({"at": at.isoformat(), "actor": ev.actor, "action": ev.action,
-                                   "dossier": ev.dossier_digest, "payload": ev.payload, "prev": prev},
-                                  sort_keys=True, ensure_ascii=False)
-                if ev.prev_hash != prev or hashlib.sha256(body.encode()).hexdigest() != ev.hash:
-                    return False
+                body = _audit_body(at, ev.actor, ev.action, ev.dossier_digest, ev.payload, prev)
+                if ev.prev_hash != prev:
+                    return AuditVerification(False, n - 1, prev, ev.id, f"event {ev.id} does not follow the event before it "
+                                             f"(it names {ev.prev_hash[:12]}…, the chain holds {prev[:12]}…)")
+                if hashlib.sha256(body.encode()).hexdigest() != ev.hash:
+                    return AuditVerification(False, n - 1, prev, ev.id, f"event {ev.id} was altered after it was written "
+                                             "(its content no longer matches its hash)")
                 prev = ev.hash
-            return True
+                if anchor is not None and n == anchor[0]:
+                    at_anchor = ev.hash
+        if anchor is not None:
+            count, head = anchor
+            if n < count:
+                return AuditVerification(False, n, prev, None, f"the chain holds {n} events but the anchor recorded "
+                                         f"{count}: {count - n} were cut off its end")
+            if at_anchor != head:
+                return AuditVerification(False, n, prev, None, f"event #{count} is not the head the anchor recorded "
+                                         f"({head[:12]}…): the chain was rewritten since")
+        return AuditVerification(True, n, prev)
+
+    def verify_audit_chain(self) -> bool:
+        return self.verify_audit().intact
 
     def checks_for(self, digest: str) -> list[dict[str, Any]]:
         with self.Session() as s:
