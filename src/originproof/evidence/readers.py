@@ -79,3 +79,63 @@ def load_readers() -> dict[str, ReaderSpec]:
 
 def reader(kind: str) -> ReaderSpec | None:
     return load_readers().get(kind)
+
+
+# ------------------------------------------------------------------ reader process lifecycle
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Make this reader process end when the process that asked for the reading is gone.
+
+    A reader may be deep in a hostile file for minutes; if `check` is killed outright (SIGKILL, the
+    OOM killer) nobody is left to use the result, so the reader must not live on as an orphan. On
+    Linux the kernel sends SIGKILL when our parent dies (PR_SET_PDEATHSIG); elsewhere, and as a
+    backstop, a watchdog thread notices the re-parenting within a second.
+    """
+    import ctypes
+    import os
+    import signal
+    import threading
+    import time
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    ppid = os.getppid()
+
+    def gone() -> bool:
+        if os.getppid() != ppid:
+            return True
+        try:
+            os.kill(parent_pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            pass
+        return False
+
+    if gone():  # the parent died before the death signal was armed
+        os._exit(1)
+
+    def watch() -> None:
+        while not gone():
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
+
+
+def kill_processes(pool: Any) -> None:
+    """Kill a process pool's workers now (an interrupted check must not wait on a hostile read)."""
+    for p in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            p.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    try:
+        pool.shutdown(wait=False, cancel_futures=True)
+    except Exception:  # noqa: BLE001 — already broken
+        pass

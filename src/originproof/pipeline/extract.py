@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import multiprocessing as mp
+import os
 import resource
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -18,7 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
 
-from originproof.evidence.readers import FileRef, ReadContext, reader
+from originproof.evidence.readers import FileRef, ReadContext, die_with_parent, kill_processes, reader
 from originproof.facts import DOCUMENT_TYPES, EvidenceFacts, ListingFacts, Unread, VideoFacts
 from originproof.store import Store
 
@@ -119,9 +120,11 @@ def read_one(kind: str, files: list[FileRef], hint: str | None, ctx: ReadContext
     return facts
 
 
-def _child_init() -> None:
+def _child_init(parent_pid: int | None = None) -> None:
     import faulthandler
 
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     faulthandler.disable()  # a crash here is expected and handled by the parent; no stack dump noise
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -208,12 +211,17 @@ class Extractor:
         for k in range(0, len(broken), self.workers):
             batch = broken[k:k + self.workers]
             pools = {i: self._pool(1) for i in batch}
-            futs = {i: pools[i].submit(read_one, *jobs[i], self.ctx) for i in batch}
-            for i in batch:
-                out[i] = self._result(futs[i], pools[i], jobs[i]) or Unread(
-                    files=[f.path for f in jobs[i][1]],
-                    reason="the reader process crashed on this file (malformed or hostile content)")
-                pools[i].shutdown(wait=False, cancel_futures=True)
+            try:
+                futs = {i: pools[i].submit(read_one, *jobs[i], self.ctx) for i in batch}
+                for i in batch:
+                    out[i] = self._result(futs[i], pools[i], jobs[i]) or Unread(
+                        files=[f.path for f in jobs[i][1]],
+                        reason="the reader process crashed on this file (malformed or hostile content)")
+                    pools[i].shutdown(wait=False, cancel_futures=True)
+            except BaseException:  # interrupted (SIGINT/SIGTERM): no reader outlives the check
+                for p in pools.values():
+                    kill_processes(p)
+                raise
         return out  # type: ignore[return-value]
 
     def _pool(self, n: int) -> ProcessPoolExecutor:
@@ -221,18 +229,22 @@ class Extractor:
         # pool, a web server) a fork could copy a held lock, so start from a clean forkserver there.
         method = self.start_method or ("fork" if threading.active_count() == 1 else "forkserver")
         ctx = mp.get_context(method)
-        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_child_init)
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_child_init, initargs=(os.getpid(),))
 
     def _collect(self, idx: list[int], jobs, out, n: int) -> list[int]:
         pool = self._pool(min(n, len(idx)))
-        futs = {i: pool.submit(read_one, *jobs[i], self.ctx) for i in idx}
         broken: list[int] = []
-        for i in idx:
-            res = self._result(futs[i], pool, jobs[i])
-            if res is None:
-                broken.append(i)
-            else:
-                out[i] = res
+        try:
+            futs = {i: pool.submit(read_one, *jobs[i], self.ctx) for i in idx}
+            for i in idx:
+                res = self._result(futs[i], pool, jobs[i])
+                if res is None:
+                    broken.append(i)
+                else:
+                    out[i] = res
+        except BaseException:  # interrupted (SIGINT/SIGTERM): no reader outlives the check
+            kill_processes(pool)
+            raise
         pool.shutdown(wait=False, cancel_futures=True)
         return broken
 
