@@ -153,6 +153,10 @@ BRAND_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"^\s*(.+?)のストアを表示\s*$", r"^\s*besuche den (.+?)[- ]store\s*$", r"^\s*marke\s*[:：]\s*(.+?)\s*$",
     r"^\s*visitez la boutique (.+?)\s*$", r"^\s*marque\s*[:：]\s*(.+?)\s*$", r"^\s*visita lo store di (.+?)\s*$",
     r"^\s*marca\s*[:：]\s*(.+?)\s*$", r"^\s*브랜드\s*[:：]\s*(.+?)\s*$",
+    # Amazon's store bylines in its other storefronts' languages.
+    r"^\s*besuchen sie den (.+?)[- ]store\s*$", r"^\s*visiter la boutique (.+?)\s*$",
+    r"^\s*visita la tienda de (.+?)\s*$", r"^\s*visite a loja (.+?)\s*$", r"^\s*bezoek de (.+?)[- ]winkel\s*$",
+    r"^\s*(.+?)\s*のストアを表示\s*$",
 )]
 
 # Phrases, matched case-insensitively on NFKC text. Order matters only inside a caller.

@@ -15,16 +15,21 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import extruct
-import html_text
 import lxml.html
 from stdnum import ean
 from w3lib.encoding import html_to_unicode
 
 from originproof.evidence.listings import markup as M
+from originproof.evidence.listings import vocab as V
+from originproof.evidence.listings.reconcile import Candidates
+from originproof.evidence.listings.state import read_state
+from originproof.evidence.listings.visible import Visible, clean_brand, prune, read_visible, url_ids
+from originproof.evidence.listings.vocab import availability_of
 from originproof.registry import Registry
 
 CONF = {"json-ld": 0.95, "microdata": 0.95, "rdfa": 0.93, "opengraph": 0.9, "platform": 0.9, "zone": 0.85,
-        "title": 0.85, "url": 0.8, "text": 0.6}
+        "title": 0.85, "url": 0.8, "state": 0.85, "meta": 0.85, "visible": 0.7, "buybox": 0.7, "button": 0.7,
+        "text": 0.6}
 PRODUCT_TYPES = {"product", "productgroup", "individualproduct", "productmodel", "vehicle", "drug",
                  "dietarysupplement"}
 LIST_TYPES = {"searchresultspage", "collectionpage", "itemlist", "offercatalog"}
@@ -38,10 +43,14 @@ PRICE_ZONE = ("//*[@itemprop='price' or " + " or ".join(f"contains({_LC},'{w}')"
 @dataclass
 class Read:
     value: Any
-    source: str
+    source: str  # the strongest source of the value (json-ld, microdata, state, platform:amazon, zone, url …)
+    conf: float | None = None  # as reconciled over every source; None: the source kind's own trust
+    also: tuple[str, ...] = ()  # other sources that gave the same value
 
     @property
     def confidence(self) -> float:
+        if self.conf is not None:
+            return self.conf
         return CONF.get(self.source.split(":", 1)[0], 0.6)
 
 
@@ -177,11 +186,21 @@ class Structured:
     og: dict[str, str] = field(default_factory=dict)
 
 
-def read_structured(html: str, url: str | None) -> Structured:
+def read_structured(html: str, url: str | None, tree=None) -> Structured:
+    """Products and list types of JSON-LD, microdata and RDFa, and the OpenGraph tags — from the page's one
+    lxml tree when given (RDFa needs its own DOM and is parsed only when the page declares RDFa types)."""
     st = Structured()
+    data: dict[str, Any] = {}
     try:
-        data = extruct.extract(html, base_url=url or "", syntaxes=["json-ld", "microdata", "rdfa", "opengraph"],
-                               uniform=True, errors="ignore")
+        if tree is not None:
+            data = extruct.extract(tree, base_url=url or "", syntaxes=["json-ld", "microdata", "opengraph"],
+                                   uniform=True, errors="ignore")
+            if tree.xpath("//*[@typeof][not(self::html)]"):
+                data.update(extruct.extract(html, base_url=url or "", syntaxes=["rdfa"], uniform=True,
+                                            errors="ignore"))
+        else:
+            data = extruct.extract(html, base_url=url or "", syntaxes=["json-ld", "microdata", "rdfa", "opengraph"],
+                                   uniform=True, errors="ignore")
     except Exception:  # noqa: BLE001 — broken markup is read as "no structured data"
         data = {}
     # JSON-LD that extruct could not parse as a whole (trailing commas …) is retried leniently.
@@ -311,6 +330,194 @@ def _availability_text(text: str) -> str | None:
     return None
 
 
+# ------------------------------------------------------------------------------------------ sources
+# Confidence of each kind of source for a field it states (reconcile.py pools agreeing sources).
+WEAK_AVAILABILITY = {"buybox", "button", "text"}
+WEAK_CAP = 0.75  # below the policy's 0.8: visible wording and buttons alone never decide a pass or fail
+STATE_CONF = 0.85
+URL_SKU_CONF = 0.6
+
+
+def _kind(source: str) -> str:
+    return source.split(":", 1)[0]
+
+
+def _price_key(amount: str | None) -> Decimal | None:
+    try:
+        return Decimal(amount) if amount is not None else None
+    except InvalidOperation:
+        return None
+
+
+def _add_price(cands: Candidates, raw: Any, source: str, conf: float, country: str | None,
+               currency: str | None = None) -> None:
+    amt, cur = parse_price(raw, country)
+    if amt is None or Decimal(amt) <= 0:
+        return  # a zero price is a placeholder ("price on request"), not a price
+    cands.add("price", amt, source, conf)
+    cc = currency or cur
+    if cc:
+        cands.add("currency", str(cc).upper(), source, conf)
+
+
+def _from_structured(main, st: Structured, country: str | None, cands: Candidates, pr: PageReading) -> None:
+    if main is None:
+        return
+    syn, p = main
+    conf = CONF[syn]
+    cands.add("title", _name_of(p.get("name")), syn, conf)
+    brand = _name_of(p.get("brand")) or _name_of(p.get("manufacturer"))
+    if brand:
+        cleaned = clean_brand(brand)
+        cands.add("brand", cleaned, syn, conf if cleaned == brand else conf - 0.1)
+    for k in ("gtin13", "gtin", "gtin12", "gtin14", "gtin8", "ean", "isbn"):
+        if (g := _valid_gtin(p.get(k))):
+            cands.add("gtin", g, syn, conf)
+            break
+    offers = _offers(p)
+    sku = _name_of(p.get("sku")) or next((_name_of(o.get("sku")) for o in offers if o.get("sku")), None)
+    # productID is the shop's id; mpn is the maker's and only stands in when nothing else is given.
+    for value, c in ((sku, conf), (_name_of(p.get("productID")), conf - 0.1), (_name_of(p.get("mpn")), 0.6)):
+        if value and len(value) <= 40 and re.search(r"\d", value):
+            value = re.sub(r"^(?:sku|isbn|ean|upc)\s*[:#]?\s*", "", value, flags=re.I)
+            # An identifier has no spaces: "AB123 Watch" is a name with a code in it.
+            cands.add("sku", value, syn, c if not re.search(r"\s", value) else 0.5)
+            break
+    avs = [a for a in (availability_of(o.get("availability")) for o in offers) if a]
+    if not avs and p.get("availability") is not None:
+        avs = [a for a in [availability_of(p.get("availability"))] if a]
+    if avs:
+        # One buyable offer (a size, a seller) makes the product buyable.
+        cands.add("availability", "in_stock" if "in_stock" in avs else "out_of_stock", syn, conf)
+        if any(str(_first(o.get("availability"))).lower().endswith("discontinued") for o in offers) \
+                and "in_stock" not in avs:
+            pr.detail = "schema.org availability Discontinued"
+    prices = []
+    for o in offers:
+        price = _first(o.get("price") if o.get("price") not in (None, "") else o.get("lowPrice"))
+        spec = o.get("priceSpecification")
+        if price is None and isinstance(spec, (dict, list)):
+            price = _first(_first(spec).get("price")) if isinstance(_first(spec), dict) else None
+        if price is not None:
+            prices.append((price, _name_of(o.get("priceCurrency"))))
+    if prices:
+        # The first offer states the product's price; a price every offer repeats is the surer one.
+        _add_price(cands, prices[0][0], syn, conf, country, prices[0][1])
+    for o in offers:
+        if (sl := _name_of(o.get("seller"))):
+            cands.add("seller", sl, syn, conf)
+            break
+
+
+def _meta_tags(tree) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for m in tree.iter("meta"):
+        key = (m.get("property") or m.get("name") or m.get("itemprop") or "").strip().casefold()
+        val = m.get("content")
+        if key and val and key not in out:
+            out[key] = val.strip()
+    return out
+
+
+def _from_meta(meta: dict[str, str], og: dict[str, str], country: str | None, cands: Candidates) -> None:
+    """OpenGraph product tags and the product meta tags shops put in the head (itemprop metas outside an item)."""
+    get = lambda *ks: next((meta.get(k) or og.get(k) for k in ks if meta.get(k) or og.get(k)), None)  # noqa: E731
+    og_product = (get("og:type") or "").casefold() in ("product", "og:product", "product.item", "product.group")
+    if og_product or any(k.startswith(("product:", "og:price:")) for k in (*meta, *og)):
+        if (t := get("og:title")):
+            cands.add("title", _norm(t), "opengraph", CONF["opengraph"] - 0.05)
+    if (b := get("product:brand", "og:brand")):
+        cands.add("brand", clean_brand(b), "opengraph", CONF["opengraph"])
+    if (a := availability_of(get("product:availability", "og:availability"))):
+        cands.add("availability", a, "opengraph", CONF["opengraph"])
+    if (p := get("product:price:amount", "og:price:amount", "product:sale_price:amount")):
+        _add_price(cands, p, "opengraph", CONF["opengraph"], country,
+                   get("product:price:currency", "og:price:currency"))
+    for k in ("product:ean", "product:upc", "product:gtin", "product:isbn", "gtin13", "gtin"):
+        if (g := _valid_gtin(get(k))):
+            cands.add("gtin", g, "opengraph", CONF["opengraph"])
+            break
+    if (s := get("product:retailer_item_id", "product:sku")):
+        cands.add("sku", _norm(s), "opengraph", CONF["opengraph"])
+    # itemprop metas that sit outside any itemscope (extruct reads only those inside an item).
+    if (a := availability_of(meta.get("availability"))):
+        cands.add("availability", a, "meta", 0.85)
+    if (p := meta.get("price")):
+        _add_price(cands, p, "meta", 0.8, country, meta.get("pricecurrency"))
+    if (s := meta.get("sku")) and re.search(r"\d", s):
+        cands.add("sku", _norm(s), "meta", 0.8)
+    if (b := meta.get("brand")):
+        cands.add("brand", clean_brand(b), "meta", 0.8)
+
+
+def _from_state(state, country: str | None, cands: Candidates) -> None:
+    conf = STATE_CONF if state.similarity >= 95 else STATE_CONF - 0.1
+    v = state.values
+    if "price" in v:
+        _add_price(cands, v["price"], "state", conf, country)
+    if "availability" in v:
+        cands.add("availability", v["availability"], "state", conf - 0.05)
+    if "sku" in v and re.search(r"\d", str(v["sku"])) and len(str(v["sku"])) <= 40:
+        cands.add("sku", str(v["sku"]).strip(), "state", conf - 0.1)
+    if isinstance(v.get("brand"), str) and len(v["brand"]) <= 60:
+        cands.add("brand", clean_brand(v["brand"]), "state", conf - 0.05)
+    if (g := _valid_gtin(v.get("gtin"))):
+        cands.add("gtin", g, "state", conf)
+
+
+def _from_platform(tree, mk: dict[str, list[str]], family: str | None, url: str | None, country: str | None,
+                   cands: Candidates) -> None:
+    src = f"platform:{family}"
+    conf = CONF["platform"]
+    for name in ("title", "brand", "price", "seller", "sku"):
+        if name not in mk:
+            continue
+        v = _xp_text(tree, mk[name])
+        if not v:
+            continue
+        if name == "brand":
+            cands.add("brand", clean_brand(v), src, conf)
+        elif name == "price":
+            _add_price(cands, v, src, conf, country)
+        else:
+            cands.add(name, v, src, conf)
+    if family == "amazon" and url:
+        m = re.search(r"/(?:dp|gp/product|gp/aw/d)/([A-Z0-9]{10})", urlsplit(url).path)
+        if m:
+            cands.add("sku", m.group(1), "url", CONF["url"])
+    av_text = _xp_text(tree, mk.get("availability", [])) if mk.get("availability") else None
+    a = _availability_text(av_text) if av_text else None
+    if a:
+        cands.add("availability", a, src, conf)
+    elif _xp_any(tree, mk.get("oos_marker", [])):
+        cands.add("availability", "out_of_stock", src, conf)
+    elif _xp_any(tree, mk.get("instock_marker", [])):
+        cands.add("availability", "in_stock", src, conf)
+
+
+def _from_visible(vis: Visible, url: str | None, country: str | None, cands: Candidates) -> None:
+    for value, source, conf in vis.availability:
+        cands.add("availability", value, source, conf)
+    for raw, source, conf in vis.prices:
+        _add_price(cands, raw, source, conf, country)
+    for value, source, conf in vis.sku:
+        cands.add("sku", value, source, conf)
+    for value, source, conf in vis.brand:
+        cands.add("brand", value, source, conf)
+    # An identifier in the product's URL: weak alone, strong when the page states the same one.
+    for tok in url_ids(url):
+        cands.add("sku", tok, "url", URL_SKU_CONF)
+    if not cands.has("availability") and (p := V.find_phrase(vis.text, V.oos_phrases())):
+        cands.add("availability", "out_of_stock", "text", 0.6)
+    elif not cands.has("availability") and V.find_phrase(vis.text, V.instock_phrases() + V.buy_phrases()):
+        cands.add("availability", "in_stock", "text", 0.6)
+    if not cands.has("gtin"):
+        m = re.search(r"(?:JAN|EAN|GTIN|UPC|바코드|Barcode|Code EAN|Codice EAN)\s*(?:コード|code)?\s*[:：]?\s*(\d{8,14})",
+                      vis.text, re.IGNORECASE)
+        if m and _valid_gtin(m.group(1)):
+            cands.add("gtin", m.group(1), "text", 0.6)
+
+
 # ------------------------------------------------------------------------------------------ main
 def read_page(body: bytes, *, url: str | None, status: int | None = 200, content_type: str | None = None,
               registry: Registry | None = None) -> PageReading:
@@ -324,27 +531,47 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
         tree = lxml.html.fromstring(html) if html.strip() else None
     except Exception:  # noqa: BLE001
         tree = None
-    text = _norm(html_text.extract_text(tree, guess_layout=False)) if tree is not None else ""
     title_tag = _norm(tree.findtext(".//title") or "") if tree is not None else ""
-    head = f"{title_tag} {text[:3000]}"
 
-    st = read_structured(html, url) if html else Structured()
+    # Every source is read once from the one tree, in the order that needs the tree whole: structured
+    # data, page state and meta tags (in scripts and head), platform markup; then hidden parts are dropped
+    # and the visible page is read.
+    st = read_structured(html, url, tree) if tree is not None else Structured()
     main = _main_product(st)
-    block_mark = bool(tree is not None and _xp_any(tree, mk.get("block_marker", [])))
+    cands = Candidates()
+    if tree is not None:
+        _from_structured(main, st, country, cands, pr)
+        meta = _meta_tags(tree)
+        _from_meta(meta, st.og, country, cands)
+        page_title = (cands.choose("title").value if cands.has("title") else None) \
+            or _xp_text(tree, ["//h1"]) or title_tag
+        state = read_state(tree, page_title)
+        if state is not None:
+            _from_state(state, country, cands)
+        block_mark = _xp_any(tree, mk.get("block_marker", []))
+        product_mark = _xp_any(tree, mk.get("product_marker", []))
+        search_mark = _xp_any(tree, mk.get("search_marker", []))
+        _from_platform(tree, mk, family, url, country, cands)
+        gone_mark = _xp_text(tree, mk["gone_marker"]) if mk.get("gone_marker") else None
+        prune(tree)
+        vis = read_visible(tree)
+        _from_visible(vis, url, country, cands)
+    else:
+        block_mark = product_mark = search_mark = False
+        gone_mark = None
+        vis = Visible()
+    text = vis.text
+    head = f"{title_tag} {text[:3000]}"
 
     # ---- status first: the server's own answer outranks the body
     if status in (404, 410):
         pr.state, pr.page_kind, pr.detail = "gone", "gone", f"HTTP {status}"
         return pr
     # Block phrases count only on a page that shows no product of its own (a product page may mention cookies).
-    product_mark = bool(tree is not None and _xp_any(tree, mk.get("product_marker", [])))
     if status in (401, 403, 407, 429) or block_mark or (main is None and not product_mark
                                                           and _has(head, M.BLOCK_PHRASES)):
         pr.state, pr.page_kind = "blocked", "block"
         pr.detail = f"HTTP {status}: block or captcha page" if status else "block or captcha page"
-        return pr
-    if status is not None and status >= 500:
-        pr.state, pr.page_kind, pr.detail = "error", "error", f"HTTP {status}"
         return pr
     if status is not None and not (200 <= status < 300):
         pr.state, pr.page_kind, pr.detail = "error", "error", f"HTTP {status}"
@@ -354,142 +581,37 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
         return pr
 
     f = pr.fields
-    # ---- structured data
-    if main is not None:
-        syn, p = main
-        if (n := _name_of(p.get("name"))):
-            f["title"] = Read(n, syn)
-        if (b := _name_of(p.get("brand")) or _name_of(p.get("manufacturer"))):
-            f["brand"] = Read(b, syn)
-        for k in ("gtin13", "gtin", "gtin12", "gtin14", "gtin8", "ean", "isbn"):
-            if (g := _valid_gtin(p.get(k))):
-                f["gtin"] = Read(g, syn)
-                break
-        if (s := _name_of(p.get("sku")) or _name_of(p.get("productID")) or _name_of(p.get("mpn"))):
-            f["sku"] = Read(s, syn)
-        offers = _offers(p)
-        avs = [a for a in (_availability_word(o.get("availability")) for o in offers) if a]
-        if avs:
-            f["availability"] = Read("in_stock" if "in_stock" in avs else "out_of_stock", syn)
-            if any(str(_first(o.get("availability"))).lower().endswith("discontinued") for o in offers) \
-                    and "in_stock" not in avs:
-                pr.detail = "schema.org availability Discontinued"
-        for o in offers:
-            price = _first(o.get("price") or o.get("lowPrice"))
-            if price is None and isinstance(o.get("priceSpecification"), dict):
-                price = _first(o["priceSpecification"].get("price"))
-            if price is not None:
-                amt, cur = parse_price(price, country)
-                if amt is not None:
-                    f["price"] = Read(amt, syn)
-                    cc = _name_of(o.get("priceCurrency")) or cur
-                    if cc:
-                        f["currency"] = Read(cc.upper(), syn)
-                    break
-        for o in offers:
-            if (sl := _name_of(o.get("seller"))):
-                f["seller"] = Read(sl, syn)
-                break
-    og = st.og
-    og_product = og.get("og:type", "").casefold() in ("product", "og:product", "product.item")
-    if og_product or any(k.startswith(("product:", "og:price:")) for k in og):
-        if "title" not in f and og.get("og:title"):
-            f["title"] = Read(_norm(og["og:title"]), "opengraph")
-        if "brand" not in f and og.get("product:brand"):
-            f["brand"] = Read(_norm(og["product:brand"]), "opengraph")
-        og_av = og.get("product:availability") or og.get("og:availability")
-        if "availability" not in f and og_av:
-            a = _availability_word(og_av)
-            if a:
-                f["availability"] = Read(a, "opengraph")
-        og_price = og.get("product:price:amount") or og.get("og:price:amount")
-        if "price" not in f and og_price:
-            amt, cur = parse_price(og_price, country)
-            if amt:
-                f["price"] = Read(amt, "opengraph")
-                cc = og.get("product:price:currency") or og.get("og:price:currency") or cur
-                if cc:
-                    f["currency"] = Read(cc.upper(), "opengraph")
-        if "gtin" not in f:
-            for k in ("product:ean", "product:upc", "product:gtin", "product:isbn"):
-                if (g := _valid_gtin(og.get(k))):
-                    f["gtin"] = Read(g, "opengraph")
-                    break
-        if "sku" not in f and og.get("product:retailer_item_id"):
-            f["sku"] = Read(_norm(og["product:retailer_item_id"]), "opengraph")
-
-    # ---- platform markup
-    src = f"platform:{family}"
-    for name in ("title", "brand", "price", "seller", "sku"):
-        if name in f or name not in mk:
+    struck = {k for k in (_price_key(parse_price(t, country)[0]) for t in vis.struck) if k is not None}
+    for name in ("title", "brand", "gtin", "sku", "price", "currency", "seller", "availability"):
+        ch = cands.choose(name, struck if name == "price" else None)
+        if ch is None:
             continue
-        v = _xp_text(tree, mk[name])
-        if not v:
-            continue
-        if name == "brand":
-            f["brand"] = Read(_clean_brand(v), src)
-        elif name == "price":
-            amt, cur = parse_price(v, country)
-            if amt:
-                f["price"] = Read(amt, src)
-                if cur and "currency" not in f:
-                    f["currency"] = Read(cur, src)
-        else:
-            f[name] = Read(v, src)
-    if "sku" not in f and family == "amazon" and url:
-        m = re.search(r"/(?:dp|gp/product|gp/aw/d)/([A-Z0-9]{10})", urlsplit(url).path)
-        if m:
-            f["sku"] = Read(m.group(1), "url")
-    mk_oos = _xp_any(tree, mk.get("oos_marker", []))
-    mk_in = _xp_any(tree, mk.get("instock_marker", []))
-    if "availability" not in f:
-        av_text = _xp_text(tree, mk.get("availability", [])) if mk.get("availability") else None
-        a = _availability_text(av_text) if av_text else None
-        if a:
-            f["availability"] = Read(a, src)
-        elif mk_oos:
-            f["availability"] = Read("out_of_stock", src)
-        elif mk_in:
-            f["availability"] = Read("in_stock", src)
-
-    # ---- visible text
-    if "availability" not in f:
-        zone = " ".join(_norm(e.text_content()) for e in tree.xpath(M.AVAILABILITY_ZONE)[:20])
-        a = _availability_text(zone) if zone else None
-        if a:
-            f["availability"] = Read(a, "zone")
-        else:
-            a = _availability_text(text)
-            if a:
-                f["availability"] = Read(a, "text")
-    if "title" not in f:
-        h1 = _xp_text(tree, ["//h1"])
-        if h1 or title_tag:
-            f["title"] = Read(h1 or title_tag, "title")
-    if "price" not in f:
-        pz = _xp_text(tree, [PRICE_ZONE])
-        amt, cur = parse_price(pz, country) if pz else (None, None)
-        if amt:
-            f["price"] = Read(amt, "text")
-            if cur and "currency" not in f:
-                f["currency"] = Read(cur, "text")
-    if "gtin" not in f:
-        m = re.search(r"(?:JAN|EAN|GTIN|UPC|바코드|Barcode|Code EAN|Codice EAN)\s*(?:コード|code)?\s*[:：]?\s*(\d{8,14})",
-                      text, re.IGNORECASE)
-        if m and _valid_gtin(m.group(1)):
-            f["gtin"] = Read(m.group(1), "text")
+        conf = ch.confidence
+        if name == "availability" and not ({_kind(w) for w in ch.witnesses} - WEAK_AVAILABILITY):
+            conf = min(conf, WEAK_CAP)  # the visible page alone never carries a pass or a fail
+        f[name] = Read(ch.value, ch.source, conf, tuple(w for w in ch.witnesses if w != ch.source))
+    if "price" in f and "currency" in f and f["currency"].source != f["price"].source:
+        # The currency of the chosen price's own source, when it gave one.
+        same = [c for c in cands.by_field.get("currency", []) if c.source == f["price"].source]
+        if same:
+            f["currency"] = Read(same[0].value, same[0].source, same[0].confidence)
     if "currency" not in f and "price" in f and country:
         cur = {"JP": "JPY", "KR": "KRW", "US": "USD", "GB": "GBP", "AU": "AUD", "CA": "CAD", "NZ": "NZD",
                "SG": "SGD", "CH": "CHF", "TH": "THB"}.get(country, "EUR" if country in
                                                            ("DE", "FR", "IT", "ES", "NL") else None)
         if cur:
             f["currency"] = Read(cur, "text")
+    if "title" not in f and (vis.title or title_tag):
+        f["title"] = Read(vis.title or title_tag, "title")
 
     # ---- what kind of page
-    kind, kind_src = _page_kind(tree, st, main, og_product, mk, f, title_tag, text, url, platform, registry)
-    gone_phrase = _has(head, M.GONE_PHRASES) or (_xp_text(tree, mk["gone_marker"]) if mk.get("gone_marker") else None)
+    og_product = st.og.get("og:type", "").casefold() in ("product", "og:product", "product.item")
+    kind, kind_src = _page_kind(tree, st, main, og_product, mk, f, title_tag, text, url, platform, registry,
+                                search_mark, product_mark)
+    gone_phrase = _has(head, M.GONE_PHRASES) or gone_mark
     in_stock = f.get("availability") is not None and f["availability"].value == "in_stock" \
-        and f["availability"].source.split(":")[0] in ("json-ld", "microdata", "rdfa", "opengraph", "platform")
+        and f["availability"].source.split(":")[0] in ("json-ld", "microdata", "rdfa", "opengraph", "platform",
+                                                        "state", "meta")
     if gone_phrase and not in_stock:
         pr.state, pr.page_kind = "gone", "gone"
         pr.detail = f"page says the product is gone (“{gone_phrase}”)"
@@ -516,17 +638,18 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
 
 
 def _page_kind(tree, st: Structured, main, og_product: bool, mk: dict[str, list[str]], f: dict[str, Read],
-               title_tag: str, text: str, url: str | None, platform, registry) -> tuple[str | None, str]:
+               title_tag: str, text: str, url: str | None, platform, registry, search_mark: bool = False,
+               product_mark: bool = False) -> tuple[str | None, str]:
     if tree.xpath("//input[@type='password']") and _has(title_tag + " " + (_xp_text(tree, ["//h1"]) or ""),
                                                           M.LOGIN_PHRASES):
         return "login", "text"
-    if _xp_any(tree, mk.get("search_marker", [])):
+    if search_mark:
         return "search", "platform"
     if main is not None:
         return "product", main[0]
     if st.list_types and len(st.products) > 1:
         return ("search" if "searchresultspage" in st.list_types else "category"), "json-ld"
-    if _xp_any(tree, mk.get("product_marker", [])):
+    if product_mark:
         return "product", "platform"
     if og_product:
         return "product", "opengraph"

@@ -1,0 +1,338 @@
+"""The visible page: what a shopper sees around the product's title.
+
+Read from the one lxml tree after hidden elements are dropped (a "sold out" notice kept in the page
+with display:none is not shown to anyone). Everything here is generic — buy buttons and stock
+wordings from the vocabularies in registry/data/listings, prices by the class names every shop
+theme uses ("price", "old-price" …), identifiers and brands only after a printed caption — and
+weaker than structured data on its own; reconcile.py raises a value that several sources agree on."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from originproof.evidence.listings import markup as M
+from originproof.evidence.listings import vocab as V
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_CLASS = {"hidden", "d-none", "hide", "is-hidden", "u-hidden", "display-none", "invisible", "visuallyhidden"}
+_DROP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
+# Class/id words of the price before a reduction (shown struck through) …
+_OLD_PRICE = re.compile(r"old|was|regular|strike|before|compare|crossed|original|rrp|msrp|uvp|previous|list-?price",
+                        re.I)
+# … and of amounts that are not the product's price at all.
+_NOT_PRICE = re.compile(r"saving|save|discount|instal|month|unit|per-|perunit|shipping|delivery|tax|vat|points|"
+                        r"reward|filter|slider|range|minimum|maximum|total|cart|basket|bag", re.I)
+_STRUCK_TAGS = {"del", "s", "strike"}
+_PRICE_TEXT = re.compile(r"\d")
+# "price" in the class names of shop themes, in the languages they are written in.
+_PRICE_CLASS = re.compile(r"price|preis|prix|prezzo|precio|preco|preço|cena|cijena|hinta|pris|fiyat|kakaku|jiage", re.I)
+_UNIT_PRICE = re.compile(r"/\s*(?:kg|g|l|ml|m|cm|100\s*g|100\s*ml|unit|st|stk|pc|pcs|each)\b|\bper\b|\bpro\b|\bje\b", re.I)
+
+
+def norm(text: str | None) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+def _classes(el) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def _hidden(el) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    st = el.get("style")
+    if st and _HIDDEN_STYLE.search(st):
+        return True
+    cls = el.get("class")
+    return bool(cls) and any(c.casefold() in _HIDDEN_CLASS for c in cls.split())
+
+
+def prune(tree) -> None:
+    """Drop scripts, styles and hidden elements in place (structured data has been read before)."""
+    # Comments and processing instructions (non-string tags) are never shown either.
+    doomed = [el for el in tree.iter() if not isinstance(el.tag, str) or el.tag in _DROP_TAGS or _hidden(el)]
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        tail = el.tail
+        parent.remove(el)
+        if tail and tail.strip():  # keep the text that followed the element
+            prev = parent[-1] if len(parent) else None
+            if prev is not None:
+                prev.tail = (prev.tail or "") + tail
+            else:
+                parent.text = (parent.text or "") + tail
+
+
+@dataclass
+class Visible:
+    text: str = ""
+    title: str | None = None
+    title_at: int = -1  # offset of the title in `text`
+    title_el: object = None  # the title's element (h1)
+    availability: list[tuple[str, str, float]] = field(default_factory=list)  # (value, source, confidence)
+    prices: list[tuple[str, str, float]] = field(default_factory=list)  # (raw text, source, confidence)
+    struck: list[str] = field(default_factory=list)  # raw texts of struck-through / "was" prices
+    sku: list[tuple[str, str, float]] = field(default_factory=list)
+    brand: list[tuple[str, str, float]] = field(default_factory=list)
+
+
+def _own_text(el) -> str:
+    if not isinstance(el.tag, str):
+        return ""
+    return norm(" ".join(el.itertext()))
+
+
+def read_visible(tree) -> Visible:
+    v = Visible()
+    body = tree.find(".//body")
+    root = body if body is not None else tree
+    v.text = norm(" ".join(root.itertext()))
+    h1 = next((h for h in root.iter("h1") if _own_text(h)), None)
+    if h1 is not None:
+        v.title = _own_text(h1)[:300]
+        v.title_at = v.text.find(v.title[:60])
+        v.title_el = h1
+    _availability(root, v)
+    _prices(root, h1, v)
+    _captions(root, v)
+    _byline(h1, v)
+    return v
+
+
+# ------------------------------------------------------------------------------------ availability
+def _buy_buttons(root) -> tuple[int, int]:
+    """(enabled, disabled) buy buttons: button/input/link whose words say add-to-cart or buy."""
+    buy = V.buy_phrases()
+    enabled = disabled = 0
+    for el in root.iter("button", "input", "a"):
+        if el.tag == "input" and (el.get("type") or "").casefold() not in ("submit", "button", "image"):
+            continue
+        label = " ".join(filter(None, (el.get("value"), el.get("title"), el.get("aria-label"), el.get("name"),
+                                       el.get("id"), el.get("class"), el.get("data-action"),
+                                       _own_text(el) if el.tag != "input" else "")))
+        if len(label) > 300 or not V.find_phrase(label.replace("_", " ").replace("-", " "), buy) \
+                and not V.find_phrase(label, buy):
+            continue
+        off = el.get("disabled") is not None or el.get("aria-disabled") == "true" or \
+            "disabled" in (el.get("class") or "").casefold()
+        if off:
+            disabled += 1
+        else:
+            enabled += 1
+    return enabled, disabled
+
+
+def _short_texts(elements, limit: int = 80):
+    """Own texts of status-sized elements: a stock label is a few words, a sentence that mentions
+    "sold out" (delivery terms, a notice for all products) is not a statement about this product."""
+    for e in elements:
+        if not isinstance(e.tag, str) or len(e) > 8:
+            continue
+        t = _own_text(e)
+        if t and len(t) <= limit:
+            yield e, t
+
+
+def _availability(root, v: Visible) -> None:
+    oos, ins = V.oos_phrases(), V.instock_phrases()
+    enabled, disabled = _buy_buttons(root)
+    # Elements named for availability or stock: what they say is meant about this product.
+    zone_oos = zone_in = None
+    for _e, t in _short_texts(root.xpath(M.AVAILABILITY_ZONE)[:60]):
+        zone_oos = zone_oos or V.find_phrase(t, oos)
+        if not V.find_phrase(t, oos):
+            zone_in = zone_in or V.find_phrase(t, ins)
+    if zone_oos and not zone_in:
+        # A shop that renders both labels and toggles them with CSS is not read from its labels; an
+        # enabled buy button beside an "unavailable" label leaves the label weaker than the button.
+        v.availability.append(("out_of_stock", "zone", 0.65 if enabled else 0.85))
+    elif zone_in and not zone_oos:
+        v.availability.append(("in_stock", "zone", 0.8))
+    # Status labels right under the title: the buy box of most shops.
+    if v.title_el is not None:
+        box_oos = box_in = None
+        for _e, t in _short_texts(_following(v.title_el, 200), 60):
+            box_oos = box_oos or V.find_phrase(t, oos)
+            if not V.find_phrase(t, oos):
+                box_in = box_in or V.find_phrase(t, ins)
+        if box_oos and not box_in:
+            v.availability.append(("out_of_stock", "buybox", 0.7))
+        elif box_in and not box_oos:
+            v.availability.append(("in_stock", "buybox", 0.7))
+    if enabled:
+        v.availability.append(("in_stock", "button", 0.7))
+    elif disabled:
+        v.availability.append(("out_of_stock", "button", 0.7))
+
+
+def _following(el, n: int):
+    out = []
+    for e in el.itersiblings():
+        for d in e.iter():
+            out.append(d)
+            if len(out) >= n:
+                return out
+    parent = el.getparent()
+    if parent is not None and len(out) < n:
+        out += _following(parent, n - len(out))
+    return out
+
+
+# ------------------------------------------------------------------------------------ price
+def _struck(el) -> bool:
+    for a in [el, *el.iterancestors()][:4]:
+        if a.tag in _STRUCK_TAGS or _OLD_PRICE.search(_classes(a)):
+            return True
+    return False
+
+
+def _not_price(el) -> bool:
+    return any(_NOT_PRICE.search(_classes(a)) for a in [el, *el.iterancestors()][:3])
+
+
+def _plausible_price(raw: str) -> bool:
+    # A phone number or an article number in a price box has many digits and no currency or decimals.
+    digits = re.sub(r"\D", "", raw)
+    return len(digits) <= 7 or bool(re.search(r"[$€£¥₩₹₽₺¤]|[.,]\d{2}\b|[A-Z]{3}", raw))
+
+
+def _prices(root, h1, v: Visible) -> None:
+    after_title = h1 is None
+    seen = 0
+    for el in root.iter():
+        if el is h1:
+            after_title = True
+            continue
+        if not isinstance(el.tag, str):
+            continue
+        cls = _classes(el).casefold()
+        if el.get("itemprop") == "price":
+            raw = el.get("content") or _own_text(el)
+            if raw and _PRICE_TEXT.search(raw):
+                v.prices.append((raw, "visible:itemprop", 0.8))
+            continue
+        if not _PRICE_CLASS.search(cls) or len(el) > 6:
+            continue
+        raw = _own_text(el)
+        if not raw or len(raw) > 40 or not _PRICE_TEXT.search(raw) or _UNIT_PRICE.search(raw) \
+                or not _plausible_price(raw) or _not_price(el):
+            continue
+        if _struck(el):
+            v.struck.append(raw)
+            continue
+        if after_title and seen < 3:
+            # The first current price after the product's title is the price next to it.
+            v.prices.append((raw, "visible:near-title", 0.7 if seen == 0 else 0.5))
+            seen += 1
+    for el in root.iter(*_STRUCK_TAGS):
+        raw = _own_text(el)
+        if raw and len(raw) <= 40 and _PRICE_TEXT.search(raw):
+            v.struck.append(raw)
+
+
+# ------------------------------------------------------------------------------------ identifiers, brand
+_ID_VALUE = r"([A-Za-z0-9][A-Za-z0-9\-./_]{1,40})"
+
+
+def _label_rx(labels: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(x) for x in labels)
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)\s*(?:[:#：.№]\s*|\s)\s*", re.I)
+
+
+def _captions(root, v: Visible) -> None:
+    sku_rx, brand_rx = _label_rx(V.sku_labels()), _label_rx(V.brand_labels())
+    for el in root.iter("td", "th", "dt", "dd", "li", "span", "div", "p", "strong", "b", "label", "tr"):
+        if len(el) > 4:
+            continue
+        t = _own_text(el)
+        if not t or len(t) > 90:
+            continue
+        m = sku_rx.match(t)
+        if m:
+            rest = t[m.end():].strip() or _next_text(el)
+            mm = re.match(_ID_VALUE, rest or "")
+            if mm and re.search(r"\d", mm.group(1)) and len(rest) - mm.end() < 40:
+                v.sku.append((mm.group(1).rstrip("./-"), "visible:caption", 0.8))
+            continue
+        m = brand_rx.match(t)
+        if m:
+            rest = t[m.end():].strip()
+            # "Brand: Acme", a table row "Brand Acme", or a caption cell followed by the value's cell.
+            if not rest:
+                rest = _next_text(el)
+            elif not t[:m.end()].rstrip().endswith((":", "：")) and el.tag != "tr":
+                continue
+            if rest and 1 < len(rest) <= 50 and not re.search(r"[.!?]\s", rest):
+                v.brand.append((rest, "visible:caption", 0.75))
+
+
+def _next_text(el) -> str:
+    nxt = el.getnext()
+    return _own_text(nxt)[:60] if nxt is not None else ""
+
+
+def _byline(h1, v: Visible) -> None:
+    """A "by <brand>" or "Brand: X" line right around the title."""
+    if h1 is None:
+        return
+    near = []
+    parent = h1.getparent()
+    if parent is not None:
+        near = [e for e in parent if e is not h1][:6]
+    for e in near:
+        t = _own_text(e)
+        if not t or len(t) > 80:
+            continue
+        cleaned = clean_brand(t)
+        if cleaned != t:
+            v.brand.append((cleaned, "visible:byline", 0.75))
+            continue
+        m = re.match(r"^by\s+(.{2,50})$", t, re.I)
+        if m:
+            v.brand.append((m.group(1).strip(), "visible:byline", 0.7))
+
+
+_BRAND_TAIL = None
+
+
+def clean_brand(text: str) -> str:
+    """The brand inside a byline ("Visit the Acme Store", "Brand: Acme", "More from brand: Acme")."""
+    global _BRAND_TAIL
+    t = norm(text)
+    for pat in M.BRAND_PATTERNS:
+        m = pat.match(t)
+        if m:
+            return norm(m.group(1))
+    if _BRAND_TAIL is None:
+        alts = "|".join(re.escape(x) for x in V.brand_labels() if len(x) > 2)
+        _BRAND_TAIL = re.compile(rf"(?:^|\s)(?:{alts})\s*[:：]\s*(.+?)\s*$", re.I)
+    m = _BRAND_TAIL.search(t)
+    return norm(m.group(1)) if m else t
+
+
+# ------------------------------------------------------------------------------------ URL
+_ID_PARAMS = {"id", "pid", "productid", "product_id", "itemid", "item_id", "item", "sku", "skuid", "goodsno",
+              "goodscode", "prodid", "articleid", "no", "product", "p"}
+
+
+def url_ids(url: str | None) -> list[str]:
+    """Identifier-looking tokens of a product URL: an id parameter, else the last path token with digits."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    out = []
+    for k, val in parse_qsl(parts.query):
+        if k.casefold() in _ID_PARAMS and re.fullmatch(r"[A-Za-z]{0,3}\d{4,}", val):
+            out.append(val)
+    segs = [s for s in unquote(parts.path).split("/") if s]
+    for seg in reversed(segs[-2:]):
+        seg = re.sub(r"\.(?:html?|aspx?|php|jsp)$", "", seg, flags=re.I)
+        toks = [t for t in re.split(r"[-_.,~]", seg) if re.fullmatch(r"[A-Za-z]{0,3}\d{5,}", t)]
+        if toks:
+            out.append(toks[-1])
+            break
+    return out
