@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from originproof.evidence.listings import markup as M
@@ -142,7 +143,7 @@ def _availability(root, v: Visible) -> None:
     enabled, disabled = _buy_buttons(root)
     # Elements named for availability or stock: what they say is meant about this product.
     zone_oos = zone_in = None
-    for _e, t in _short_texts(root.xpath(M.AVAILABILITY_ZONE)[:60]):
+    for _e, t in _short_texts(_zone(root)):
         zone_oos = zone_oos or V.find_phrase(t, oos)
         if not V.find_phrase(t, oos):
             zone_in = zone_in or V.find_phrase(t, ins)
@@ -169,6 +170,20 @@ def _availability(root, v: Visible) -> None:
         v.availability.append(("out_of_stock", "button", 0.7))
 
 
+_ZONE_WORDS = re.compile(r"availab|stock|soldout|sold-out", re.I)
+
+
+def _zone(root, limit: int = 60) -> list:
+    """Elements whose id or class names availability or stock (one pass, no XPath string functions)."""
+    out = []
+    for el in root.iter():
+        if isinstance(el.tag, str) and (el.get("class") or el.get("id")) and _ZONE_WORDS.search(_classes(el)):
+            out.append(el)
+            if len(out) >= limit:
+                break
+    return out
+
+
 def _following(el, n: int):
     out = []
     for e in el.itersiblings():
@@ -188,6 +203,15 @@ def _struck(el) -> bool:
         if a.tag in _STRUCK_TAGS or _OLD_PRICE.search(_classes(a)):
             return True
     return False
+
+
+_AMOUNT = re.compile(r"\d+(?:[.,'\u00a0 ]\d{3})*(?:[.,]\d{1,2})?(?!\d)")
+
+
+def _amount_value(a: str) -> float:
+    from originproof.evidence.listings.page import parse_price
+    amt, _cur = parse_price(a)
+    return float(amt) if amt else 0.0
 
 
 def _not_price(el) -> bool:
@@ -224,6 +248,15 @@ def _prices(root, h1, v: Visible) -> None:
         if _struck(el):
             v.struck.append(raw)
             continue
+        amounts = _AMOUNT.findall(re.sub(r"[-−]?\s*\d+(?:[.,]\d+)?\s*%", " ", raw))
+        if len(amounts) > 1:
+            if len(amounts) == 2 and "%" in raw:
+                # "€ 17,10 € 18,00 -5%": a reduction shown beside the price it reduces; the higher one is old.
+                low, high = sorted(amounts, key=lambda a: _amount_value(a))
+                v.struck.append(high)
+                raw = low
+            else:
+                continue  # several amounts in one box: its child elements carry them one by one
         if after_title and seen < 3:
             # The first current price after the product's title is the price next to it.
             v.prices.append((raw, "visible:near-title", 0.7 if seen == 0 else 0.5))
@@ -243,10 +276,21 @@ def _label_rx(labels: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)\s*(?:[:#：.№]\s*|\s)\s*", re.I)
 
 
+@lru_cache(maxsize=None)
+def _label_start() -> re.Pattern[str]:
+    alts = "|".join(re.escape(x) for x in V.sku_labels() + V.brand_labels())
+    return re.compile(rf"\s*(?:{alts})(?!\w)", re.I)
+
+
 def _captions(root, v: Visible) -> None:
     sku_rx, brand_rx = _label_rx(V.sku_labels()), _label_rx(V.brand_labels())
+    start = _label_start()
     for el in root.iter("td", "th", "dt", "dd", "li", "span", "div", "p", "strong", "b", "label", "tr"):
         if len(el) > 4:
+            continue
+        # Cheap look at the element's first words before reading all its text.
+        head = (el.text or "").strip() or next(((c.text or "").strip() for c in el if isinstance(c.tag, str)), "")
+        if not head or not start.match(head):
             continue
         t = _own_text(el)
         if not t or len(t) > 90:
