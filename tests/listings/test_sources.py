@@ -1,0 +1,118 @@
+"""Every source of a product page, and how the reader chooses between them (small generated pages)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from originproof.bench.listings import Score, sku_matches
+from originproof.evidence.listings.page import read_page
+from originproof.evidence.listings.reconcile import Candidates
+from originproof.evidence.listings.visible import clean_brand, url_ids
+from originproof.evidence.listings.vocab import availability_of, find_phrase, oos_phrases
+
+
+def page(head: str = "", body: str = "", url: str = "https://shop.example/p/1") -> object:
+    html = f"<html><head><title>Shop</title>{head}</head><body>{body}</body></html>"
+    return read_page(html.encode(), url=url, status=200, content_type="text/html; charset=utf-8")
+
+
+def ld(obj) -> str:
+    return f"<script type='application/ld+json'>{json.dumps(obj)}</script>"
+
+
+@pytest.mark.parametrize("word,want", [("https://schema.org/InStock", "in_stock"), ("http://schema.org/PreOrder", "out_of_stock"),
+                                       ("LimitedAvailability", "in_stock"), ("InStoreOnly", "in_stock"),
+                                       ("out of stock", "out_of_stock"), ("oos", "out_of_stock"), (True, "in_stock"),
+                                       (False, "out_of_stock"), ("Discontinued", "out_of_stock"), ("whatever", None)])
+def test_availability_vocabulary(word, want):
+    assert availability_of(word) == want
+
+
+def test_phrases_are_whole_words_and_in_many_languages():
+    assert find_phrase("Produkt ist leider ausverkauft", oos_phrases()) == "ausverkauft"
+    assert find_phrase("Ni na zalogi", oos_phrases()) == "ni na zalogi"
+    assert find_phrase("目前缺貨中", oos_phrases()) == "缺貨"
+    assert find_phrase("Unsold outback tours", oos_phrases()) is None
+
+
+def test_json_ld_graph_with_aggregate_offer():
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebPage", "name": "Acme Kettle"},
+        {"@type": "Product", "name": "Acme Kettle 1.7 l", "sku": "AK-17", "brand": {"@type": "Brand", "name": "Acme"},
+         "offers": {"@type": "AggregateOffer", "lowPrice": "24.90", "priceCurrency": "EUR",
+                    "offers": [{"@type": "Offer", "price": "24.90", "availability": "https://schema.org/OutOfStock"},
+                               {"@type": "Offer", "price": "26.00", "availability": "https://schema.org/InStock"}]}}]}
+    pr = page(ld(graph), "<h1>Acme Kettle 1.7 l</h1>")
+    assert pr.state == "live" and pr.get("availability") == "in_stock"  # one buyable offer is enough
+    assert (pr.get("price"), pr.get("currency"), pr.get("sku"), pr.get("brand")) == ("24.9", "EUR", "AK-17", "Acme")
+    assert pr.fields["price"].source == "json-ld" and pr.fields["price"].confidence >= 0.9
+
+
+def test_embedded_state_is_read_by_keys_and_matched_to_the_title():
+    state = {"props": {"pageProps": {
+        "related": [{"name": "Other Kettle", "price": 9.99, "sku": "OK-1", "brand": "Else"}],
+        "product": {"title": "Acme Kettle 1.7 l", "price": {"value": 24.9, "currency": "EUR"}, "sku": "AK-17",
+                    "brand": {"name": "Acme"}, "availability": "IN_STOCK"}}}}
+    body = (f"<h1>Acme Kettle 1.7 l</h1><script id='__NEXT_DATA__' type='application/json'>{json.dumps(state)}</script>"
+            "<script>window.__INITIAL_STATE__ = {\"cart\": {\"items\": 0, \"total\": 0}};</script>")
+    pr = page(body=body)
+    assert (pr.get("price"), pr.get("sku"), pr.get("brand"), pr.get("availability")) == ("24.9", "AK-17", "Acme", "in_stock")
+    assert pr.fields["sku"].source == "state"
+
+
+def test_hidden_sold_out_label_is_not_read_and_buttons_count():
+    body = ("<h1>Acme Kettle</h1><span class='price'>€ 24,90</span>"
+            "<p class='stock-msg' style='display:none'>Sold out</p><button class='btn add-to-cart'>Add to cart</button>")
+    pr = page(body=body)
+    assert pr.get("availability") == "in_stock" and pr.get("price") == "24.9"
+    off = page(body="<h1>Acme Kettle</h1><span class='price'>€ 24,90</span>"
+                    "<button class='add-to-cart' disabled>Add to cart</button>")
+    assert off.get("availability") == "out_of_stock"
+    # Buttons and wording alone never reach the confidence a pass or a fail needs.
+    assert off.fields["availability"].confidence < 0.8
+
+
+def test_struck_through_price_loses_to_the_price_shown():
+    head = ld({"@type": "Product", "name": "Acme Kettle", "offers": {"@type": "Offer", "price": "30.00",
+                                                                         "priceCurrency": "EUR"}})
+    body = ("<h1>Acme Kettle</h1><div class='product-price'><del class='price-old'>30,00 €</del>"
+            "<span class='price-current'>24,90 €</span></div><button>Add to cart</button>")
+    pr = page(head, body)
+    assert pr.get("price") == "24.9"
+    assert "json-ld" not in pr.fields["price"].source
+
+
+def test_captions_bylines_and_url_ids():
+    body = ("<h1>Acme Kettle 1.7 l</h1><a class='byline'>Visit the Acme Store</a><span class='price'>$24.90</span>"
+            "<table><tr><th>Item number</th><td>483920</td></tr></table><button>Add to cart</button>")
+    pr = page(body=body, url="https://shop.example/kettles/acme-kettle-483920.html")
+    assert pr.get("brand") == "Acme" and pr.get("sku") == "483920"
+    assert "url" in pr.fields["sku"].also or pr.fields["sku"].source == "url"  # two witnesses agree
+    assert url_ids("https://x.example/item?id=123456&ref=home") == ["123456"]
+    assert url_ids("https://x.example/about-us") == []
+    assert clean_brand("Besuchen Sie den Acme-Store") == "Acme" and clean_brand("More from brand: Acme") == "Acme"
+
+
+def test_reconcile_pools_agreeing_sources():
+    c = Candidates()
+    c.add("availability", "in_stock", "buybox", 0.7)
+    c.add("availability", "in_stock", "button", 0.7)
+    c.add("availability", "out_of_stock", "zone", 0.85)
+    ch = c.choose("availability")
+    assert ch.value == "in_stock" and ch.confidence == pytest.approx(0.91) and ch.rejected == [("out_of_stock", "zone")]
+    c2 = Candidates()
+    c2.add("price", "30", "json-ld", 0.95)
+    c2.add("price", "24.9", "visible:near-title", 0.7)
+    from decimal import Decimal
+    assert c2.choose("price").value == "30"
+    assert c2.choose("price", struck={Decimal("30")}).value == "24.9"
+
+
+def test_bench_matching_follows_the_benchmark():
+    assert sku_matches("123/123", ["123123"]) and sku_matches("P123", ["123"]) and not sku_matches("PU_106160/01", ["106160"])
+    s = Score()
+    s.add("x", False, True)  # a wrong value is a false positive and a miss
+    s.add(None, False, True)
+    s.add("y", True, True)
+    assert (s.tp, s.fp, s.fn) == (1, 1, 2) and s.precision == 0.5 and s.recall == pytest.approx(1 / 3)
