@@ -17,6 +17,10 @@ class Settings(BaseSettings):
     workers: int = 2  # in-process extraction threads
     broker_url: str = "redis://127.0.0.1:6379/0"  # Celery, at scale
     registry_dirs: str | None = None  # operator registry overrides (os.pathsep-separated)
+    policy_path: str | None = None  # operator policy YAML merged over the shipped one (serve, worker, check)
+    web_archives: str | None = None  # operator WARC files or folders (os.pathsep-separated) every check reads
+    allow_network: bool = False  # observe listings live (registry hosts, public addresses only)
+    executor: str = "embedded"  # the service's checks: embedded (in-process pool) | celery
 
     def resolved_store_url(self) -> str:
         return self.store_url or f"sqlite:///{self.home / 'originproof.db'}"

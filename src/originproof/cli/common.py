@@ -15,12 +15,23 @@ from originproof.store.blobs import BlobStore
 
 
 def parse_as_of(value: str | None) -> datetime | None:
-    if value is None:
-        return None
+    from originproof.pipeline.options import parse_evaluation_time
+
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parse_evaluation_time(value)
     except ValueError:
         raise typer.BadParameter(f"--as-of {value!r} is not an ISO 8601 date or date-time")
+
+
+def get_operator(policy: Path | None, registry_dirs: list[Path] | None, web_archives: list[Path] | None,
+                 allow_network: bool | None, workers: int | None, monitor_archive: bool = False):
+    """The operator's files, as every command reads them (pipeline.options is the one builder)."""
+    from originproof.pipeline.options import load_operator
+
+    try:
+        return load_operator(policy, registry_dirs, web_archives, allow_network, workers, monitor_archive)
+    except (OSError, ValueError) as e:
+        raise typer.BadParameter(f"operator configuration: {e}")
 
 
 def get_policy(path: Path | None) -> Policy:

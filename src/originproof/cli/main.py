@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from originproof import __version__
-from originproof.cli.common import get_policy, get_registry, open_blobs, open_store, parse_as_of
+from originproof.cli.common import get_operator, get_policy, get_registry, open_blobs, open_store, parse_as_of
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="OriginProof — verify cross-border import sellers' origin distribution and production proof.")
@@ -64,16 +64,15 @@ def check(
 ) -> None:
     """Check one or more dossiers; exit 0 approve, 10 review, 20 reject."""
     from originproof.cli.signals import Terminated, unwind_on_sigterm
-    from originproof.pipeline import CheckOptions, check_path
+    from originproof.pipeline import check_path
+    from originproof.pipeline.options import check_options
     from originproof.report.render import render, render_text
 
     unwind_on_sigterm()  # SIGTERM unwinds like Ctrl-C: temp folders removed, readers killed
-    pol = get_policy(policy)
-    reg = get_registry(registry_dir)
+    op = get_operator(policy, registry_dir, web_archive, allow_network, workers)
     st = open_store(store)
-    opts = CheckOptions(policy=pol, registry=reg, store=st, record=not no_record, as_of=parse_as_of(as_of),
-                        web_archives=list(web_archive), workers=workers, blobs=None if no_record else open_blobs(),
-                        allow_network=allow_network)
+    opts = check_options(op, store=st, record=not no_record, as_of=parse_as_of(as_of),
+                         blobs=None if no_record else open_blobs())
     outputs: list[str] = []
     worst = 0
     try:
@@ -161,15 +160,33 @@ def demo(
 @app.command()
 def worker(concurrency: int = typer.Option(2, "--concurrency", "-c", min=1),
            broker: Optional[str] = typer.Option(None, "--broker", help="Broker URL (default ORIGINPROOF_BROKER_URL)."),
-           queues: str = typer.Option("celery", "--queues", "-Q")) -> None:
-    """Run a Celery worker that checks dossiers submitted with `originproof submit`."""
+           queues: str = typer.Option("celery", "--queues", "-Q"),
+           policy: Optional[Path] = typer.Option(None, "--policy", exists=True, help="Operator policy YAML (as for check)."),
+           registry_dir: list[Path] = typer.Option([], "--registry-dir", exists=True, help="Operator registry overrides."),
+           web_archive: list[Path] = typer.Option([], "--web-archive", exists=True, help="WARC files or folders every check reads.")) -> None:
+    """Run a Celery worker: checks submitted through the API (`serve --executor celery`) or `originproof submit`."""
+    from originproof.config import settings
+
     if broker:
         os.environ["ORIGINPROOF_BROKER_URL"] = broker
-    from originproof.service.tasks import app as capp
+    # The tasks read the operator files through settings, exactly as `serve` and `check` do.
+    _export_operator_env(policy, registry_dir, web_archive)
+    settings.cache_clear()
+    get_operator(None, None, None, None, None)  # a bad operator file fails now, not in the first task
+    from originproof.worker.celery_app import app as capp
 
     # Threads, not prefork: each check already runs its readers in capped child processes, which a
     # daemonic prefork child may not create.
     capp.worker_main(["worker", f"--concurrency={concurrency}", "--pool=threads", "-Q", queues, "--loglevel=INFO"])
+
+
+def _export_operator_env(policy: Optional[Path], registry_dir: list[Path], web_archive: list[Path]) -> None:
+    if policy:
+        os.environ["ORIGINPROOF_POLICY_PATH"] = str(policy.resolve())
+    for var, paths in (("ORIGINPROOF_REGISTRY_DIRS", registry_dir), ("ORIGINPROOF_WEB_ARCHIVES", web_archive)):
+        if paths:
+            have = [x for x in os.environ.get(var, "").split(os.pathsep) if x]
+            os.environ[var] = os.pathsep.join(have + [str(p.resolve()) for p in paths])
 
 
 @app.command()
@@ -188,7 +205,7 @@ def submit(
     from originproof.dossier.intake import sha256_file
     if broker:
         os.environ["ORIGINPROOF_BROKER_URL"] = broker
-    from originproof.service.tasks import check_dossier, zip_dossier
+    from originproof.worker.celery_app import check_dossier, zip_dossier
     from originproof.verdict import EXIT_CODES
 
     blobs = open_blobs()
@@ -214,21 +231,29 @@ def submit(
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
-          store: Optional[str] = typer.Option(None, "--store")) -> None:
-    """Serve the HTTP API (OpenAPI at /docs) and the review console (/console)."""
+          store: Optional[str] = typer.Option(None, "--store"),
+          policy: Optional[Path] = typer.Option(None, "--policy", exists=True, help="Operator policy YAML (as for check)."),
+          registry_dir: list[Path] = typer.Option([], "--registry-dir", exists=True, help="Operator registry overrides."),
+          web_archive: list[Path] = typer.Option([], "--web-archive", exists=True, help="WARC files or folders every check reads."),
+          allow_network: bool = typer.Option(False, "--allow-network", help="Observe listings live (SSRF-guarded)."),
+          executor: Optional[str] = typer.Option(None, "--executor", help="embedded (in-process pool, default) | celery."),
+          threads: int = typer.Option(2, "--threads", min=1, help="Embedded: checks run at once."),
+          queue: str = typer.Option("celery", "--queue", "-Q", help="Celery: the queue workers listen on.")) -> None:
+    """Serve the HTTP API v1 (OpenAPI at /docs) and the review console (/console).
+
+    Credentials: `originproof accounts add-token --role admin` (Bearer tokens) and
+    `originproof accounts add-user` (console sign-in)."""
     import uvicorn
 
-    from originproof.config import settings
-    from originproof.service.api import create_app, new_key, parse_keys
+    from originproof.api.app import create_app
+    from originproof.service.runtime import build_service
 
-    spec = os.environ.get("ORIGINPROOF_API_KEYS", "")
-    if not spec:
-        key = new_key()
-        spec = f"{key}:admin"
-        err.print(f"ORIGINPROOF_API_KEYS not set: a one-time admin key for this run is [bold]{key}[/]")
-    st = open_store(store)
-    api = create_app(st, open_blobs(), parse_keys(spec), get_policy(None), get_registry(None))
-    uvicorn.run(api, host=host, port=port)
+    op = get_operator(policy, registry_dir, web_archive, allow_network or None, None, monitor_archive=True)
+    svc = build_service(open_store(store), open_blobs(), op, executor=executor, threads=threads, queue=queue)
+    err.print(f"OriginProof API on http://{host}:{port} (checks: {executor or 'embedded'}); "
+              "tokens: `originproof accounts add-token --role admin`")
+    # No access log: request lines are where secrets used to leak.
+    uvicorn.run(create_app(svc), host=host, port=port, access_log=False)
 
 
 def _register_subapps() -> None:
@@ -238,6 +263,7 @@ def _register_subapps() -> None:
     except ImportError:
         pass
     from originproof.cli import monitor; monitor.register(app)  # noqa: E702
+    from originproof.accounts import cli as accounts_cli; accounts_cli.register(app)  # noqa: E702
     from originproof.cli import audit; audit.register(app)  # noqa: E702
 
 

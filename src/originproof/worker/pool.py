@@ -1,0 +1,68 @@
+"""Where queued versions run: an in-process thread pool (embedded default) or Celery workers."""
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Protocol
+
+from originproof.cases import repository as cases_repo
+from originproof.worker.context import WorkerContext
+from originproof.worker.tasks import run_version
+
+log = logging.getLogger(__name__)
+
+
+class Dispatcher(Protocol):
+    def submit(self, version_pk: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class InProcessPool:
+    """Threads, not processes: each check already runs its readers in capped child processes."""
+
+    def __init__(self, ctx: WorkerContext, threads: int = 2):
+        self.ctx = ctx
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="originproof-check")
+        self.futures: list[Future] = []
+
+    def submit(self, version_pk: int) -> None:
+        self.futures = [f for f in self.futures if not f.done()]
+        self.futures.append(self.pool.submit(self._run, version_pk))
+
+    def _run(self, version_pk: int) -> str:
+        # A retry within the pool mirrors Celery's: a failed attempt goes back to `queued`.
+        result = "failed"
+        for _ in range(3):
+            result = run_version(self.ctx, version_pk)
+            if result != "failed":
+                break
+        return result
+
+    def resume(self) -> int:
+        """After a restart: queue again what was queued or running when the process stopped."""
+        with self.ctx.store.Session() as s:
+            pending = cases_repo.unfinished_versions(s)
+        for pk in pending:
+            self.submit(pk)
+        return len(pending)
+
+    def drain(self, timeout: float | None = None) -> None:
+        for f in list(self.futures):
+            f.result(timeout=timeout)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=False)
+
+
+class CeleryDispatcher:
+    def __init__(self, queue: str = "celery"):
+        self.queue = queue
+
+    def submit(self, version_pk: int) -> None:
+        from originproof.worker.celery_app import run_version_task
+
+        run_version_task.apply_async(args=[version_pk], queue=self.queue)
+
+    def close(self) -> None:
+        pass
