@@ -16,8 +16,13 @@ PLATFORM_MARKUP: dict[str, dict[str, list[str]]] = {
         "title": ["//span[@id='productTitle']", "//h1[@id='title']"],
         "brand": ["//a[@id='bylineInfo']", "//tr[contains(@class,'po-brand')]/td[last()]"],
         "availability": ["//div[@id='availability']", "//div[@id='outOfStock']", "//div[@id='availabilityInsideBuyBox_feature_div']"],
-        "price": ["//span[contains(@class,'a-price')]/span[contains(@class,'a-offscreen')]",
-                  "//span[@id='priceblock_ourprice']", "//span[@id='price_inside_buybox']"],
+        # Only the product's own column and buy box: carousels of other products carry a-price too.
+        "price": ["//div[@id='corePrice_feature_div' or @id='corePriceDisplay_desktop_feature_div' or @id='apex_desktop']"
+                  "//span[contains(@class,'a-price')]/span[contains(@class,'a-offscreen')]",
+                  "//span[@id='priceblock_ourprice' or @id='priceblock_dealprice' or @id='priceblock_saleprice']",
+                  "//span[@id='price_inside_buybox' or @id='newBuyBoxPrice']",
+                  "//div[@id='centerCol' or @id='buybox' or @id='rightCol']"
+                  "//span[contains(@class,'a-price')]/span[contains(@class,'a-offscreen')]"],
         "sku": ["//input[@id='ASIN']/@value", "//div[@id='dp']/@data-asin"],
         "seller": ["//a[@id='sellerProfileTriggerId']", "//div[@id='merchant-info']//a", "//div[@id='merchant-info']"],
         "product_marker": ["//span[@id='productTitle']", "//div[@id='dp-container']", "//input[@id='ASIN']"],

@@ -369,7 +369,11 @@ def _from_structured(main, st: Structured, country: str | None, cands: Candidate
     brand = _name_of(p.get("brand")) or _name_of(p.get("manufacturer"))
     if brand:
         cleaned = clean_brand(brand)
-        cands.add("brand", cleaned, syn, conf if cleaned == brand else conf - 0.1)
+        title = (_name_of(p.get("name")) or "").casefold()
+        # A "brand" that is the page's title or a site banner ("Shop name | Site") is a filled-in field.
+        banner = len(cleaned) > 40 or " | " in cleaned or cleaned.casefold() == title
+        if not banner:
+            cands.add("brand", cleaned, syn, conf if cleaned == brand else conf - 0.1)
     for k in ("gtin13", "gtin", "gtin12", "gtin14", "gtin8", "ean", "isbn"):
         if (g := _valid_gtin(p.get(k))):
             cands.add("gtin", g, syn, conf)
