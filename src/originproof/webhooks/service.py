@@ -67,7 +67,7 @@ def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def deliver_due(store, client: httpx.Client | None = None, limit: int = 50) -> int:
+def deliver_due(store, client: httpx.Client | None = None, limit: int = 50, now: datetime | None = None) -> int:
     """Send what is due; returns how many deliveries were attempted. Safe to run in several processes
     on PostgreSQL (rows are locked, others skipped)."""
     own = client is None
@@ -75,7 +75,7 @@ def deliver_due(store, client: httpx.Client | None = None, limit: int = 50) -> i
     done = 0
     try:
         with store.Session.begin() as s:
-            now = datetime.now(timezone.utc)
+            now = now or datetime.now(timezone.utc)
             q = (select(WebhookDelivery, Webhook).join(Webhook, Webhook.id == WebhookDelivery.webhook_pk)
                  .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
                  .order_by(WebhookDelivery.id).limit(limit))
