@@ -20,7 +20,6 @@ from stdnum import ean
 from w3lib.encoding import html_to_unicode
 
 from originproof.evidence.listings import markup as M
-from originproof.evidence.listings import vocab as V
 from originproof.evidence.listings.reconcile import Candidates
 from originproof.evidence.listings.state import read_state
 from originproof.evidence.listings.visible import Visible, clean_brand, prune, read_visible, url_ids
@@ -511,10 +510,6 @@ def _from_visible(vis: Visible, url: str | None, country: str | None, cands: Can
     # An identifier in the product's URL: weak alone, strong when the page states the same one.
     for tok in url_ids(url):
         cands.add("sku", tok, "url", URL_SKU_CONF)
-    if not cands.has("availability") and (p := V.find_phrase(vis.text, V.oos_phrases())):
-        cands.add("availability", "out_of_stock", "text", 0.6)
-    elif not cands.has("availability") and V.find_phrase(vis.text, V.instock_phrases() + V.buy_phrases()):
-        cands.add("availability", "in_stock", "text", 0.6)
     if not cands.has("gtin"):
         m = re.search(r"(?:JAN|EAN|GTIN|UPC|바코드|Barcode|Code EAN|Codice EAN)\s*(?:コード|code)?\s*[:：]?\s*(\d{8,14})",
                       vis.text, re.IGNORECASE)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -21,6 +22,7 @@ MAX_OBJECTS = 20_000  # dicts visited per page: a bound on pathological state
 _ASSIGN = re.compile(r"(?:=|:|\()\s*(?=\{)")
 
 
+@lru_cache(maxsize=4096)
 def _key(k: str) -> str:
     return re.sub(r"[^a-z0-9]", "", k.casefold())
 
@@ -57,6 +59,8 @@ def _scalar(v: Any) -> Any:
 
 
 def _product_of(obj: dict[str, Any]) -> StateProduct | None:
+    if len(obj) < 3:
+        return None  # a name and two product keys at least
     keys = {_key(k): k for k in obj if isinstance(k, str)}
     hits = keys.keys() & PRODUCT_KEYS
     name_key = next((keys[k] for k in keys if k in NAME_KEYS), None)

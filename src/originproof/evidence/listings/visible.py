@@ -41,6 +41,8 @@ def _classes(el) -> str:
 
 
 def _hidden(el) -> bool:
+    if not el.attrib:
+        return False
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
     st = el.get("style")
@@ -92,29 +94,41 @@ def read_visible(tree) -> Visible:
     body = tree.find(".//body")
     root = body if body is not None else tree
     v.text = norm(" ".join(root.itertext()))
-    h1 = next((h for h in root.iter("h1") if _own_text(h)), None)
+    # One list of the page's elements, walked by every reader below (lxml makes a new Python proxy per
+    # element on every walk; holding them once keeps the page in milliseconds).
+    els = [e for e in root.iter() if isinstance(e.tag, str)]
+    h1 = next((h for h in els if h.tag == "h1" and _own_text(h)), None)
     if h1 is not None:
         v.title = _own_text(h1)[:300]
         v.title_at = v.text.find(v.title[:60])
         v.title_el = h1
-    _availability(root, v)
-    _prices(root, h1, v)
-    _captions(root, v)
+    _availability(els, v)
+    _prices(els, h1, v)
+    _captions(els, v)
     _byline(h1, v)
     return v
 
 
 # ------------------------------------------------------------------------------------ availability
-def _buy_buttons(root) -> tuple[int, int]:
+def _short_own(el) -> str:
+    # A button's words are its own text and its few children's (an icon, a label span).
+    return " ".join(filter(None, [el.text, *(c.text for c in el[:3] if isinstance(c.tag, str))]))
+
+
+def _buy_buttons(els) -> tuple[int, int]:
     """(enabled, disabled) buy buttons: button/input/link whose words say add-to-cart or buy."""
     buy = V.buy_phrases()
     enabled = disabled = 0
-    for el in root.iter("button", "input", "a"):
+    for el in els:
+        if el.tag not in ("button", "input", "a"):
+            continue
         if el.tag == "input" and (el.get("type") or "").casefold() not in ("submit", "button", "image"):
             continue
+        if el.tag == "a" and len(el) > 3:
+            continue  # a link wrapping a block (a product tile) is not a buy button
         label = " ".join(filter(None, (el.get("value"), el.get("title"), el.get("aria-label"), el.get("name"),
                                        el.get("id"), el.get("class"), el.get("data-action"),
-                                       _own_text(el) if el.tag != "input" else "")))
+                                       _short_own(el) if el.tag != "input" else "")))
         if len(label) > 300 or not V.find_phrase(label.replace("_", " ").replace("-", " "), buy) \
                 and not V.find_phrase(label, buy):
             continue
@@ -138,12 +152,12 @@ def _short_texts(elements, limit: int = 80):
             yield e, t
 
 
-def _availability(root, v: Visible) -> None:
+def _availability(els, v: Visible) -> None:
     oos, ins = V.oos_phrases(), V.instock_phrases()
-    enabled, disabled = _buy_buttons(root)
+    enabled, disabled = _buy_buttons(els)
     # Elements named for availability or stock: what they say is meant about this product.
     zone_oos = zone_in = None
-    for _e, t in _short_texts(_zone(root)):
+    for _e, t in _short_texts(_zone(els)):
         zone_oos = zone_oos or V.find_phrase(t, oos)
         if not V.find_phrase(t, oos):
             zone_in = zone_in or V.find_phrase(t, ins)
@@ -156,7 +170,8 @@ def _availability(root, v: Visible) -> None:
     # Status labels right under the title: the buy box of most shops.
     if v.title_el is not None:
         box_oos = box_in = None
-        for _e, t in _short_texts(_following(v.title_el, 200), 60):
+        at = els.index(v.title_el)
+        for _e, t in _short_texts(els[at + 1: at + 201], 60):
             box_oos = box_oos or V.find_phrase(t, oos)
             if not V.find_phrase(t, oos):
                 box_in = box_in or V.find_phrase(t, ins)
@@ -168,32 +183,31 @@ def _availability(root, v: Visible) -> None:
         v.availability.append(("in_stock", "button", 0.7))
     elif disabled:
         v.availability.append(("out_of_stock", "button", 0.7))
+    if not v.availability:
+        # Last resort: a status-sized label anywhere on the page (never a sentence that mentions stock).
+        for _e, t in _short_texts((e for e in els if len(e) <= 2), 40):
+            if (p := V.find_phrase(t, oos)):
+                v.availability.append(("out_of_stock", "text", 0.6))
+                break
+            if (p := V.find_phrase(t, ins)):
+                v.availability.append(("in_stock", "text", 0.6))
+                break
+    if not v.availability and V.find_phrase(v.text, ins + V.buy_phrases()):
+        # Buy wording in running text says little, but only ever that the product can be bought.
+        v.availability.append(("in_stock", "text", 0.55))
 
 
 _ZONE_WORDS = re.compile(r"availab|stock|soldout|sold-out", re.I)
 
 
-def _zone(root, limit: int = 60) -> list:
+def _zone(els, limit: int = 60) -> list:
     """Elements whose id or class names availability or stock (one pass, no XPath string functions)."""
     out = []
-    for el in root.iter():
-        if isinstance(el.tag, str) and (el.get("class") or el.get("id")) and _ZONE_WORDS.search(_classes(el)):
+    for el in els:
+        if (el.get("class") or el.get("id")) and _ZONE_WORDS.search(_classes(el)):
             out.append(el)
             if len(out) >= limit:
                 break
-    return out
-
-
-def _following(el, n: int):
-    out = []
-    for e in el.itersiblings():
-        for d in e.iter():
-            out.append(d)
-            if len(out) >= n:
-                return out
-    parent = el.getparent()
-    if parent is not None and len(out) < n:
-        out += _following(parent, n - len(out))
     return out
 
 
@@ -224,10 +238,10 @@ def _plausible_price(raw: str) -> bool:
     return len(digits) <= 7 or bool(re.search(r"[$€£¥₩₹₽₺¤]|[.,]\d{2}\b|[A-Z]{3}", raw))
 
 
-def _prices(root, h1, v: Visible) -> None:
+def _prices(els, h1, v: Visible) -> None:
     after_title = h1 is None
     seen = 0
-    for el in root.iter():
+    for el in els:
         if el is h1:
             after_title = True
             continue
@@ -261,7 +275,7 @@ def _prices(root, h1, v: Visible) -> None:
             # The first current price after the product's title is the price next to it.
             v.prices.append((raw, "visible:near-title", 0.7 if seen == 0 else 0.5))
             seen += 1
-    for el in root.iter(*_STRUCK_TAGS):
+    for el in (e for e in els if e.tag in _STRUCK_TAGS):
         raw = _own_text(el)
         if raw and len(raw) <= 40 and _PRICE_TEXT.search(raw):
             v.struck.append(raw)
@@ -276,17 +290,20 @@ def _label_rx(labels: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alts})(?!\w)\s*(?:[:#：.№]\s*|\s)\s*", re.I)
 
 
+_CAPTION_TAGS = {"td", "th", "dt", "dd", "li", "span", "div", "p", "strong", "b", "label", "tr"}
+
+
 @lru_cache(maxsize=None)
 def _label_start() -> re.Pattern[str]:
     alts = "|".join(re.escape(x) for x in V.sku_labels() + V.brand_labels())
     return re.compile(rf"\s*(?:{alts})(?!\w)", re.I)
 
 
-def _captions(root, v: Visible) -> None:
+def _captions(els, v: Visible) -> None:
     sku_rx, brand_rx = _label_rx(V.sku_labels()), _label_rx(V.brand_labels())
     start = _label_start()
-    for el in root.iter("td", "th", "dt", "dd", "li", "span", "div", "p", "strong", "b", "label", "tr"):
-        if len(el) > 4:
+    for el in els:
+        if el.tag not in _CAPTION_TAGS or len(el) > 4:
             continue
         # Cheap look at the element's first words before reading all its text.
         head = (el.text or "").strip() or next(((c.text or "").strip() for c in el if isinstance(c.tag, str)), "")
