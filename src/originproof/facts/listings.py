@@ -37,6 +37,8 @@ class Observation(BaseModel):
     page_kind: str | None = None  # product | search | category | login | block | gone | error
     field_confidence: dict[str, float] = PydField(default_factory=dict)
     field_source: dict[str, str] = PydField(default_factory=dict)  # json-ld, microdata, platform:amazon, text …
+    # Other sources that gave the same value (the page reader pools agreeing sources into field_confidence).
+    field_witnesses: dict[str, list[str]] = PydField(default_factory=dict)
 
     @property
     def conclusive(self) -> bool:

@@ -19,7 +19,7 @@ from originproof.facts import Fact
 from originproof.facts.listings import ListingFacts, Observation
 
 log = logging.getLogger(__name__)
-READER_VERSION = "2"
+READER_VERSION = "3"  # 3: every source of the page read and reconciled
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # a saved product page is far smaller; more is not read
 
 
@@ -101,6 +101,8 @@ def _obs_without_url(cap, ctx: ReadContext) -> Observation:
             setattr(obs, name, r.value)
         obs.field_confidence[name] = r.confidence
         obs.field_source[name] = r.source
+        if getattr(r, "also", ()):
+            obs.field_witnesses[name] = list(r.also)
     return obs
 
 

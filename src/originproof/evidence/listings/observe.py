@@ -65,6 +65,8 @@ def observation_from_chain(listing_url: str, chain: list[Capture], registry: Reg
             setattr(obs, name, r.value)
         obs.field_confidence[name] = r.confidence
         obs.field_source[name] = r.source
+        if getattr(r, "also", ()):
+            obs.field_witnesses[name] = list(r.also)
     if obs.state == "gone" and obs.is_product_page is None:
         obs.is_product_page = False
     return obs
