@@ -194,7 +194,9 @@ def read_structured(html: str, url: str | None, tree=None) -> Structured:
         if tree is not None:
             data = extruct.extract(tree, base_url=url or "", syntaxes=["json-ld", "microdata", "opengraph"],
                                    uniform=True, errors="ignore")
-            if tree.xpath("//*[@typeof][not(self::html)]"):
+            # pyRdfa is slow (up to a second on a large page): run it only where RDFa declares a product.
+            if tree.xpath("//*[@typeof][contains(translate(@typeof,'PRODUCTOFER','productofer'),'product') or "
+                          "contains(translate(@typeof,'PRODUCTOFER','productofer'),'offer')]"):
                 data.update(extruct.extract(html, base_url=url or "", syntaxes=["rdfa"], uniform=True,
                                             errors="ignore"))
         else:

@@ -52,10 +52,19 @@ def _hidden(el) -> bool:
     return bool(cls) and any(c.casefold() in _HIDDEN_CLASS for c in cls.split())
 
 
+_PRUNE_XPATH = ("//script|//style|//noscript|//template|//svg|//head|//comment()|//processing-instruction()|"
+                "//*[@hidden or @aria-hidden='true' or contains(@style,'none') or contains(@style,'hidden') or "
+                "contains(@style,'NONE') or contains(@class,'hidden') or contains(@class,'hide') or "
+                "contains(@class,'d-none') or contains(@class,'invisible') or contains(@class,'Hidden') or "
+                "contains(@class,'display-none')]")
+
+
 def prune(tree) -> None:
     """Drop scripts, styles and hidden elements in place (structured data has been read before)."""
     # Comments and processing instructions (non-string tags) are never shown either.
-    doomed = [el for el in tree.iter() if not isinstance(el.tag, str) or el.tag in _DROP_TAGS or _hidden(el)]
+    # XPath (in C) finds the few candidates; _hidden confirms them with exact class tokens.
+    doomed = tree.xpath(_PRUNE_XPATH)
+    doomed = [el for el in doomed if not isinstance(el.tag, str) or el.tag in _DROP_TAGS or _hidden(el)]
     for el in doomed:
         parent = el.getparent()
         if parent is None:
@@ -147,20 +156,32 @@ def _short_texts(elements, limit: int = 80):
     for e in elements:
         if not isinstance(e.tag, str) or len(e) > 8:
             continue
+        raw = e.text_content()  # C-level and cheap: sizes the element before its words are normalised
+        if not raw or len(raw) > 4 * limit or raw.isspace():
+            continue
         t = _own_text(e)
         if t and len(t) <= limit:
             yield e, t
+
+
+def _stock_words(texts) -> tuple[str | None, str | None]:
+    """The first out-of-stock and the first in-stock wording among short texts (a text saying both
+    — "not in stock" — counts as out of stock only)."""
+    oos, ins = V.oos_phrases(), V.instock_phrases()
+    first_oos = first_in = None
+    for _e, t in texts:
+        if (p := V.find_phrase(t, oos)):
+            first_oos = first_oos or p
+        elif first_in is None:
+            first_in = V.find_phrase(t, ins)
+    return first_oos, first_in
 
 
 def _availability(els, v: Visible) -> None:
     oos, ins = V.oos_phrases(), V.instock_phrases()
     enabled, disabled = _buy_buttons(els)
     # Elements named for availability or stock: what they say is meant about this product.
-    zone_oos = zone_in = None
-    for _e, t in _short_texts(_zone(els)):
-        zone_oos = zone_oos or V.find_phrase(t, oos)
-        if not V.find_phrase(t, oos):
-            zone_in = zone_in or V.find_phrase(t, ins)
+    zone_oos, zone_in = _stock_words(_short_texts(_zone(els)))
     if zone_oos and not zone_in:
         # A shop that renders both labels and toggles them with CSS is not read from its labels; an
         # enabled buy button beside an "unavailable" label leaves the label weaker than the button.
@@ -169,12 +190,8 @@ def _availability(els, v: Visible) -> None:
         v.availability.append(("in_stock", "zone", 0.8))
     # Status labels right under the title: the buy box of most shops.
     if v.title_el is not None:
-        box_oos = box_in = None
         at = els.index(v.title_el)
-        for _e, t in _short_texts(els[at + 1: at + 201], 60):
-            box_oos = box_oos or V.find_phrase(t, oos)
-            if not V.find_phrase(t, oos):
-                box_in = box_in or V.find_phrase(t, ins)
+        box_oos, box_in = _stock_words(_short_texts(els[at + 1: at + 201], 60))
         if box_oos and not box_in:
             v.availability.append(("out_of_stock", "buybox", 0.7))
         elif box_in and not box_oos:
@@ -183,15 +200,14 @@ def _availability(els, v: Visible) -> None:
         v.availability.append(("in_stock", "button", 0.7))
     elif disabled:
         v.availability.append(("out_of_stock", "button", 0.7))
-    if not v.availability:
-        # Last resort: a status-sized label anywhere on the page (never a sentence that mentions stock).
-        for _e, t in _short_texts((e for e in els if len(e) <= 2), 40):
-            if (p := V.find_phrase(t, oos)):
-                v.availability.append(("out_of_stock", "text", 0.6))
-                break
-            if (p := V.find_phrase(t, ins)):
-                v.availability.append(("in_stock", "text", 0.6))
-                break
+    if not v.availability and (V.find_phrase(v.text, oos) or V.find_phrase(v.text, ins)):
+        # Last resort: a status-sized label anywhere on the page (never a sentence that mentions stock);
+        # the page's text is searched first so a page without such words is not walked again.
+        any_oos, any_in = _stock_words(_short_texts((e for e in els if len(e) <= 2), 40))
+        if any_oos:
+            v.availability.append(("out_of_stock", "text", 0.6))
+        elif any_in:
+            v.availability.append(("in_stock", "text", 0.6))
     if not v.availability and V.find_phrase(v.text, ins + V.buy_phrases()):
         # Buy wording in running text says little, but only ever that the product can be bought.
         v.availability.append(("in_stock", "text", 0.55))
@@ -245,7 +261,7 @@ def _prices(els, h1, v: Visible) -> None:
         if el is h1:
             after_title = True
             continue
-        if not isinstance(el.tag, str):
+        if not el.attrib:
             continue
         cls = _classes(el).casefold()
         if el.get("itemprop") == "price":
