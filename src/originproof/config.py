@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     web_archives: str | None = None  # operator WARC files or folders (os.pathsep-separated) every check reads
     allow_network: bool = False  # observe listings live (registry hosts, public addresses only)
     executor: str = "embedded"  # the service's checks: embedded (in-process pool) | celery
+    visibility_timeout: int = 1800  # Celery/Redis: seconds before a dead worker's unacknowledged task is redelivered
 
     def resolved_store_url(self) -> str:
         return self.store_url or f"sqlite:///{self.home / 'originproof.db'}"

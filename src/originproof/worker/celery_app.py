@@ -22,8 +22,9 @@ def make_app(broker_url: str | None = None) -> Celery:
     app.conf.update(task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
                     task_serializer="json", result_serializer="json", accept_content=["json"],
                     result_expires=7 * 24 * 3600, broker_connection_retry_on_startup=True,
-                    # Redis redelivers an unacknowledged task after this; a check takes minutes at most.
-                    broker_transport_options={"visibility_timeout": 1800})
+                    # Redis redelivers a dead worker's unacknowledged task after this many seconds; longer
+                    # than any check, or a slow check would run twice (harmless — tasks are idempotent).
+                    broker_transport_options={"visibility_timeout": settings().visibility_timeout})
     return app
 
 

@@ -56,13 +56,17 @@ class InProcessPool:
 
 
 class CeleryDispatcher:
-    def __init__(self, queue: str = "celery"):
+    """Sends `originproof.run_version` by name on a Celery app of its own, so the broker is the one
+    configured when the service was built, whatever was imported before."""
+
+    def __init__(self, queue: str = "celery", broker_url: str | None = None):
+        from originproof.worker.celery_app import make_app
+
         self.queue = queue
+        self.app = make_app(broker_url)
 
     def submit(self, version_pk: int) -> None:
-        from originproof.worker.celery_app import run_version_task
-
-        run_version_task.apply_async(args=[version_pk], queue=self.queue)
+        self.app.send_task("originproof.run_version", args=[version_pk], queue=self.queue)
 
     def close(self) -> None:
-        pass
+        self.app.close()
