@@ -16,6 +16,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
+_PLACEHOLDER = re.compile(r"^\s*(?:\$\w+|\{\{.*\}\}|\$\{.*\}|%\w+%|undefined|null|none|n/?a)\s*$", re.I)
+
+
 @dataclass
 class Candidate:
     value: Any
@@ -56,6 +59,8 @@ class Candidates:
     def add(self, name: str, value: Any, source: str, confidence: float) -> None:
         if value is None or (isinstance(value, str) and not value.strip()):
             return
+        if isinstance(value, str) and _PLACEHOLDER.search(value):
+            return  # an unfilled template ("$brand", "{{ product.sku }}", "undefined") is no value
         self.by_field.setdefault(name, []).append(Candidate(value, source, confidence))
 
     def has(self, name: str, min_conf: float = 0.0) -> bool:

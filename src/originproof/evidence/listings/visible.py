@@ -254,13 +254,19 @@ def _plausible_price(raw: str) -> bool:
     return len(digits) <= 7 or bool(re.search(r"[$€£¥₩₹₽₺¤]|[.,]\d{2}\b|[A-Z]{3}", raw))
 
 
+BUY_BOX = 300  # elements after the title that make up its buy box
+
+
 def _prices(els, h1, v: Visible) -> None:
     after_title = h1 is None
     seen = 0
+    since = 0  # elements since the title
     for el in els:
         if el is h1:
             after_title = True
             continue
+        if after_title:
+            since += 1
         if not el.attrib:
             continue
         cls = _classes(el).casefold()
@@ -276,7 +282,9 @@ def _prices(els, h1, v: Visible) -> None:
                 or not _plausible_price(raw) or _not_price(el):
             continue
         if _struck(el):
-            v.struck.append(raw)
+            # Only the buy box's own old price: a struck amount in a promotion further down says nothing.
+            if since <= BUY_BOX:
+                v.struck.append(raw)
             continue
         amounts = _AMOUNT.findall(re.sub(r"[-−]?\s*\d+(?:[.,]\d+)?\s*%", " ", raw))
         if len(amounts) > 1:
@@ -291,7 +299,8 @@ def _prices(els, h1, v: Visible) -> None:
             # The first current price after the product's title is the price next to it.
             v.prices.append((raw, "visible:near-title", 0.7 if seen == 0 else 0.5))
             seen += 1
-    for el in (e for e in els if e.tag in _STRUCK_TAGS):
+    start = els.index(h1) if h1 is not None else 0
+    for el in (e for e in els[start: start + BUY_BOX] if e.tag in _STRUCK_TAGS):
         raw = _own_text(el)
         if raw and len(raw) <= 40 and _PRICE_TEXT.search(raw):
             v.struck.append(raw)
