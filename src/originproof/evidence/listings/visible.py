@@ -23,7 +23,7 @@ _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 _OLD_PRICE = re.compile(r"old|was|regular|strike|before|compare|crossed|original|rrp|msrp|uvp|previous|list-?price",
                         re.I)
 # … and of amounts that are not the product's price at all.
-_NOT_PRICE = re.compile(r"saving|save|discount|instal|month|unit|per-|perunit|shipping|delivery|tax|vat|points|"
+_NOT_PRICE = re.compile(r"saving|save|discount|instal|month|unit|per-|perunit|shipping|delivery|points|"
                         r"reward|filter|slider|range|minimum|maximum|total|cart|basket|bag", re.I)
 _STRUCK_TAGS = {"del", "s", "strike"}
 _PRICE_TEXT = re.compile(r"\d")
