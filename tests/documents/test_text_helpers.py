@@ -30,6 +30,8 @@ from originproof.text.money import parse_amount
     ("2 mai 2026", "FR", date(2026, 5, 2)),
     ("2 maggio 2026", "IT", date(2026, 5, 2)),
     ("Date of issue: 2026-05-02", None, date(2026, 5, 2)),
+    ("LYON, A pril 26, 2026", "FR", date(2026, 4, 26)),  # OCR kerned the first letter away
+    ("26 S eptember 2026", "GB", date(2026, 9, 26)),
 ])
 def test_dates(text, country, want):
     assert parse_date(text, country) == want
@@ -93,3 +95,10 @@ def test_address_country(addr, want):
                                            ("1,280", "JPY", "1280"), ("19,99", None, "19.99"), ("15900", None, "15900")])
 def test_money(text, cur, want):
     assert parse_amount(text, cur) == want
+
+
+@pytest.mark.parametrize("text,want", [("APAN", "JP"), ("FRANCF", "FR"), ("GERMANX", "DE"), ("IRAN", None),
+                                       ("Chile", None), ("CHINA", "CN"), ("", None)])
+def test_country_one_ocr_slip_away(text, want):
+    from originproof.text.countries import country_near_name
+    assert country_near_name(text) == want

@@ -79,6 +79,19 @@ def country_from_name(text: str) -> str | None:
     return best[1] if best else None
 
 
+def country_near_name(text: str) -> str | None:
+    """A country whose name is one OCR slip (a letter dropped, added or misread) away from `text`
+    ("APAN", "FRANCF"), when exactly one country is that close. Short names are left alone: "IRAN" and
+    "IRAQ" are one letter apart. A guess to cross-check, never a confident reading."""
+    from rapidfuzz.distance import Levenshtein
+    t = _norm(text).strip(" .,:;()|")
+    if len(t) < 4 or not re.fullmatch(r"[a-z][a-z .'-]*", t):
+        return None
+    near = {c for c, ns in NAMES.items() for n in ns
+            if n.isascii() and len(n) >= 5 and Levenshtein.distance(t, n, score_cutoff=1) <= 1}
+    return near.pop() if len(near) == 1 else None
+
+
 def country_from_address(text: str, prior: str | None = None) -> tuple[str | None, float]:
     """Country of an address: an explicit country name wins; else address-shape hints."""
     explicit = None

@@ -33,7 +33,14 @@ for _i, _names in enumerate([
     for _n in _names.split():
         MONTHS[_n] = _i
 
-_MONTH_RE = "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True))
+# OCR splits a word where the first letter is kerned away from the rest ("A pril 26, 2026"): a month
+# name of four letters or more may carry one space after its first letter.
+_MONTH_RE = "|".join(re.escape(n[0]) + r"\s?" + re.escape(n[1:]) if len(n) >= 4 else re.escape(n)
+                     for n in sorted(MONTHS, key=len, reverse=True))
+
+
+def _month(name: str) -> int:
+    return MONTHS[re.sub(r"\s", "", name).lower()]
 
 
 @dataclass(frozen=True)
@@ -85,9 +92,9 @@ def find_dates(text: str, country: str | None = None) -> list[FoundDate]:
                 d = _mk(int(g[0]), int(g[1]), int(g[2]))
                 conf = 0.97 if kind == "compact" else 0.99
             elif kind == "dmy_name":
-                d = _mk(int(g[2]), MONTHS[g[1].lower()], int(g[0]))
+                d = _mk(int(g[2]), _month(g[1]), int(g[0]))
             elif kind == "mdy_name":
-                d = _mk(int(g[2]), MONTHS[g[0].lower()], int(g[1]))
+                d = _mk(int(g[2]), _month(g[0]), int(g[1]))
             elif kind == "num":
                 a, b, y = int(g[0]), int(g[2]), int(g[3])
                 if y < 100:

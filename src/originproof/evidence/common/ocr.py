@@ -170,7 +170,8 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
-    return cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+    # Cubic, not bilinear: a deskew of half a degree with bilinear blur turned "2025년 12월" into "20254 128".
+    return cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
 OSD_SCRIPTS = {"Latin": "en", "Japanese": "ja", "Katakana": "ja", "Hiragana": "ja", "Hangul": "ko", "Korean": "ko",
@@ -244,7 +245,7 @@ def rotate_tracked(gray: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarr
     nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
-    out = cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)
+    out = cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_CUBIC, borderValue=255)
     return out, np.vstack([m, [0, 0, 1]])
 
 
@@ -305,7 +306,16 @@ def flatten_sheet(gray: np.ndarray, min_height: int = 2600) -> tuple[np.ndarray,
     bg = cv2.morphologyEx(flat, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31)))
     bg = cv2.GaussianBlur(bg, (0, 0), 15)
     flat = np.clip(flat.astype(np.float32) / np.maximum(bg.astype(np.float32), 1.0) * 255.0, 0, 255).astype(np.uint8)
-    return flat, M.astype(float)
+    return unsharp(flat, sigma=min(4.0, max(1.5, 1.6 * scale))), M.astype(float)
+
+
+def unsharp(gray: np.ndarray, sigma: float, amount: float = 1.0) -> np.ndarray:
+    """Phone photos of paper are soft (focus, hand shake, and the enlargement above): an unsharp mask
+    with a radius like the blur's restores the strokes Tesseract needs to tell small caption letters apart
+    (on a blurred 8-pt caption: "Contguee Game, afte" → "Consignee (Name, address")."""
+    import cv2
+    blur = cv2.GaussianBlur(gray, (0, 0), sigma)
+    return cv2.addWeighted(gray, 1.0 + amount, blur, -amount, 0)
 
 
 def upright(gray: np.ndarray, osd: bool = False) -> tuple[np.ndarray, float, np.ndarray]:
@@ -376,6 +386,7 @@ def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float =
 
 # ----------------------------------------------------------------------------- engines
 _rapid = None
+ORT_THREADS = max(1, int(os.environ.get("ORIGINPROOF_OCR_THREADS", "1")))
 _rapid_lock = threading.Lock()
 
 
@@ -384,7 +395,9 @@ def _rapidocr():
     with _rapid_lock:
         if _rapid is None:
             from rapidocr_onnxruntime import RapidOCR
-            _rapid = RapidOCR()
+            # One thread per engine: readers already run one process per core, and onnxruntime's own
+            # pool (spinning workers on every core) slows each page several-fold on a shared machine.
+            _rapid = RapidOCR(intra_op_num_threads=ORT_THREADS, inter_op_num_threads=1)
     return _rapid
 
 
@@ -435,15 +448,19 @@ def ocr_tesseract(gray: np.ndarray, lang: str = "en", page: int = 1, psm: int = 
         x, y, ww, hh = d["left"][i], d["top"][i], d["width"][i], d["height"][i]
         groups.setdefault(key, []).append((w.strip(), [x, y, x + ww, y + hh], float(d["conf"][i])))
     lines = []
+    # Tesseract spaces out CJK characters. Chinese and Japanese print no spaces between words; Korean
+    # does, but Tesseract also cuts Korean words into syllables: a space stands there only where the ink
+    # leaves a gap of a space's width (a third of the line's height).
     cjk = lang in ("ja", "zh", "ko")
     for ws in groups.values():
         ws.sort(key=lambda t: t[1][0])
+        height = float(np.median([b[3] - b[1] for _w, b, _c in ws]))
         parts = []
         for j, (w, b, _c) in enumerate(ws):
-            if j and cjk and _is_cjk(parts[-1][-1]) and _is_cjk(w[0]):
-                parts.append(w)  # Tesseract spaces out CJK characters; the text has none there
-            else:
-                parts.append((" " if j else "") + w)
+            glued = j and cjk and _is_cjk(parts[-1][-1]) and _is_cjk(w[0])
+            if glued and lang == "ko":
+                glued = b[0] - ws[j - 1][1][2] < height / 3
+            parts.append(w if glued else (" " if j else "") + w)
         text = "".join(parts)
         confs = [max(0.0, c) / 100 for _w, _b, c in ws]
         bbox = [min(b[0] for _w, b, _c in ws), min(b[1] for _w, b, _c in ws),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from originproof.evidence.documents.reader import read_document
 from originproof.evidence.readers import register_reader
 
-READER_VERSION = "2.1.0"  # 2.x: layout-aware reader (page model, caption pairing by geometry)
+READER_VERSION = "2.2.0"  # 2.x: layout-aware reader; 2.2: receipt photos read by the receipt reader
 
 register_reader("document", "documents", READER_VERSION)(read_document)
 

@@ -11,6 +11,7 @@ from originproof.evidence.documents.types.coo import parse_coo
 from originproof.evidence.documents.types.customs import parse_customs
 from originproof.evidence.documents.types.licence import parse_licence
 from originproof.evidence.documents.receipt import parse_receipt
+from originproof.evidence.receipts import read_receipt_image
 from originproof.evidence.documents.recognise import recognise
 from originproof.evidence.layout import model as L
 from originproof.evidence.readers import FileRef, ReadContext
@@ -122,7 +123,25 @@ def _attach_codes(facts: EvidenceFacts, files: list[FileRef], pages: list[_Page]
                                           at=At(file=p.file, page=1, bbox=[round(v * scale, 1) for v in bbox]))
 
 
+def _is_image(f: FileRef) -> bool:
+    return (f.kind or f.real.suffix.lstrip(".")).lower() in IMAGE_KINDS
+
+
+def _read_receipt_photo(f: FileRef, ctx: ReadContext) -> EvidenceFacts:
+    """A till receipt photo goes to the receipt reader that also reads receipt frames of videos (two
+    engines agreed field by field), not to the form reader: receipts are narrow thermal print, not forms."""
+    country = (ctx.origin_country or "").upper() or None
+    gray = O.load_image(f.real)
+    facts = read_receipt_image(gray, country, file=f.path, registry=ctx.registry)
+    facts.files = [f.path]
+    facts.sha256 = f.sha256
+    facts.pages = 1
+    return facts
+
+
 def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> EvidenceFacts:
+    if hint == "receipt" and len(files) == 1 and _is_image(files[0]):
+        return _read_receipt_photo(files[0], ctx)
     max_pages = getattr(getattr(ctx.policy, "intake", None), "max_pages", MAX_PAGES) if ctx.policy else MAX_PAGES
     pages = _load_pages(files, max_pages)
     country = (ctx.origin_country or "").upper() or None

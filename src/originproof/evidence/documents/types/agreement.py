@@ -60,8 +60,12 @@ def _split_alt(name: str) -> tuple[str, str | None]:
     return (m.group(1).strip(), m.group(2).strip()) if m else (name, None)
 
 
-def _alias_parties(text: str) -> list[tuple[str, str | None, int]]:
-    """Parties named before a bracketed alias (JP/KR/ZH style): (name, bilingual alt, end offset)."""
+PARTY_A_ALIASES = {"甲", "갑", "甲方"}
+
+
+def _alias_parties(text: str) -> list[tuple[str, str | None, str]]:
+    """Parties named before a bracketed alias (JP/KR/ZH style): (name, bilingual alt, side "a"/"b" by the
+    alias: 甲/갑 is the principal, 乙/을 the contractor)."""
     out = []
     for m in ALIAS.finditer(text):
         pos, alt = m.start(), None
@@ -81,11 +85,11 @@ def _alias_parties(text: str) -> list[tuple[str, str | None, int]]:
         start = max([s for s in starts if s < len(head)] or [0])
         name = re.sub(r"^[\d\-\s]+(?=\D)", "", head[start:]).strip(" 「」\"")
         if looks_like_name(name):
-            out.append((name, alt, m.end()))
+            out.append((name, alt, "a" if m.group(1) in PARTY_A_ALIASES else "b"))
     return out
 
 
-def _pattern_parties(text: str) -> list[tuple[str, str | None, int]]:
+def _pattern_parties(text: str) -> list[tuple[str, str | None, str]]:
     for pat in load_data("production_agreement").get("preambles") or []:
         m = re.search(pat, text, re.I | re.S)
         if m and "a" in m.groupdict() and "b" in m.groupdict():
@@ -93,7 +97,7 @@ def _pattern_parties(text: str) -> list[tuple[str, str | None, int]]:
             for g in ("a", "b"):
                 name, alt = _split_alt(_clean_name(m.group(g)))
                 if looks_like_name(name):
-                    out.append((name, alt, m.end(g)))
+                    out.append((name, alt, g))
             if len(out) == 2:
                 return out
     return []
@@ -122,27 +126,34 @@ def _party_from(v) -> tuple[str, str | None] | None:
     if v is None or v.blank:
         return None
     name, alt = _split_alt(_clean_name(_unwrap(v.lines)))
-    return (name, alt) if looks_like_name(name) else None
+    return (name, alt) if looks_like_name(name) and not _sentence(name) else None
+
+
+def _sentence(text: str) -> bool:
+    """A clause, not a name: "갑은 … 위탁한다." ends as a sentence and names no legal form (a short caption
+    such as 갑 also starts the articles' sentences)."""
+    return bool(re.search(r"(?:[다요]|[。]|[^A-Z]\.)\s*$", text)) and not LEGAL_FORM_RE.search(text)
 
 
 def _parties(doc: DocText, fields) -> tuple[list[dict[str, Any]], list[OcrLine]]:
     text = _join([l.text for l in doc.lines])
     # 1. Named with an alias in the running text (the legal definition of the parties).
-    found = [(n, a) for n, a, _e in (_alias_parties(text) or _pattern_parties(text))][:2]
+    found: list[tuple[str, str | None, str | None]] = (_alias_parties(text) or _pattern_parties(text))[:2]
     # 2. Party boxes or label lines ("1. Client (Party A)", "甲方：…").
     if len(found) < 2:
         boxed = [_party_from(fields.first(k)) for k in ("party_a", "party_b")]
         if all(boxed):
-            found = boxed  # type: ignore[assignment]
+            found = [(n, a, side) for (n, a), side in zip(boxed, ("a", "b"))]  # type: ignore[misc]
     _pre, lines = _preamble(doc)
     parties = []
     whole = fold(doc.text)
     signed_names = [fold(_unwrap(v.lines)) for v in fields.all("party_name")]
-    for i, (name, alt) in enumerate(found[:2]):
+    for i, (name, alt, side) in enumerate(found[:2]):
         pos = text.find(name)
         seg = text[pos: pos + 400] if pos >= 0 else ""
         reg = REG_IN_TEXT.search(seg)
-        party = {"name": name, "role": "brand_owner" if i == 0 else "manufacturer",
+        first = side == "a" if side else i == 0
+        party = {"name": name, "role": "brand_owner" if first else "manufacturer",
                  "registration_number": compact(reg.group(1)) if reg else None}
         if alt:
             party["name_alt"] = alt

@@ -11,7 +11,7 @@ from originproof.evidence.layout.captions import load_data, fold, lexicon, match
 from originproof.evidence.layout.pairing import Fields, pair, read_table
 from originproof.facts.base import Fact
 from originproof.facts.documents import CertificateOfOrigin
-from originproof.text.countries import country_from_name
+from originproof.text.countries import country_from_name, country_near_name
 
 HS_RE = re.compile(r"(?<!\d)(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)")
 INLINE_HS_RE = re.compile(r"(?:H\.?\s?S\.?(?:\s*(?:code|no\.?|heading))?|tariff\s*(?:no\.?|number|heading)|"
@@ -49,8 +49,8 @@ def _initial(text: str, letter: str) -> str:
 
 
 def _country(text: str) -> tuple[str | None, float]:
-    """A country named in `text`; one that only resolves after undoing an OCR slip on its initial is
-    not a confident reading."""
+    """A country named in `text`; one that only resolves after undoing an OCR slip (on its initial, or
+    one letter anywhere) is not a confident reading."""
     c = country_from_name(text)
     if c:
         return c, 1.0
@@ -58,7 +58,8 @@ def _country(text: str) -> tuple[str | None, float]:
         c = country_from_name(_initial(text, initial))
         if c:
             return c, 0.75
-    return None, 0.0
+    c = country_near_name(text)
+    return (c, 0.7) if c else (None, 0.0)
 
 
 def _origin(doc: DocText, fields: Fields, out: CertificateOfOrigin) -> None:

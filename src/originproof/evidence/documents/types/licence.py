@@ -116,10 +116,18 @@ def parse_licence(doc: DocText, registry: Any = None) -> FactoryLicence:
             out.holder = fact(doc, v, head, runs=v.runs[:1] or None)
     v = first("registration_number")
     if v is not None:
-        m = re.search(r"[A-Z]{0,3}\s?\d[\d\s\-]{5,}\d", v.text)
+        # Register numbers run from four digits with a prefix ("HRB 4668") to fourteen (SIRET).
+        m = re.search(r"[A-Z]{0,3}\s?\d[\d\s\-]{2,}\d", v.text)
         if m:
             out.holder_registration_number = fact(doc, v, m.group(0).strip())
-    v = first("address")
+    if out.licence_number is None and out.holder_registration_number is not None:
+        # A company-register extract is numbered by the register entry itself ("Nummer der Firma").
+        scheme = _scheme_entry(registry, country, sid)
+        pattern = (scheme or {}).get("number_pattern")
+        if (scheme or {}).get("kind") == "company_register" and pattern \
+                and re.match(pattern, out.holder_registration_number.value):
+            out.licence_number = out.holder_registration_number
+    v = _best_address(fields.all("address"), page, country)
     if v is not None:
         addr = _joined(v.lines)
         out.address = fact(doc, v, addr)
@@ -151,6 +159,21 @@ def parse_licence(doc: DocText, registry: Any = None) -> FactoryLicence:
     if v is not None and looks_like_name(v.lines[0], lex):
         out.authority = fact(doc, v, v.lines[0].strip())
     return out
+
+
+def _scheme_entry(registry: Any, country: str | None, sid: str | None) -> dict[str, Any] | None:
+    if registry is None or not sid:
+        return None
+    return next((s for s in registry.licence_schemes(country) if s.get("id") == sid), None)
+
+
+def _best_address(values: list[Any], page: int, country: str | None) -> Any:
+    """Extracts print a seat ("Sitz: Frankfurt am Main") beside the full business address: the address
+    that places itself best (street, postcode, country) wins; on a tie, the first of the licence's page."""
+    def rank(v: Any) -> tuple[float, int, int]:
+        _c, conf = country_from_address(_joined(v.lines), country)
+        return (conf, int(v.caption.page == page), -values.index(v))
+    return max(values, key=rank) if values else None
 
 
 def _footer_date(doc: DocText, fields: Fields, page: int, country: str | None) -> Fact | None:
