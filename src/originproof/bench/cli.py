@@ -194,3 +194,37 @@ def listings_cmd(
     if json_out is not None:
         json_out.write_text(json.dumps(res.as_dict(), ensure_ascii=False, indent=1, default=str), "utf-8")
         err.print(f"figures written to {json_out}")
+
+
+@bench_app.command("api")
+def api_cmd(
+    reads: int = typer.Option(400, "--reads", min=10, help="Requests per read scenario."),
+    submissions: int = typer.Option(40, "--submissions", min=1, help="Dossiers submitted (manifest-only zips)."),
+    concurrency: int = typer.Option(8, "--concurrency", min=1, help="Client threads."),
+    threads: int = typer.Option(2, "--threads", min=1, help="Embedded: checks at once."),
+    broker: Optional[str] = typer.Option(None, "--broker", help="Distributed: Redis URL (loopback) — starts Celery workers."),
+    store: Optional[str] = typer.Option(None, "--store", help="Distributed: the PostgreSQL URL workers share."),
+    workers: int = typer.Option(2, "--workers", min=1, help="Distributed: Celery worker processes."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Write the figures here."),
+) -> None:
+    """HTTP API on loopback: throughput and p50/p95/p99 of submissions and case reads (ratio to /healthz)."""
+    from rich.table import Table
+
+    from originproof.service.bench import run_api_bench
+
+    if broker and not (store or "").startswith("postgresql"):
+        raise typer.BadParameter("--broker needs --store postgresql://… (the workers share it)")
+    res = run_api_bench(reads, submissions, concurrency, threads, store_url=store, broker_url=broker,
+                        workers=workers)
+    t = Table(title=f"API bench — {res['mode']}, {concurrency} client threads")
+    for col in ("scenario", "n", "req/s", "p50 ms", "p95 ms", "p99 ms", "p50 ÷ baseline"):
+        t.add_column(col, justify="right" if col != "scenario" else "left")
+    for key in ("baseline", "case_reads", "case_lists", "report_reads", "submissions"):
+        f = res[key]
+        t.add_row(f["name"], str(f["n"]), f"{f['throughput_per_s']:g}", f"{f['p50_ms']:g}", f"{f['p95_ms']:g}",
+                  f"{f['p99_ms']:g}", str(f.get("p50_vs_baseline", "1.0")))
+    _console().print(t)
+    c = res["checks_done"]
+    _console().print(f"{c['n']} submissions accepted and checked in {c['wall_s']} s ({c['per_s']}/s end to end)")
+    if json_out:
+        json_out.write_text(json.dumps(res, indent=2), encoding="utf-8")
