@@ -324,7 +324,7 @@ def _check_files(it: Intake, limits: IntakePolicy, probe: bool) -> None:
         if not probe:
             continue
         if ftype == "pdf":
-            r = probe_pdf(real)
+            r = probe_pdf(real, limits.max_pages)
             if r.ok and r.pages and r.pages > limits.max_pages:
                 bad("too_many_pages", f"文件 “{rel}” 有 {r.pages} 页，超过上限 {limits.max_pages} 页",
                     f"{rel!r} has {r.pages} pages, over the {limits.max_pages}-page cap", pages=r.pages)
@@ -338,6 +338,11 @@ def _check_files(it: Intake, limits: IntakePolicy, probe: bool) -> None:
                     f"The video {rel!r} lasts {r.duration_s:.0f} s, over the {limits.max_video_seconds:g} s cap",
                     duration_s=r.duration_s)
                 continue
+        if r.too_costly:
+            bad("too_costly", f"文件 “{rel}” 读取代价过高，已拒收：{r.detail_zh}。请提交正常尺寸的原始文件",
+                f"{rel!r} is too costly to read and is refused: {r.detail}. Submit the original at an ordinary size",
+                detail=r.detail)
+            continue
         if not r.ok:
             bad("undecodable", f"文件 “{rel}” 无法解码（{r.detail}）。请提交完整、未损坏的原始文件",
                 f"{rel!r} cannot be decoded ({r.detail}). Submit the complete, undamaged original", detail=r.detail)

@@ -155,7 +155,40 @@ def write_exchange(archive: WarcArchive, *, url: str, captured_at: datetime, met
     return holder["id"], path
 
 
+class WarcTruncated(ValueError):
+    """The file ends inside a record: what it held after the cut is unknown."""
+
+
+def _check_complete(path: Path) -> None:
+    # warcio stops quietly at a cut gzip member; gzip itself notices the missing end-of-stream.
+    import gzip
+    import zlib
+
+    with open(path, "rb") as fh:
+        if fh.read(2) != b"\x1f\x8b":
+            return
+    try:
+        with gzip.open(path, "rb") as g:
+            while g.read(1 << 20):
+                pass
+    except (EOFError, zlib.error, gzip.BadGzipFile) as e:
+        raise WarcTruncated(f"{path.name}: the WARC file is truncated or damaged ({e}); none of its captures "
+                            "is used, so the listings it alone holds are not observed") from e
+
+
+def _record_cut(rec) -> bool:
+    """True when the record's block ended before its declared Content-Length (uncompressed WARC)."""
+    raw = getattr(rec, "raw_stream", None)
+    try:
+        while raw is not None and raw.read(1 << 16):
+            pass
+    except Exception:  # noqa: BLE001 — unreadable rest: the record is not whole
+        return True
+    return bool(getattr(raw, "limit", 0))
+
+
 def _read_file(path: Path) -> list[Capture]:
+    _check_complete(path)
     out: list[Capture] = []
     with open(path, "rb") as fh:
         for rec in ArchiveIterator(fh, arc2warc=True):
@@ -175,6 +208,10 @@ def _read_file(path: Path) -> list[Capture]:
                     body = rec.content_stream().read(MAX_PAYLOAD)
                 except Exception:  # noqa: BLE001 — a damaged payload is read as empty, not fatal
                     body = b""
+                if _record_cut(rec):
+                    raise WarcTruncated(f"{path.name}: the WARC file is truncated (it ends inside the record of "
+                                        f"{uri}); none of its captures is used, so the listings it alone holds "
+                                        "are not observed")
                 out.append(Capture(url=uri, captured_at=when, record_id=rid, file=str(path), status=status,
                                    headers=list(rec.http_headers.headers), body=body, listing_url=listing,
                                    ip=rec.rec_headers.get_header("WARC-IP-Address"),
@@ -202,9 +239,12 @@ def read_captures(paths: Iterable[Path | str], errors: list[str] | None = None) 
         try:
             st = p.stat()
             out.extend(_read_cached(str(p), st.st_mtime, st.st_size))
+        except WarcTruncated as e:
+            if errors is not None:
+                errors.append(str(e))
         except Exception as e:  # noqa: BLE001 — warcio raises several types on a non-WARC file
             if errors is not None:
-                errors.append(f"{p.name}: not a readable WARC file ({type(e).__name__})")
+                errors.append(f"{p.name}: not a readable WARC file, damaged or truncated ({type(e).__name__})")
     return out
 
 
