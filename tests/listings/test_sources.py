@@ -116,3 +116,28 @@ def test_bench_matching_follows_the_benchmark():
     s.add(None, False, True)
     s.add("y", True, True)
     assert (s.tp, s.fp, s.fn) == (1, 1, 2) and s.precision == 0.5 and s.recall == pytest.approx(1 / 3)
+
+
+def test_product_heading_is_the_one_named_like_the_product():
+    body = ("<div class='nav'><h1>Garden & Home</h1><span class='price'>€ 9,99</span></div>"
+            "<div class='product-holder'><h1>Acme Kettle 1.7 l</h1><div class='price-box'>"
+            "<span class='price-new'>€ 24,90</span> <span class='price-old'>€ 30,00</span></div>"
+            "<button class='btn-cart'>Add to cart</button></div>")
+    pr = page("<meta property='og:title' content='Acme Kettle 1.7 l | Shop'>", body)
+    assert pr.get("title") == "Acme Kettle 1.7 l" and pr.get("price") == "24.9"
+
+
+def test_offer_shown_beside_the_title_wins_among_offers():
+    head = ld({"@type": "Product", "name": "Acme Shirt", "offers": [
+        {"@type": "Offer", "price": "19.00", "priceCurrency": "EUR", "availability": "InStock"},
+        {"@type": "Offer", "price": "24.00", "priceCurrency": "EUR", "availability": "InStock"}]})
+    pr = page(head, "<h1>Acme Shirt</h1><span class='product-price'>24,00 €</span>")
+    assert pr.get("price") == "24" and pr.fields["price"].confidence > 0.95
+
+
+def test_placeholders_and_tax_wrapped_prices():
+    head = ld({"@type": "Product", "name": "Acme Lamp", "brand": "$metabrand", "offers": {"@type": "Offer"}})
+    body = ("<h1>Acme Lamp</h1><div class='price-excluding-tax'><span class='price'>100,00 €</span></div>"
+            "<table><tr><td>Brand:</td><td>Acme</td></tr></table>")
+    pr = page(head, body)
+    assert pr.get("brand") == "Acme" and pr.get("price") == "100"

@@ -406,8 +406,11 @@ def _from_structured(main, st: Structured, country: str | None, cands: Candidate
         if price is not None:
             prices.append((price, _name_of(o.get("priceCurrency"))))
     if prices:
-        # The first offer states the product's price; a price every offer repeats is the surer one.
+        # The first offer states the product's price; the other offers (sizes, colours, sellers) stand as
+        # slightly weaker candidates, so the one the page shows beside the title can win by agreement.
         _add_price(cands, prices[0][0], syn, conf, country, prices[0][1])
+        for price, cur in prices[1:12]:
+            _add_price(cands, price, syn, conf - 0.05, country, cur)
     for o in offers:
         if (sl := _name_of(o.get("seller"))):
             cands.add("seller", sl, syn, conf)
@@ -555,7 +558,8 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
         _from_platform(tree, mk, family, url, country, cands)
         gone_mark = _xp_text(tree, mk["gone_marker"]) if mk.get("gone_marker") else None
         prune(tree)
-        vis = read_visible(tree)
+        hint = (cands.choose("title").value if cands.has("title") else None) or meta.get("og:title") or title_tag
+        vis = read_visible(tree, hint)
         _from_visible(vis, url, country, cands)
     else:
         block_mark = product_mark = search_mark = False

@@ -20,11 +20,12 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _HIDDEN_CLASS = {"hidden", "d-none", "hide", "is-hidden", "u-hidden", "display-none", "invisible", "visuallyhidden"}
 _DROP_TAGS = ("script", "style", "noscript", "template", "svg", "head")
 # Class/id words of the price before a reduction (shown struck through) …
-_OLD_PRICE = re.compile(r"old|was|regular|strike|before|compare|crossed|original|rrp|msrp|uvp|previous|list-?price",
-                        re.I)
+_OLD_PRICE = re.compile(r"(?:^|[\s_-])(?:old|was|regular|before|original|previous|list)(?:$|[\s_-])|"
+                        r"old-?price|price-?old|was-?price|price-?was|regular-?price|list-?price|compare|strike|"
+                        r"crossed|line-?through|rrp|msrp|uvp", re.I)  # "old" as a word: "holder" is not old
 # … and of amounts that are not the product's price at all.
 _NOT_PRICE = re.compile(r"saving|save|discount|instal|month|unit|per-|perunit|shipping|delivery|points|"
-                        r"reward|filter|slider|range|minimum|maximum|total|cart|basket|bag", re.I)
+                        r"reward|filter|range|minimum|maximum|total|cart|basket|bag", re.I)
 _STRUCK_TAGS = {"del", "s", "strike"}
 _PRICE_TEXT = re.compile(r"\d")
 # "price" in the class names of shop themes, in the languages they are written in.
@@ -98,7 +99,9 @@ def _own_text(el) -> str:
     return norm(" ".join(el.itertext()))
 
 
-def read_visible(tree) -> Visible:
+def read_visible(tree, title_hint: str | None = None) -> Visible:
+    """`title_hint`: the product's name from structured data or the page's <title>, to tell the product's
+    heading from a site's logo or section headings."""
     v = Visible()
     body = tree.find(".//body")
     root = body if body is not None else tree
@@ -106,7 +109,7 @@ def read_visible(tree) -> Visible:
     # One list of the page's elements, walked by every reader below (lxml makes a new Python proxy per
     # element on every walk; holding them once keeps the page in milliseconds).
     els = [e for e in root.iter() if isinstance(e.tag, str)]
-    h1 = next((h for h in els if h.tag == "h1" and _own_text(h)), None)
+    h1 = _title_heading(els, title_hint)
     if h1 is not None:
         v.title = _own_text(h1)[:300]
         v.title_at = v.text.find(v.title[:60])
@@ -116,6 +119,20 @@ def read_visible(tree) -> Visible:
     _captions(els, v)
     _byline(h1, v)
     return v
+
+
+def _title_heading(els, hint: str | None):
+    """The product's heading: the h1 closest to the product's name (a logo or a section can be an h1
+    too); without h1, a heading h2 that carries the name."""
+    heads = [h for h in els if h.tag == "h1" and _own_text(h)][:8]
+    if hint:
+        from rapidfuzz import fuzz
+        h = hint.casefold()
+        scored = [(fuzz.token_set_ratio(_own_text(x).casefold(), h), -i, x)
+                  for i, x in enumerate(heads or [e for e in els if e.tag == "h2"][:30])]
+        scored = [s for s in scored if s[0] >= 60] or ([] if not heads else [(0, 0, heads[0])])
+        return max(scored, key=lambda s: s[:2])[2] if scored else None
+    return heads[0] if heads else None
 
 
 # ------------------------------------------------------------------------------------ availability
