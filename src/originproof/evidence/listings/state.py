@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import chompjs
 from rapidfuzz import fuzz
 
 from originproof.evidence.listings.vocab import availability_of
 
 MAX_SCRIPT_CHARS = 2_000_000  # a state blob is far smaller; beyond it the script is skipped
 MAX_OBJECTS = 20_000  # dicts visited per page: a bound on pathological state
-_ASSIGN = re.compile(r"(?:=|:|\()\s*(?=\{)")
 
 
 @lru_cache(maxsize=4096)
@@ -27,15 +27,21 @@ def _key(k: str) -> str:
     return re.sub(r"[^a-z0-9]", "", k.casefold())
 
 
+# Keys in order of preference ("sku" before "productId" before a bare "id"). Google Analytics ecommerce
+# items (item_name, item_id, item_brand …) use the same words.
 NAME_KEYS = {"name", "title", "productname", "producttitle", "displayname", "itemname"}
-PRICE_KEYS = {"price", "saleprice", "currentprice", "finalprice", "offerprice", "sellingprice", "pricevalue",
-              "priceamount", "actualprice", "specialprice", "productprice"}
-SKU_KEYS = {"sku", "skuid", "productsku", "itemnumber", "itemno", "articlenumber", "articleno", "productcode",
-            "itemcode", "productid", "itemid", "ecommprodid", "prodid"}
-BRAND_KEYS = {"brand", "brandname", "manufacturer", "productbrand"}
-AVAIL_KEYS = {"availability", "availabilitystatus", "stockstatus", "instock", "isinstock", "available",
-              "isavailable", "inventorystatus", "outofstock", "soldout", "isoutofstock", "issoldout"}
-GTIN_KEYS = {"gtin", "gtin13", "gtin12", "gtin14", "gtin8", "ean", "ean13", "upc", "barcode"}
+ORDER = {
+    "price": ("price", "saleprice", "currentprice", "finalprice", "offerprice", "sellingprice", "pricevalue",
+              "priceamount", "actualprice", "specialprice", "productprice"),
+    "sku": ("sku", "skuid", "productsku", "itemnumber", "itemno", "articlenumber", "articleno", "productcode",
+            "itemcode", "productid", "itemid", "ecommprodid", "prodid"),
+    "brand": ("brand", "brandname", "manufacturer", "productbrand", "itembrand"),
+    "gtin": ("gtin", "gtin13", "gtin12", "gtin14", "gtin8", "ean", "ean13", "upc", "barcode"),
+    "availability": ("availability", "availabilitystatus", "stockstatus", "inventorystatus", "instock", "isinstock",
+                     "available", "isavailable", "outofstock", "soldout", "isoutofstock", "issoldout"),
+}
+PRICE_KEYS, SKU_KEYS, BRAND_KEYS, GTIN_KEYS, AVAIL_KEYS = (set(ORDER[k]) for k in
+                                                          ("price", "sku", "brand", "gtin", "availability"))
 PRODUCT_KEYS = PRICE_KEYS | SKU_KEYS | BRAND_KEYS | AVAIL_KEYS | GTIN_KEYS
 NEGATED = {"outofstock", "soldout", "isoutofstock", "issoldout"}
 
@@ -71,15 +77,15 @@ def _product_of(obj: dict[str, Any]) -> StateProduct | None:
         return None
     p = StateProduct(name=name.strip())
     for group, label in ((PRICE_KEYS, "price"), (SKU_KEYS, "sku"), (BRAND_KEYS, "brand"), (GTIN_KEYS, "gtin")):
-        for k in keys.keys() & group:
+        # In the order of the key lists: "sku" before "productId" before a bare "id".
+        for k in (k for k in ORDER[label] if k in keys):
             v = _scalar(obj[keys[k]])
             if isinstance(v, bool) or v in (None, "", 0):
                 continue
             if isinstance(v, (str, int, float)):
-                p.values.setdefault(label, v)
-                if label == "sku" and k == "sku":  # a key named sku beats productId-like keys
-                    p.values["sku"] = v
-    for k in keys.keys() & AVAIL_KEYS:
+                p.values[label] = v
+                break
+    for k in (k for k in ORDER["availability"] if k in keys):
         v = _scalar(obj[keys[k]])
         a = availability_of(v) if isinstance(v, (str, bool)) else None
         if a is None and isinstance(v, (int, float)) and not isinstance(v, bool) and k in ("instock", "available"):
@@ -113,19 +119,15 @@ def _blobs(script: str, is_json: bool) -> list[Any]:
             return [json.loads(script)]
         except ValueError:
             return []
-    dec = json.JSONDecoder()
+    # Inline scripts hold JavaScript object literals (unquoted keys, single quotes: data layers, stores);
+    # chompjs reads every object and array literal of a script.
     out = []
-    pos = 0
-    for m in _ASSIGN.finditer(script):
-        if m.end() < pos:
-            continue  # inside an object already read
-        try:
-            obj, end = dec.raw_decode(script, m.end())
-        except ValueError:
-            continue
-        if isinstance(obj, dict) and len(obj) > 1:
-            out.append(obj)
-            pos = end
+    try:
+        for obj in chompjs.parse_js_objects(script):
+            if isinstance(obj, (dict, list)) and obj:
+                out.append(obj)
+    except Exception:  # noqa: BLE001 — a script that is no object literal simply has no state
+        pass
     return out
 
 
