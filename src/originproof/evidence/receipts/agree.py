@@ -60,9 +60,22 @@ def _namey(v: Any) -> bool:
     return bool(_LEGAL_RE.search(t) or BUSINESS_RE.search(t))
 
 
-def _checked(rc: Receipt, name: str) -> bool:
-    from originproof.evidence.receipts.parse import CHECKED_TOTAL
-    return name == "total" and CHECKED_TOTAL in (rc.notes or [])
+def _checked(rc: Receipt, name: str) -> int:
+    """How well a reading's total is cross-checked inside its receipt: 2 by subtotal + tax or by tendered −
+    a non-zero change (independent amounts), 1 by cash tendered with no change (the same amount printed
+    twice, which one misreading can copy), 0 not at all."""
+    from originproof.evidence.receipts.parse import CHECKED_TOTAL, SUM_TOTAL
+    if name != "total":
+        return 0
+    notes = set(rc.notes or [])
+    if SUM_TOTAL in notes:
+        return 2
+    if CHECKED_TOTAL in notes:
+        try:
+            return 2 if rc.get("change") is not None and Decimal(str(rc.get("change"))) != 0 else 1
+        except InvalidOperation:
+            return 1
+    return 0
 
 
 def agree(a: Receipt | None, b: Receipt | None, *, prefer: str | dict[str, str] = "a") -> Receipt | None:
@@ -89,9 +102,9 @@ def agree(a: Receipt | None, b: Receipt | None, *, prefer: str | dict[str, str] 
         if name in ("total", "date"):
             sa, sb = _seen(b, name, fa.value), _seen(a, name, fb.value)
             ca, cb = _checked(a, name), _checked(b, name)
-            if (ca and not cb) or (ca == cb and sa and not sb):
+            if ca > cb or (ca == cb and sa and not sb):
                 pick = fa
-            elif (cb and not ca) or (ca == cb and sb and not sa):
+            elif cb > ca or (ca == cb and sb and not sa):
                 pick = fb
         elif name == "store_name" and (a.chain_id is None) != (b.chain_id is None):
             pick = fa if a.chain_id is not None else fb

@@ -101,3 +101,15 @@ def read_receipt_image(gray: np.ndarray, country: str | None = None, *, file: st
     rc.files = [file] if file else []
     rc.reader = "receipt-image"
     return rc
+
+
+def read_receipt_file(path: Any, country: str | None = None, *, registry: Any = None,
+                      expect_date: Any = None, name: str | None = None) -> Receipt:
+    """A receipt photo or scan on disk → `Receipt` (the one entry point for receipt pictures: the documents
+    reader, the receipt benchmark). `name` is the file as the dossier calls it (for the facts' pointers);
+    the EXIF orientation of a phone photo is applied before reading."""
+    from pathlib import Path
+
+    from originproof.evidence.common.ocr import load_image
+    p = Path(path)
+    return read_receipt_image(load_image(p), country, file=name or p.name, registry=registry, expect_date=expect_date)

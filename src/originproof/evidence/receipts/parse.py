@@ -27,9 +27,10 @@ from originproof.text.money import COUNTRY_CURRENCY, SYMBOLS, find_amounts
 from originproof.text.names import LEGAL_SUFFIXES
 
 CHECKED_TOTAL = "total agrees with tendered − change (or the amount paid)"
+SUM_TOTAL = "total agrees with subtotal + tax (+ rounding)"
 
 # ------------------------------------------------------------------ vocabulary (labels, not values)
-_SUB = r"(sub\s*[-.]?\s*t[o0]ta[l1!]|小\s*計|小\s*计|소\s*계|zwischensumme|sous[\s-]*total|subtotale|subtotal)"
+_SUB = r"(sub\s*[-.]?\s*t[o0]t?a[l1!]|小\s*計|小\s*计|소\s*계|zwischensumme|sous[\s-]*total|subtotale|subtotal)"
 TOTAL_RE = re.compile(
     r"(t[o0][tf]a[l1!|]|合\s*計|合\s*计|総\s*計|総\s*額|お\s*買\s*上|お\s*会\s*計|ご\s*請\s*求|ご利用金額|お支払|현\s*계|"
     r"총\s*액|합\s*계|결제\s*금액|받을\s*금액|summe|gesamt|zu\s*zahlen|[àa]\s*payer|montant|totale|importe|"
@@ -50,6 +51,7 @@ TAX_RE = re.compile(r"(\btax\b|\bgst\b|\bsst\b|\bvat\b|mwst|ust\b|\btva\b|\biva\
 TENDER_RE = re.compile(r"(tender|accepted|cash|received|paid|payment|amount\s*paid|お\s*預|預\s*り|現\s*金|받은\s*금액|현금|"
                        r"gegeben|bar\b|bezahlt|espèces|especes|contanti|efectivo|visa|master|card|credit|クレジット|カード|"
                        r"카드|신용|ec[-\s]?karte|girocard|carte|cb\b|eftpos)", re.I)
+TAX_TOTAL_RE = re.compile(r"(total\s*tax|tax\s*total)", re.I)  # words run together by an OCR engine ("TOTALTAX")
 CHANGE_RE = re.compile(r"(change|お\s*釣|おつり|釣\s*銭|거스름|rückgeld|zurück|rendu|resto|cambio|balance\b)", re.I)
 SKIP_ITEM_RE = re.compile(_SUB + r"|" + TAX_RE.pattern + r"|(change|お釣|釣銭|거스름|cash|現金|현금|card|カード|카드|visa|"
                           r"master|rückgeld|espèces|contanti|tel\b|電話|전화|fax|\d+\s*(点|items?|개)\b(?!\s*[x×@*])|rounding|"
@@ -315,18 +317,41 @@ def _dec(s: str | None) -> Decimal | None:
         return None
 
 
+def _cy(l: OcrLine) -> float:
+    return (l.bbox[1] + l.bbox[3]) / 2
+
+
+def _split_amount(ls: list[OcrLine], i: int) -> tuple[list, OcrLine] | None:
+    """The amount of label line i when an OCR engine read the label and its amount as two lines: the
+    amount-only line beside it on the same printed row (listed just before or after it, whichever sits
+    nearer), or, printed under the label, the line after it."""
+    best = None
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(ls) or re.search(r"[^\W\d_]{3,}", _nfkc(ls[j].text)):
+            continue
+        amts = _amounts(ls[j].text)
+        if not amts:
+            continue
+        h = max(_h(ls[i]), _h(ls[j]))
+        dy = abs(_cy(ls[j]) - _cy(ls[i]))
+        if dy <= 0.6 * h or (j == i + 1 and dy <= 1.8 * h):
+            if best is None or dy < best[0]:
+                best = (dy, amts, ls[j])
+    return (best[1], best[2]) if best else None
+
+
 def _money(ls: list[OcrLine], start: int):
-    """Total (line, amount tuple, confidence), subtotal, tendered, change — by label."""
-    totals, subs, tenders, changes = [], [], [], []
+    """Total (line, amount tuple, confidence), subtotal, tendered, change, tax — by label."""
+    totals, subs, tenders, changes, taxes = [], [], [], [], []
     for i in range(start, len(ls)):
         l = ls[i]
         t = _nfkc(l.text)
         amts = _amounts(t)
         src = l
-        if not amts and i + 1 < len(ls) and not re.search(r"[^\W\d_]{3,}", _nfkc(ls[i + 1].text)):
-            nxt = _amounts(ls[i + 1].text)  # label and amount read as two lines
-            if nxt:
-                amts, src = nxt, ls[i + 1]
+        if not amts and re.search(r"[^\W\d_]{2,}", t):
+            split = _split_amount(ls, i)
+            if split:
+                amts, src = split
         if not amts:
             continue
         a = amts[-1]
@@ -342,7 +367,10 @@ def _money(ls: list[OcrLine], start: int):
             continue
         if TENDER_RE.search(t) and not TAX_RE.search(t):
             tenders.append((src, a))
-    return totals, subs, tenders, changes
+        elif (TAX_RE.search(t) or TAX_TOTAL_RE.search(t)) and not re.search(
+                r"(incl|inclusive|included|inc\.|summary|code|amount)", t, re.I):
+            taxes.append((src, a))  # "GST 6% 3.84", "TOTAL TAX 1.02" (not a tax table's heading or an incl. note)
+    return totals, subs, tenders, changes, taxes
 
 
 ROUND_RE = re.compile(r"round(ing|ed)?\b.*?(-?)\s*(?:RM|\$|€|£)?\s*(-?)\s*(\d*)[.,](\d\d)\s*\W*$", re.I)
@@ -358,7 +386,7 @@ def _rounding(ls: list[OcrLine], start: int) -> tuple[int, Decimal] | None:
     return None
 
 
-def _pick_total(totals, tenders, changes):
+def _pick_total(totals, tenders, changes, subs=()):
     paid = None
     if tenders and changes:
         tv, cv = _dec(tenders[0][1][0]), _dec(changes[-1][1][0])
@@ -374,6 +402,9 @@ def _pick_total(totals, tenders, changes):
                 v = _dec(a[0])
                 if v is not None and abs(v - paid) <= Decimal("0.10"):
                     return src, (format(paid, "f"), a[1], a[2], a[3]), 0.85, True
+            for src, a in subs:  # nothing to add to the subtotal: it was charged, and the total line misread
+                if paid > 0 and _dec(a[0]) == paid:
+                    return src, a, 0.85, True
         for src, a in tenders:  # paid exactly (card, or cash without change)
             v = _dec(a[0])
             if v is not None and any(_dec(x[1][0]) == v for x in totals) and not changes:
@@ -385,6 +416,57 @@ def _pick_total(totals, tenders, changes):
         src = tenders[0][0]
         return src, (format(paid, "f"), tenders[0][1][1], 0, len(src.text)), 0.75, True
     return None
+
+
+def _one_slip(a: Decimal, b: Decimal) -> bool:
+    """Two amounts that differ in one printed digit (an OCR slip: 84.00 / 94.00, 67.95 / 67.85, 04.00 / 94.00)."""
+    sa, sb = f"{a:.2f}", f"{b:.2f}"
+    n = max(len(sa), len(sb))
+    sa, sb = sa.rjust(n, "0"), sb.rjust(n, "0")
+    return sum(x != y for x, y in zip(sa, sb)) == 1
+
+
+def _sum_check(tot, subs, taxes, rnd):
+    """A total that is one digit from subtotal + tax (+ the rounding adjustment) is that sum misread; the
+    receipt's own arithmetic then gives the total. A total equal to the subtotal is left alone (tax
+    included in the subtotal), and so is one that several digits part from the sum."""
+    src, a, conf, checked = tot
+    t, s_ = _dec(a[0]), _dec(subs[0][1][0])
+    x = _dec(taxes[0][1][0])
+    if t is None or s_ is None or x is None or not (0 < x < s_):
+        return tot, False
+    want = s_ + x + (rnd[1] if rnd is not None else Decimal(0))
+    if t == want:
+        return tot, True
+    if abs(t - s_) > Decimal("0.10") and _one_slip(t, want):
+        return (src, (format(want, "f"), a[1], a[2], a[3]), min(conf, 0.8), checked), True
+    return tot, False
+
+
+def _repeated_amount(ls: list[OcrLine], start: int):
+    """No total label read at all (a garbled 'TOTAL'): the largest amount printed at least twice below the
+    items on lines that are not tendered, change, tax, rounding or quantity lines — a total is printed
+    again as the amount paid or the tax table's sum; an item's price repeats only as the total of a
+    one-item receipt, where it is the total."""
+    seen: dict[Decimal, list] = {}
+    for i in range(start, len(ls)):
+        t = _nfkc(ls[i].text)
+        taxed = TAX_RE.search(t) and not re.search(r"(incl|inclusive|inc\.)", t, re.I)  # "Total (incl. GST)" is a total
+        if re.search(r"[^\W\d_]{2,}", t) and (CHANGE_RE.search(t) or TENDER_RE.search(t) or taxed
+                                               or NOT_TOTAL_RE.search(t) or re.search(r"disc", t, re.I)):
+            continue
+        for a in _amounts(t):
+            if re.search(r"[@xX×]\s*(RM|\$|€|£)?\s*$", t[:a[2]]):
+                continue  # a unit price
+            v = _dec(a[0])
+            if v is not None and v > 0 and re.search(r"[.,]\d\d$", t[a[2]:a[3]].strip()):
+                seen.setdefault(v, []).append((ls[i], a))
+    twice = [v for v, xs in seen.items() if len(xs) >= 2]
+    if not twice:
+        return None
+    v = max(twice)
+    src, a = seen[v][-1]
+    return src, a, 0.6, False
 
 
 # ------------------------------------------------------------------ the receipt
@@ -465,8 +547,8 @@ def parse_receipt(lines: list[OcrLine], country_hint: str | None = None, *, file
         out.registration = _fact(l, val, file, 0.95 if val.get("valid") else 0.8, a, b)
     # Money.
     body_from = max(head_end, (date_i + 1) if date_i is not None and date_i < head_end else 0)
-    totals, subs, tenders, changes = _money(ls, min(body_from, len(ls) - 1) if body_from else 0)
-    tot = _pick_total(totals, tenders, changes)
+    totals, subs, tenders, changes, taxes = _money(ls, min(body_from, len(ls) - 1) if body_from else 0)
+    tot = _pick_total(totals, tenders, changes, subs)
     rnd = _rounding(ls, min(body_from, len(ls) - 1) if body_from else 0)
     if tot is not None and rnd is not None and rnd[1] != 0 and not tot[3]:
         # A printed total, then a rounding adjustment: the amount charged is the total rounded, when the
@@ -480,12 +562,22 @@ def parse_receipt(lines: list[OcrLine], country_hint: str | None = None, *, file
             else:
                 continue
             break
+    arith = False
+    # The subtotal + tax check may correct a total that nothing else confirms, or one "confirmed" only by
+    # cash tendered with no change (the same amount printed twice, misread alike).
+    exact_cash = not changes or (_dec(changes[-1][1][0]) or Decimal(0)) == 0
+    if tot is not None and (not tot[3] or exact_cash) and subs and taxes:
+        tot, arith = _sum_check(tot, subs, taxes, rnd)
+    if tot is None:
+        tot = _repeated_amount(ls, min(body_from, len(ls) - 1) if body_from else 0)
     cur = None
     if tot is not None:
         src, a, conf, checked = tot
         out.total = _fact(src, a[0], file, conf, a[2], a[3])
         if checked:
             out.notes.append(CHECKED_TOTAL)
+        if arith:
+            out.notes.append(SUM_TOTAL)
         cur = a[1]
     if subs:
         out.subtotal = _fact(subs[0][0], subs[0][1][0], file, 0.9, subs[0][1][2], subs[0][1][3])
