@@ -82,3 +82,33 @@ def test_two_readings_agree_field_by_field():
     rc = agree(a, b, prefer="a")
     assert rc.get("total") == "12"  # the reading whose total is tendered − change
     assert rc.get("store_name") == "SHOP A SDN BHD" and rc.date.confidence >= a.date.confidence
+
+
+def test_amount_listed_before_its_label_pairs_by_position():
+    # An engine that reads right column first lists "67.85" before "NET TOTAL" on the same printed row.
+    ls = lines("KEDAI MAKAN SEDAP SDN BHD", "Date: 22/01/2017 09:09", "1 RICE 4.50", "64.00", "SUB TOTAL",
+               "3.84", "GST 6%", "0.01", "ROUNDING ADJ", "67.85", "NET TOTAL", "Cash 100.00", "32.15", "CHANGE")
+    for k in (3, 5, 7, 9, 12):  # each amount 4 px above its label, on the label's row
+        ls[k].bbox = [200.0, ls[k + 1].bbox[1] - 4, 300.0, ls[k + 1].bbox[3] - 4]
+    rc = parse_receipt(ls)
+    assert rc.get("total") == "67.85" and rc.get("subtotal") == "64" and rc.get("change") == "32.15"
+
+
+def test_total_one_digit_from_subtotal_plus_tax_is_the_sum_misread():
+    rc = parse_receipt(lines("KEDAI RUNCIT MAJU SDN BHD", "Date: 09/01/2019", "SUGAR 1 92.50", "SUB-TOTAL 92.50",
+                             "GST 1.50", "ROUNDING 0.00", "TOTAL 84.00", "CASH 84.00", "CHANGE 0.00"))
+    assert rc.get("total") == "94"
+    # A total equal to the subtotal has the tax inside it: left alone.
+    rc = parse_receipt(lines("KEDAI RUNCIT MAJU SDN BHD", "Date: 09/01/2019", "SUGAR 1 10.00", "SUB-TOTAL 10.00",
+                             "GST 0.06", "TOTAL 10.00"))
+    assert rc.get("total") == "10"
+
+
+def test_paid_equal_to_subtotal_is_the_total_and_garbled_label_falls_back_to_repeated_amount():
+    rc = parse_receipt(lines("KEDAI RUNCIT MAJU SDN BHD", "Date: 13/07/2017", "PLUG TOP 1 4.00", "SUB-TOAL 4.00",
+                             "ROUNDING 0.80", "TOTAL 4.80", "CASH 20.00", "CHANGE 16.00"))
+    assert rc.get("total") == "4"
+    rc = parse_receipt(lines("KEDAI RUNCIT MAJU SDN BHD", "Date: 12/02/2018", "RICE 10KG @53.50", "9559606389892 53.50",
+                           "OIL 3KG @7.90", "3554190157801 7.90", "Tqtal Sales (Incl. GST 6%) RM61.40",
+                           "Nel lota! RM61.40", "Payment Method VISA CARD"))
+    assert rc.get("total") == "61.40"

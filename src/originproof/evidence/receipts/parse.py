@@ -439,7 +439,7 @@ def _sum_check(tot, subs, taxes, rnd):
     if t == want:
         return tot, True
     if abs(t - s_) > Decimal("0.10") and _one_slip(t, want):
-        return (src, (format(want, "f"), a[1], a[2], a[3]), min(conf, 0.8), checked), True
+        return (src, (format(want.normalize(), "f"), a[1], a[2], a[3]), min(conf, 0.8), checked), True
     return tot, False
 
 
