@@ -62,6 +62,40 @@ def test_twenty_concurrent_decisions_keep_one_chain(store_url):
     assert "intact: 20 events" in out.stdout
 
 
+def _first_use(url: str, barrier, q) -> None:
+    report = {"dossier": {"sha256": "e" * 64, "merchant_id": "M-1", "brand": "B", "origin_country": "JP"},
+              "verdict": "reject", "severity": "nonconforming", "evaluated_at": "2026-01-01T00:00:00+00:00",
+              "policy": {"id": "p", "version": "1"}, "findings": []}
+    try:
+        barrier.wait(timeout=60)
+        st = Store(url)  # every process migrates a store nobody created yet …
+        st.record(report, None, [])  # … and records the same dossier
+        st.close()
+        q.put("ok")
+    except Exception as e:  # noqa: BLE001 — reported to the test
+        q.put(f"{type(e).__name__}: {e}"[:300])
+
+
+def test_four_processes_migrate_and_record_one_dossier_at_the_same_instant(store_url):
+    ctx = mp.get_context("fork")
+    barrier, q = ctx.Barrier(4), ctx.Queue()
+    procs = [ctx.Process(target=_first_use, args=(store_url, barrier, q)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert sorted(q.get(timeout=5) for _ in procs) == ["ok"] * 4
+    st = Store(store_url)
+    try:
+        with st.Session() as s:
+            assert s.execute(select(func.count(Dossier.id))).scalar() == 1
+            assert s.execute(select(func.count(Check.id))).scalar() == 4
+        res = st.verify_audit()
+        assert res.intact and res.count == 4
+    finally:
+        st.close()
+
+
 def _minimal_dossier(root: Path) -> Path:
     # A manifest that fails the schema: intake reports it without reading any evidence, and the
     # check is still recorded — the cheapest check that exercises migration and the dossier insert.
