@@ -141,3 +141,16 @@ def test_placeholders_and_tax_wrapped_prices():
             "<table><tr><td>Brand:</td><td>Acme</td></tr></table>")
     pr = page(head, body)
     assert pr.get("brand") == "Acme" and pr.get("price") == "100"
+
+
+def test_ranges_reductions_and_javascript_state():
+    body = ("<h1>Acme Shirt</h1><div class='price'>12,00 – 18,00 €</div>"
+            "<script>dataLayer.push({ecommerce: {detail: {products: [{name: 'Acme Shirt', item_id: 'AS-300', "
+            "price: '12.00', item_brand: 'Acme'}]}}});</script>")
+    pr = page(body=body)
+    assert pr.get("price") == "12" and pr.get("brand") == "Acme" and pr.get("sku") == "AS-300"
+    head = ld({"@type": "Product", "name": "Acme Book", "offers": [{"@type": "Offer", "price": "18.00"},
+                                                                   {"@type": "Offer", "price": "17.10"}]})
+    pr = page(head, "<h1>Acme Book</h1><div class='box-price'><span class='price'>€ 17,10</span> "
+                    "<span class='price-full'>€ 18,00 -5%</span></div>")
+    assert pr.get("price") == "17.1"

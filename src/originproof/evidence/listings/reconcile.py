@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 
+SHOWN = "visible:near-title"  # a current (not struck) price shown beside the title
 _PLACEHOLDER = re.compile(r"^\s*(?:\$\w+|\{\{.*\}\}|\$\{.*\}|%\w+%|undefined|null|none|n/?a)\s*$", re.I)
 
 
@@ -82,8 +83,9 @@ class Candidates:
             for conf in best_per_kind.values():
                 miss *= 1.0 - conf
             score = 1.0 - miss
-            if struck and k in struck and len(groups) > 1:
-                score *= 0.5  # shown struck through: the old price, not the one to pay
+            if struck and k in struck and len(groups) > 1 and not any(c.source == SHOWN for c in cs):
+                # Shown struck through (and nowhere as a current price): the old price, not the one to pay.
+                score *= 0.5
             top = max(cs, key=lambda c: c.confidence)
             scored.append((score, top.confidence, -cands.index(top), k, top, cs))
         scored.sort(key=lambda s: s[:3], reverse=True)

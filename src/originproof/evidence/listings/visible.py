@@ -252,6 +252,8 @@ def _struck(el) -> bool:
     return False
 
 
+_REDUCTION = re.compile(r"[-−]\s*\d+(?:[.,]\d+)?\s*%")
+_RANGE = re.compile(r"\d\s*(?:[-–—~]|to|bis|à|a|до|から)\s*\D{0,4}\d", re.I)
 _AMOUNT = re.compile(r"\d+(?:[.,'\u00a0 ]\d{3})*(?:[.,]\d{1,2})?(?!\d)")
 
 
@@ -304,12 +306,17 @@ def _prices(els, h1, v: Visible) -> None:
                 v.struck.append(raw)
             continue
         amounts = _AMOUNT.findall(re.sub(r"[-−]?\s*\d+(?:[.,]\d+)?\s*%", " ", raw))
+        if len(amounts) == 1 and _REDUCTION.search(raw):
+            v.struck.append(amounts[0])  # "€ 18,00 -5%": the price a reduction is taken from
+            continue
         if len(amounts) > 1:
             if len(amounts) == 2 and "%" in raw:
                 # "€ 17,10 € 18,00 -5%": a reduction shown beside the price it reduces; the higher one is old.
                 low, high = sorted(amounts, key=lambda a: _amount_value(a))
                 v.struck.append(high)
                 raw = low
+            elif len(amounts) == 2 and _RANGE.search(raw):
+                raw = amounts[0]  # "12,00 – 18,00": a price range starts at its lowest price
             else:
                 continue  # several amounts in one box: its child elements carry them one by one
         if after_title and seen < 3:
