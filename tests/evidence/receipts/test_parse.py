@@ -60,6 +60,9 @@ def test_japanese_qualified_invoice():
     assert rc.get("registration")["value"] == "T8306045053920"
     assert rc.get("total") == "7200" and rc.get("currency") == "JPY"
     assert rc.get("items")[0]["gtin"] == "4542429643421"
+    # OCR drops a voicing mark on small thermal print (ギ read as キ): still the chain, by its kana name.
+    rc = parse_receipt(lines("スキ薬局", "横浜駅前店", "2026年04月17日 10:12", "合計 ¥7,200"), "JP", registry=reg)
+    assert rc.get("chain_id") == "jp_sugi"
 
 
 def test_australian_tax_invoice_abn_and_gst():

@@ -24,7 +24,7 @@ from originproof.facts.documents import Receipt
 from originproof.text.countries import country_from_address
 from originproof.text.dates import find_dates, find_time
 from originproof.text.money import COUNTRY_CURRENCY, SYMBOLS, find_amounts
-from originproof.text.names import LEGAL_SUFFIXES
+from originproof.text.names import LEGAL_SUFFIXES, fold
 
 CHECKED_TOTAL = "total agrees with tendered − change (or the amount paid)"
 SUM_TOTAL = "total agrees with subtotal + tax (+ rounding)"
@@ -141,6 +141,27 @@ def _gtin_ok(code: str) -> bool:
 
 
 # ------------------------------------------------------------------ store name
+def _no_voicing(s: str) -> str:
+    """Kana without their voicing marks (ギ→キ, パ→ハ): OCR drops and adds dakuten on small thermal print."""
+    return unicodedata.normalize("NFC", "".join(ch for ch in unicodedata.normalize("NFD", fold(s))
+                                                if ch not in "\u3099\u309a"))
+
+
+def _chain_by_kana(registry: Any, t: str, country: str | None) -> tuple[Any, float]:
+    """A chain whose kana name (3+ characters) the line holds once voicing marks are set aside."""
+    if registry is None or not re.search(r"[\u3040-\u30ff]", t):
+        return None, 0.0
+    bare = _no_voicing(t)
+    for ch in registry.chains:
+        if country and ch.country != country.upper():
+            continue
+        for n in ch.names:
+            nb = _no_voicing(n)
+            if len(nb) >= 3 and re.search(r"[\u3040-\u30ff]", n) and nb in bare:
+                return ch, 90.0
+    return None, 0.0
+
+
 def _name_score(ls: list[OcrLine], i: int, med_h: float, registry: Any, country: str | None
                 ) -> tuple[float, Any, float]:
     l = ls[i]
@@ -148,6 +169,8 @@ def _name_score(ls: list[OcrLine], i: int, med_h: float, registry: Any, country:
     chain, cscore = (registry.match_chain(t, country) if registry is not None else (None, 0.0))
     if chain is None and registry is not None and len(t) <= 40:
         chain, cscore = registry.match_chain(t)
+    if chain is None:
+        chain, cscore = _chain_by_kana(registry, t, country)
     if chain is not None:
         return 10.0 + cscore / 100 - 0.1 * i, chain, cscore
     letters = _letters(t)
