@@ -188,13 +188,22 @@ def remove_tree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _owner_tag(pid: int) -> str:
+    # pid + a digest of the host name: a temp folder shared between containers (other PID
+    # namespaces) is never judged by a pid that means something else here.
+    import hashlib
+    import socket
+
+    return f"{pid}.{hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]}"
+
+
 def make_temp_dir() -> Path:
     """A fresh folder to expand a zip into, named for this process.
 
     A process killed outright (SIGKILL, OOM killer) cannot clean up after itself, so each new
-    intake first removes the folders of processes that no longer exist."""
+    intake first removes the folders of processes of this host that no longer exist."""
     sweep_orphaned_temp_dirs()
-    return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+    return Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{_owner_tag(os.getpid())}-"))
 
 
 def sweep_orphaned_temp_dirs(base: Path | None = None) -> int:
@@ -205,8 +214,9 @@ def sweep_orphaned_temp_dirs(base: Path | None = None) -> int:
     except OSError:
         return 0
     for d in entries:
-        pid_text = d.name[len(TEMP_PREFIX):].split("-", 1)[0]
-        if not pid_text.isdigit() or _alive(int(pid_text)):
+        tag = d.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        pid_text = tag.split(".", 1)[0]
+        if not pid_text.isdigit() or tag != _owner_tag(int(pid_text)) or _alive(int(pid_text)):
             continue
         try:
             if d.is_dir() and not d.is_symlink() and d.stat().st_uid == os.getuid():
