@@ -1,8 +1,13 @@
 """Read one captured page: what kind of page it is and the canonical listing fields.
 
-Order of trust: structured data (JSON-LD, microdata, RDFa, OpenGraph) → the platform's own markup
-(markup.py) → visible text. Each field records where it came from; confidence follows the source, so
-a value guessed from loose page text can never support a `pass` on its own.
+The page is parsed once (lxml) and every source it offers is read once: structured data (JSON-LD with
+nested @graph and offer lists, microdata, RDFa where declared — extruct on the same tree), OpenGraph and
+product meta tags, embedded state (state.py), the platform's own markup (markup.py), and the visible page
+(visible.py: buy box, buy buttons, status labels, prices beside the title, captions, bylines) and the URL.
+Each gives candidates with a confidence; reconcile.py chooses each field by the evidence for it, so
+agreeing sources outweigh any single one. Every field records the source that gave it, the others that
+agreed and the pooled confidence; the visible page alone never reaches the confidence a pass or a fail
+needs.
 """
 from __future__ import annotations
 
@@ -33,10 +38,6 @@ PRODUCT_TYPES = {"product", "productgroup", "individualproduct", "productmodel",
                  "dietarysupplement"}
 LIST_TYPES = {"searchresultspage", "collectionpage", "itemlist", "offercatalog"}
 MAX_HTML_CHARS = 3_000_000
-_LC = "translate(@class,'ABCDEFGHIJKLMNOPQRSTUVWXYZ','abcdefghijklmnopqrstuvwxyz')"
-PRICE_ZONE = ("//*[@itemprop='price' or " + " or ".join(f"contains({_LC},'{w}')" for w in
-                                                        ("price", "preis", "prix", "prezzo", "precio", "kakaku"))
-              + " or contains(@id,'price')][string-length(normalize-space(.)) < 40]")  # a product page is far below this; beyond it only the head is read
 
 
 @dataclass
@@ -251,20 +252,6 @@ def _main_product(st: Structured) -> tuple[str, dict[str, Any]] | None:
     return (top or with_offers or st.products)[0]
 
 
-def _availability_word(v: Any) -> str | None:
-    v = _first(v)
-    if isinstance(v, dict):
-        v = v.get("@id") or v.get("name")
-    if not v:
-        return None
-    w = re.sub(r"[^a-z]", "", str(v).rsplit("/", 1)[-1].rsplit("#", 1)[-1].casefold())
-    if w in M.SCHEMA_IN_STOCK:
-        return "in_stock"
-    if w in M.SCHEMA_OUT_OF_STOCK:
-        return "out_of_stock"
-    return None
-
-
 def _offers(p: dict[str, Any]) -> list[dict[str, Any]]:
     o = p.get("offers")
     out: list[dict[str, Any]] = []
@@ -313,14 +300,6 @@ def _xp_any(tree, exprs: list[str]) -> bool:
         except Exception:  # noqa: BLE001
             continue
     return False
-
-
-def _clean_brand(text: str) -> str:
-    for pat in M.BRAND_PATTERNS:
-        m = pat.match(text)
-        if m:
-            return _norm(m.group(1))
-    return text
 
 
 def _availability_text(text: str) -> str | None:
