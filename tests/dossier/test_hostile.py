@@ -226,3 +226,10 @@ def test_truncated_warc_leaves_the_listing_unobserved_and_says_so(tmp_path):
     status = {f["rule"]: f["status"] for f in listing}
     assert status["DIST.ONLINE.LISTING"] == "unknown" and status["DIST.ONLINE.STABLE"] == "unknown"
     assert any("truncated" in n for n in r["extracted"][url]["notes"])  # said plainly, not used in part
+
+
+def test_dossier_given_as_a_fifo(tmp_path):
+    fifo = tmp_path / "d.zip"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer forever
+    code, r = run_check(fifo, tmp_path)
+    assert code == 20 and "not_regular" in codes(r, "INTAKE.MANIFEST") and r["dossier"]["sha256"]

@@ -102,6 +102,11 @@ def open_dossier(source: Path, limits: IntakePolicy, registry: Registry, probe: 
     it = Intake(source=source, root=None)
     try:
         _open(it, source, limits, registry, probe)
+        if not it.digest and source.is_file():
+            # A refused archive is identified by its bytes (records of distinct refusals stay distinct).
+            it.digest = sha256_file(source)
+        elif not it.digest:
+            it.digest = dossier_digest(it)
     except BaseException:
         it.close()  # an error or a signal mid-intake must not leave the expanded zip behind
         raise
@@ -111,6 +116,12 @@ def open_dossier(source: Path, limits: IntakePolicy, registry: Registry, probe: 
 def _open(it: Intake, source: Path, limits: IntakePolicy, registry: Registry, probe: bool) -> None:
     if source.is_dir():
         it.root = source
+    elif not source.is_file():  # a pipe or device would block or stream without end
+        it.problem("INTAKE.MANIFEST", "dossier", "not_regular",
+                   "提交的档案既不是文件夹也不是普通文件（可能是管道或设备），无法读取。请提交文件夹或 zip 文件",
+                   "The dossier is neither a folder nor a regular file (a pipe or device), so it cannot be read. "
+                   "Submit a folder or a zip file")
+        return
     else:
         tmp = make_temp_dir()
         it._tmp = tmp
