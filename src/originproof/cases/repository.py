@@ -89,3 +89,11 @@ def page_of_cases(s: Session, *, merchants: frozenset[str] | None, merchant_id: 
 def unfinished_versions(s: Session) -> list[int]:
     return list(s.execute(select(CaseVersion.id).where(CaseVersion.status.in_(("queued", "running")))
                           .order_by(CaseVersion.id)).scalars())
+
+
+def stuck_versions(s: Session, queued_before: datetime, running_before: datetime) -> list[int]:
+    """Versions whose task seems lost: queued long ago, or running since long before any check lasts."""
+    q = select(CaseVersion.id).where(or_(
+        and_(CaseVersion.status == "queued", CaseVersion.submitted_at < queued_before),
+        and_(CaseVersion.status == "running", CaseVersion.started_at < running_before))).order_by(CaseVersion.id)
+    return list(s.execute(q).scalars())

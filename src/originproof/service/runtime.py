@@ -10,7 +10,7 @@ from originproof.store import Store
 from originproof.store.blobs import BlobStore
 from originproof.webhooks.service import deliver_due
 from originproof.worker.context import WorkerContext
-from originproof.worker.pool import CeleryDispatcher, InProcessPool
+from originproof.worker.pool import CeleryDispatcher, InProcessPool, resend_stuck
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +21,17 @@ def webhook_loop(store: Store, stop: threading.Event, every_s: float = 2.0) -> N
             deliver_due(store)
         except Exception:  # noqa: BLE001 — delivery trouble must never stop the loop
             log.exception("webhook delivery pass failed")
+
+
+def sweep_loop(store: Store, dispatcher, stop: threading.Event, visibility_s: float, every_s: float = 60.0) -> None:
+    # Celery redelivers a dead worker's task by itself; this catches what the broker lost.
+    while not stop.wait(every_s):
+        try:
+            n = resend_stuck(store, dispatcher, queued_for_s=max(600.0, visibility_s), running_for_s=2 * visibility_s)
+            if n:
+                log.warning("re-sent %d version(s) whose task looked lost", n)
+        except Exception:  # noqa: BLE001
+            log.exception("stuck-version sweep failed")
 
 
 def build_service(store: Store | None = None, blobs: BlobStore | None = None, operator: Operator | None = None,
@@ -38,6 +49,10 @@ def build_service(store: Store | None = None, blobs: BlobStore | None = None, op
     stops = []
     if kind == "celery":
         dispatcher = CeleryDispatcher(queue)
+        stop_sweep = threading.Event()
+        threading.Thread(target=sweep_loop, args=(store, dispatcher, stop_sweep, cfg.visibility_timeout),
+                         name="originproof-sweep", daemon=True).start()
+        stops.append(stop_sweep.set)
     elif kind == "embedded":
         dispatcher = InProcessPool(WorkerContext(store, blobs, operator), threads=threads)
         if resume:

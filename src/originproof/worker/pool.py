@@ -18,6 +18,19 @@ class Dispatcher(Protocol):
     def close(self) -> None: ...
 
 
+def resend_stuck(store, dispatcher: Dispatcher, queued_for_s: float, running_for_s: float) -> int:
+    """Hand lost work out again (a broker flushed, a message dropped): tasks are idempotent and a
+    version is claimed, so a duplicate costs one check at most and loses nothing."""
+    from datetime import datetime, timedelta, timezone
+
+    now = datetime.now(timezone.utc)
+    with store.Session() as s:
+        pks = cases_repo.stuck_versions(s, now - timedelta(seconds=queued_for_s), now - timedelta(seconds=running_for_s))
+    for pk in pks:
+        dispatcher.submit(pk)
+    return len(pks)
+
+
 class InProcessPool:
     """Threads, not processes: each check already runs its readers in capped child processes."""
 
