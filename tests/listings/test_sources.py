@@ -154,3 +154,11 @@ def test_ranges_reductions_and_javascript_state():
     pr = page(head, "<h1>Acme Book</h1><div class='box-price'><span class='price'>€ 17,10</span> "
                     "<span class='price-full'>€ 18,00 -5%</span></div>")
     assert pr.get("price") == "17.1"
+
+
+@pytest.mark.parametrize("text,amount,cur", [("997 zł", "997", "PLN"), ("NT$2,320", "2320", "TWD"),
+                                             ("R$ 1.299,90", "1299.9", "BRL"), ("2 900 Kč", "2900", "CZK"),
+                                             ("PLN 12,50", "12.5", "PLN")])
+def test_more_currencies(text, amount, cur):
+    from originproof.evidence.listings.page import parse_price
+    assert parse_price(text, "US") == (amount, cur)

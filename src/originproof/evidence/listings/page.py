@@ -81,9 +81,12 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     return text[:MAX_HTML_CHARS]
 
 
+# Signs as shops print them (longest first where one contains another: "NT$" before "$").
 _CURRENCY_SIGNS = [("US$", "USD"), ("A$", "AUD"), ("AU$", "AUD"), ("C$", "CAD"), ("NZ$", "NZD"), ("S$", "SGD"),
-                   ("HK$", "HKD"), ("￥", "JPY"), ("¥", "JPY"), ("円", "JPY"), ("₩", "KRW"), ("원", "KRW"),
-                   ("€", "EUR"), ("£", "GBP"), ("CHF", "CHF"), ("฿", "THB"), ("$", None)]
+                   ("HK$", "HKD"), ("NT$", "TWD"), ("R$", "BRL"), ("￥", "JPY"), ("¥", "JPY"), ("円", "JPY"),
+                   ("₩", "KRW"), ("원", "KRW"), ("€", "EUR"), ("£", "GBP"), ("CHF", "CHF"), ("฿", "THB"),
+                   ("₹", "INR"), ("₽", "RUB"), ("₺", "TRY"), ("₪", "ILS"), ("zł", "PLN"), ("Kč", "CZK"),
+                   ("元", "CNY"), ("$", None)]
 _COUNTRY_DOLLAR = {"US": "USD", "AU": "AUD", "CA": "CAD", "NZ": "NZD", "SG": "SGD"}
 
 
@@ -97,7 +100,8 @@ def parse_price(text: Any, country: str | None = None) -> tuple[str | None, str 
         if sign in s:
             cur = code or _COUNTRY_DOLLAR.get((country or "").upper())
             break
-    m = re.search(r"\b(JPY|KRW|USD|EUR|GBP|AUD|CAD|NZD|SGD|CHF|THB)\b", s)
+    m = re.search(r"\b(JPY|KRW|USD|EUR|GBP|AUD|CAD|NZD|SGD|CHF|THB|HKD|TWD|CNY|INR|RUB|TRY|ILS|PLN|CZK|HUF|RON|"
+                  r"SEK|NOK|DKK|BRL|MXN|CLP|PKR|BYN|HRK|ZAR|MYR|IDR|PHP|VND|AED|SAR)\b", s)
     if m:
         cur = m.group(1)
     num = re.search(r"\d[\d.,'\s]*", s)
