@@ -153,3 +153,22 @@ def test_audit_verify_names_the_first_broken_link_and_a_cut_end(tmp_path):
                          text=True, timeout=120)
     assert out.returncode == 1
     assert f"first broken link: event {broken_id}" in out.stdout
+
+
+def test_audit_verify_anchor_file_catches_a_cut_end(tmp_path):
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    st = Store(url)
+    for i in range(3):
+        st.audit("r", "decision", None, {"n": i})
+    anchors = tmp_path / "anchors.txt"
+    ok = subprocess.run([*OP, "audit", "verify", "--store", url, "--anchor-file", str(anchors)], capture_output=True,
+                        text=True, timeout=120)
+    assert ok.returncode == 0 and anchors.read_text().startswith("3:")
+    with st.Session.begin() as s:
+        s.delete(s.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).scalar_one())
+    st.close()
+    cut = subprocess.run([*OP, "audit", "verify", "--store", url, "--anchor-file", str(anchors), "--json"],
+                         capture_output=True, text=True, timeout=120)
+    res = json.loads(cut.stdout)
+    assert cut.returncode == 1 and not res["intact"] and res["count"] == 2 and "cut off" in res["reason"]
+    assert len(anchors.read_text().splitlines()) == 1  # a broken chain never becomes the new anchor
