@@ -25,7 +25,6 @@ MAX_DEPTH = 64
 MAX_NODES = 100_000  # after alias expansion
 MAX_ALIASES = 1_000
 MAX_NUMBER_CHARS = 100  # a number longer than this is no quantity a manifest holds
-MAX_KEY_CHARS = 1_000
 
 
 class ManifestRefused(ValueError):
