@@ -11,7 +11,7 @@ from originproof.evidence.documents.types.coo import parse_coo
 from originproof.evidence.documents.types.customs import parse_customs
 from originproof.evidence.documents.types.licence import parse_licence
 from originproof.evidence.documents.receipt import parse_receipt
-from originproof.evidence.receipts import read_receipt_image
+from originproof.evidence.receipts.image import read_receipt_file
 from originproof.evidence.documents.recognise import recognise
 from originproof.evidence.layout import model as L
 from originproof.evidence.readers import FileRef, ReadContext
@@ -131,8 +131,7 @@ def _read_receipt_photo(f: FileRef, ctx: ReadContext) -> EvidenceFacts:
     """A till receipt photo goes to the receipt reader that also reads receipt frames of videos (two
     engines agreed field by field), not to the form reader: receipts are narrow thermal print, not forms."""
     country = (ctx.origin_country or "").upper() or None
-    gray = O.load_image(f.real)
-    facts = read_receipt_image(gray, country, file=f.path, registry=ctx.registry)
+    facts = read_receipt_file(f.real, country, registry=ctx.registry, name=f.path)
     facts.files = [f.path]
     facts.sha256 = f.sha256
     facts.pages = 1
