@@ -28,7 +28,8 @@ from originproof.evidence.listings import markup as M
 from originproof.evidence.listings.reconcile import Candidates
 from originproof.evidence.listings.state import read_state
 from originproof.evidence.listings.visible import Visible, clean_brand, prune, read_visible, url_ids
-from originproof.evidence.listings.vocab import availability_of
+from originproof.evidence.listings.vocab import (availability_of, buy_phrases, find_phrase, instock_phrases,
+                                                 oos_phrases)
 from originproof.registry import Registry
 
 CONF = {"json-ld": 0.95, "microdata": 0.95, "rdfa": 0.93, "opengraph": 0.9, "platform": 0.9, "zone": 0.85,
@@ -307,9 +308,10 @@ def _xp_any(tree, exprs: list[str]) -> bool:
 
 
 def _availability_text(text: str) -> str | None:
-    if _has(text, M.OOS_PHRASES):
+    """A platform's availability box: its wording in the vocabularies (registry/data/listings)."""
+    if find_phrase(text, oos_phrases()):
         return "out_of_stock"
-    if _has(text, M.INSTOCK_PHRASES):
+    if find_phrase(text, instock_phrases() + buy_phrases()):
         return "in_stock"
     return None
 
