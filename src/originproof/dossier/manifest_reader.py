@@ -67,9 +67,9 @@ def _number_too_long(text: str) -> ManifestRefused:
 
 
 # ------------------------------------------------------------------------------------------ YAML
-class _BoundedLoader(yaml.SafeLoader):
-    """Safe loader: timestamps stay strings (YAML and JSON manifests digest alike), duplicate keys
-    and overlong numbers are refused."""
+class _Bounded:
+    """Safe-loader behaviour: timestamps stay strings (YAML and JSON manifests digest alike),
+    duplicate keys and overlong numbers are refused."""
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
         if isinstance(node, yaml.MappingNode):
@@ -101,69 +101,91 @@ class _BoundedLoader(yaml.SafeLoader):
         return super().construct_yaml_float(node)
 
 
-_BoundedLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)
-_BoundedLoader.add_constructor("tag:yaml.org,2002:float", _BoundedLoader.construct_yaml_float)
-_BoundedLoader.add_constructor("tag:yaml.org,2002:map", _BoundedLoader.construct_yaml_map)
+class _BoundedLoader(_Bounded, yaml.SafeLoader):
+    pass
 
 
-def _yaml_within_limits(text: str) -> None:
-    """Walk the event stream: nesting depth, node count with aliases expanded, alias count.
+# libyaml's parser (a state machine like PyYAML's, so nesting costs no recursion) when installed:
+# it parses a manifest ~3× faster, and the limits need two passes.
+_BoundedCLoader = type("_BoundedCLoader", (_Bounded, yaml.CSafeLoader), {}) if yaml.__with_libyaml__ else _BoundedLoader
+
+for _cls in {_BoundedLoader, _BoundedCLoader}:
+    _cls.yaml_implicit_resolvers = {
+        k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+        for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    _cls.add_constructor("tag:yaml.org,2002:int", _Bounded.construct_yaml_int)
+    _cls.add_constructor("tag:yaml.org,2002:float", _Bounded.construct_yaml_float)
+    _cls.add_constructor("tag:yaml.org,2002:map", _cls.construct_yaml_map)
+
+
+class _YamlTally:
+    """The cost of a YAML document as its events stream by: nesting depth, node count with aliases
+    expanded, alias count.
 
     Each open collection keeps [nodes in its subtree, its height, anchor]; an alias costs what its
     anchor's subtree cost, which is what construction (and the digest's serialisation) expands it to."""
-    sizes: dict[str, tuple[int, int]] = {}  # closed anchor -> (nodes, height)
-    stack: list[list[Any]] = []
-    total = 0
-    aliases = 0
 
-    def add(nodes: int, height: int) -> None:
-        nonlocal total
-        total += nodes
-        if total > MAX_NODES:
+    def __init__(self) -> None:
+        self.sizes: dict[str, tuple[int, int]] = {}  # closed anchor -> (nodes, height)
+        self.stack: list[list[Any]] = []
+        self.total = 0
+        self.aliases = 0
+
+    def _count(self, nodes: int, height: int) -> None:
+        self.total += nodes
+        if self.total > MAX_NODES:
             raise _too_many_nodes()
-        if len(stack) + height > MAX_DEPTH:
+        if len(self.stack) + height > MAX_DEPTH:
             raise _too_deep()
-        if stack:
-            stack[-1][0] += nodes
-            stack[-1][1] = max(stack[-1][1], height)
 
-    for ev in yaml.parse(text, Loader=_BoundedLoader):
+    def _into_parent(self, nodes: int, height: int) -> None:
+        if self.stack:
+            self.stack[-1][0] += nodes
+            self.stack[-1][1] = max(self.stack[-1][1], height)
+
+    def event(self, ev: Any) -> None:
         if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            total += 1
-            stack.append([1, 0, ev.anchor])
-            if len(stack) > MAX_DEPTH:
-                raise _too_deep()
+            self._count(1, 1)
+            self.stack.append([1, 0, ev.anchor])
         elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            nodes, height, anchor = stack.pop()
+            nodes, height, anchor = self.stack.pop()
             if anchor:
-                sizes[anchor] = (nodes, height + 1)
-            if stack:
-                stack[-1][0] += nodes
-                stack[-1][1] = max(stack[-1][1], height + 1)
+                self.sizes[anchor] = (nodes, height + 1)
+            self._into_parent(nodes, height + 1)
         elif isinstance(ev, yaml.ScalarEvent):
             if ev.anchor:
-                sizes[ev.anchor] = (1, 1)
-            add(1, 1)
+                self.sizes[ev.anchor] = (1, 1)
+            self._count(1, 1)
+            self._into_parent(1, 1)
         elif isinstance(ev, yaml.AliasEvent):
-            aliases += 1
-            if aliases > MAX_ALIASES:
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
                 raise _limit("too_many_aliases", f"清单使用了超过 {MAX_ALIASES} 个 YAML 别名",
                              f"The manifest uses more than {MAX_ALIASES} YAML aliases")
-            if any(open_[2] == ev.anchor for open_ in stack):
+            if any(open_[2] == ev.anchor for open_ in self.stack):
                 raise ManifestRefused("recursive_alias", "清单中的 YAML 别名引用了包含它自身的结构（循环引用）。请展开写出",
                                       "A YAML alias in the manifest refers to a structure that contains it "
                                       "(a cycle). Write the values out")
-            nodes, height = sizes.get(ev.anchor or "", (1, 1))
-            add(nodes, height)
+            nodes, height = self.sizes.get(ev.anchor or "", (1, 1))
+            self._count(nodes, height)
+            self._into_parent(nodes, height)
+
+
+def _yaml_within_limits(text: str) -> None:
+    tally = _YamlTally()
+    try:
+        for ev in yaml.parse(text, Loader=_BoundedCLoader):
+            tally.event(ev)
+    except yaml.YAMLError as e:
+        if "nesting depth" in str(e):  # libyaml's own guard (1000 levels), met while scanning ahead
+            raise _too_deep() from e
+        raise
 
 
 def _parse_yaml(text: str) -> Any:
     _yaml_within_limits(text)
-    return yaml.load(text, Loader=_BoundedLoader)  # noqa: S506 — a SafeLoader subclass
+    return yaml.load(text, Loader=_BoundedCLoader)  # noqa: S506 — a SafeLoader subclass
 
 
 # ------------------------------------------------------------------------------------------ JSON
