@@ -13,7 +13,7 @@ from typing import Any, Iterable
 from originproof.facts import EvidenceFacts, Unread, VideoFacts
 from originproof.facts.base import Forensics, Signal
 from originproof.rules import subjects as S
-from originproof.rules.base import (RuleContext, failed, not_applicable, passed, rule, unknown,
+from originproof.rules.base import (LEGIBLE_COPY, RuleContext, failed, not_applicable, passed, rule, unknown,
                                     unread_finding)
 
 OFFICIAL_SLOTS = {"certificate_of_origin", "factory_licence", "customs_declaration"}
@@ -292,7 +292,7 @@ def duplicate(ctx: RuleContext):
             yield duplicate_finding(code, subject, hits)
         elif not read:
             yield unknown(code, subject, "Not decided: the evidence could not be read, so it has no fingerprint to compare",
-                          "未判定：证据未能读取，无法比对指纹", evidence=[{"file": f} for f in files])
+                          "未判定：证据未能读取，无法比对指纹", evidence=[{"file": f} for f in files], remedy=LEGIBLE_COPY)
         else:
             yield passed(code, subject, "Not seen in any other merchant's or brand's dossier", "未在其他商家或品牌的材料中发现重复",
                          evidence=[{"file": f} for f in files])

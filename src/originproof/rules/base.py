@@ -76,10 +76,21 @@ def failed(rule_code: str, subject: str, en: str, zh: str, *, severity: str, evi
                    evidence=evidence or [], facts=facts, remedy=rem)
 
 
+# What a seller can do about evidence that could not be read confidently (→ a person reviews it).
+LEGIBLE_COPY = ("如需免于人工复核，请提供更清晰的证据：出具方的原始电子文件（PDF），或平整、清晰的300dpi扫描件",
+                "To have it decided without a manual review, supply clearer evidence: the issuer's original PDF, "
+                "or a flat, sharp 300 dpi scan")
+
+
 def unknown(rule_code: str, subject: str, en: str, zh: str, evidence: list[dict] | None = None,
-            **facts: Any) -> Finding:
+            remedy: tuple[str, str] | None = None, **facts: Any) -> Finding:
+    """Not decided (→ review); `remedy` (zh, en), when the seller can do something about it, is said too."""
+    rem = Message(zh=remedy[0], en=remedy[1]) if remedy else None
+    if rem is not None:
+        zh = f"{zh}。{rem.zh}" if not zh.endswith(("。", "；")) else f"{zh}{rem.zh}"
+        en = f"{en.rstrip('.')}. {rem.en}"
     return Finding(rule=rule_code, subject=subject, status="unknown", severity=None, message=msg(zh, en),
-                   evidence=evidence or [], facts=facts)
+                   evidence=evidence or [], facts=facts, remedy=rem)
 
 
 def not_applicable(rule_code: str, subject: str, en: str, zh: str) -> Finding:
@@ -98,7 +109,7 @@ def unread_finding(rule_code: str, subject: str, item: Unread | None) -> Finding
     return unknown(rule_code, subject,
                    f"Could not be decided: the evidence could not be read ({reason}); a person must check it",
                    f"无法判定：证据未能读取（{reason}），需人工核查",
-                   evidence=[{"file": f} for f in files], reason=reason)
+                   evidence=[{"file": f} for f in files], remedy=LEGIBLE_COPY, reason=reason)
 
 
 def is_read(item: Any) -> bool:

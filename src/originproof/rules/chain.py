@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 from originproof.facts import EvidenceFacts, Unread
-from originproof.rules.base import RuleContext, failed, passed, rule, unknown
+from originproof.rules.base import LEGIBLE_COPY, RuleContext, failed, passed, rule, unknown
 from originproof.rules.production import (date_of, entity_same, eval_date, factory_entities, ptr, read_docs,
                                           text_covers_products, unread_docs, usable)
 
@@ -18,7 +18,7 @@ def _unread_block(code: str, ctx: RuleContext, slots: tuple[str, ...]):
     if un:
         return unknown(code, "dossier", "Not decided: a production document it needs could not be read yet "
                        f"({'; '.join(u.reason for u in un)[:200]})", "未判定：所需生产文件尚未能读取，需人工核查",
-                       evidence=[{"file": f} for u in un for f in u.files])
+                       evidence=[{"file": f} for u in un for f in u.files], remedy=LEGIBLE_COPY)
     return None
 
 
@@ -33,7 +33,7 @@ def manufacturer(ctx: RuleContext):
     ents = factory_entities(ctx)
     if len({e["source"] for e in ents}) < 2:
         yield unknown(code, "dossier", "Fewer than two documents name the manufacturer legibly; nothing to compare",
-                      "可读取生产商的文件少于两份，无法比对")
+                      "可读取生产商的文件少于两份，无法比对", remedy=LEGIBLE_COPY)
         return
     # Union the entities that are provably the same (registration number or comparable name).
     parent = list(range(len(ents)))
@@ -105,7 +105,7 @@ def origin(ctx: RuleContext):
         return
     if uncertain or not seen:
         yield unknown(code, "dossier", "A document's country of origin could not be read with confidence",
-                      "部分文件的原产国无法可靠读取，需人工核查", evidence=[s[2] for s in uncertain])
+                      "部分文件的原产国无法可靠读取，需人工核查", evidence=[s[2] for s in uncertain], remedy=LEGIBLE_COPY)
         return
     yield passed(code, "dossier", f"Every production document points to {claim}", f"所有生产文件的原产国均为 {claim}",
                  evidence=[s[2] for s in seen][:6], origins={s[0]: s[1] for s in seen})
@@ -174,7 +174,7 @@ def products(ctx: RuleContext):
         return
     if len({s[0] for s in sources}) < 2:
         yield unknown(code, "dossier", "Fewer than two documents list goods legibly; nothing to compare",
-                      "可读取货物信息的材料少于两份，无法比对")
+                      "可读取货物信息的材料少于两份，无法比对", remedy=LEGIBLE_COPY)
         return
     yield passed(code, "dossier", "The same goods across " + ", ".join(sorted({s[0] for s in sources})),
                  "各材料所列货物一致", evidence=[s[1] for s in sources][:6])
@@ -232,7 +232,7 @@ def timeline(ctx: RuleContext):
     have = sum(bool(x) for x in (lic, agr, coo, cus))
     needed = sum(bool(read_docs(ctx, s)) for s in SLOTS)
     if have < 2 or have < needed:
-        yield unknown(code, "dossier", "Some documents' dates could not be read with confidence", "部分文件日期无法可靠读取，需人工核查")
+        yield unknown(code, "dossier", "Some documents' dates could not be read with confidence", "部分文件日期无法可靠读取，需人工核查", remedy=LEGIBLE_COPY)
         return
     yield passed(code, "dossier", "Licence, agreement, certificate and declaration dates cohere", "各文件日期前后一致",
                  evidence=[x[0].pointer(f) for items, f in ((lic, "issue_date"), (agr, "signed_on"), (coo, "issue_date"),

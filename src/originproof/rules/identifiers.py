@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from originproof.text.identifiers import compact, confusable_with, customs_number_ok, guess_company_scheme, uscc_valid, validate
 from originproof.facts import EvidenceFacts, Unread
-from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown, unread_finding
+from originproof.rules.base import LEGIBLE_COPY, RuleContext, failed, not_applicable, passed, rule, unknown, unread_finding
 from originproof.rules.production import usable
 
 OFFICIAL = {"certificate_of_origin", "factory_licence", "customs_declaration"}
@@ -77,7 +77,7 @@ def identifiers(ctx: RuleContext):
                               f"confuses from the code the dossier states ({', '.join(_misread(ctx, sch, v))}): likely a "
                               f"misread, a person must compare",
                               f"{f} {v} 按识别结果校验不通过，但与档案所载编号仅差一个易混字符，可能为识别错误，需人工核对",
-                              evidence=[item.pointer(f)])
+                              evidence=[item.pointer(f)], remedy=LEGIBLE_COPY)
                 continue
             if bad:
                 official = item.doc_type in OFFICIAL
@@ -90,7 +90,7 @@ def identifiers(ctx: RuleContext):
                                      "document from the issuer"), invalid=[{"field": c[0], "scheme": c[1], "value": c[2]} for c in bad])
             elif any(not c[4] for c in checks):
                 yield unknown(code, subject, "An identifier could not be read with confidence to check it",
-                              "编号无法可靠读取，无法校验", evidence=[item.pointer(c[0]) for c in checks if not c[4]])
+                              "编号无法可靠读取，无法校验", evidence=[item.pointer(c[0]) for c in checks if not c[4]], remedy=LEGIBLE_COPY)
             else:
                 yield passed(code, subject, "Printed identifiers are valid: " + ", ".join(sorted({c[1] for c in checks})),
                              "所载编号校验有效", evidence=[item.pointer(c[0]) for c in checks][:4],

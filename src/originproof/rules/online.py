@@ -13,6 +13,11 @@ from originproof.facts.listings import Observation
 from originproof.rules import subjects as S
 from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown, unread_finding
 
+# What a seller can do when a listing page does not show clearly what it sells and whether it is in stock.
+LISTING_PAGE = ("请提供该品牌商品本身的商品详情页链接（页面显示品牌、商品名称及库存/可购买状态）",
+                "Supply the link to the brand's own product page (one that shows the brand, the product name and "
+                "whether it is in stock or can be bought)")
+
 NA_EN, NA_ZH = "Online route not used", "未使用线上平台路径"
 
 
@@ -231,7 +236,7 @@ def listing(ctx: RuleContext):
             elif match is None or mconf < min_conf:
                 yield unknown(code, sub, "A product page was observed, but whether it offers the brand's product "
                               "could not be read with confidence", "已抓取到商品页，但无法可靠判断是否为该品牌商品",
-                              evidence=ev, matched_by=how, **base)
+                              evidence=ev, matched_by=how, **base, remedy=LISTING_PAGE)
             elif o.state == "live" and o.availability == "in_stock" \
                     and o.field_confidence.get("availability", 0) >= min_conf:
                 yield passed(code, sub, f"On sale and in stock at the latest observation ({when(o)})",
@@ -239,7 +244,7 @@ def listing(ctx: RuleContext):
             else:
                 yield unknown(code, sub, "The brand's product page was observed, but whether it is in stock could not "
                               "be read with confidence", "已抓取到该品牌商品页，但无法可靠判断是否有货", evidence=ev,
-                              matched_by=how, **base)
+                              matched_by=how, **base, remedy=LISTING_PAGE)
 
 
 @rule("DIST.ONLINE.STABLE", severity="nonconforming", scope="listing", needs_reader="listing",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from originproof.dossier.manifest import PRODUCTION_SLOTS
 from originproof.facts import EvidenceFacts, Unread
 from originproof.rules import subjects as S
-from originproof.rules.base import RuleContext, failed, passed, rule, unknown
+from originproof.rules.base import LEGIBLE_COPY, RuleContext, failed, passed, rule, unknown
 
 SLOT_NAMES = {
     "certificate_of_origin": ("原产地证明", "certificate of origin", "PROD.COO.PRESENT"),
@@ -271,7 +271,7 @@ def coo_issuer(ctx: RuleContext):
     def judge(subject: str, d: EvidenceFacts):
         if not usable(d.issuer, ctx):
             yield unknown(code, subject, "The issuing body could not be read with confidence; a person must check it",
-                          "签发机构无法可靠读取，需人工核查", evidence=ptr(d, "issuer"))
+                          "签发机构无法可靠读取，需人工核查", evidence=ptr(d, "issuer"), remedy=LEGIBLE_COPY)
             return
         entry, country = _issuer_match(ctx, d.get("issuer"))
         if entry is None or country != origin:
@@ -292,7 +292,7 @@ def coo_issuer(ctx: RuleContext):
                              severity="nonconforming", evidence=ptr(d, "issuer"), remedy=rem)
             else:
                 yield unknown(code, subject, "The certificate number could not be read with confidence",
-                              "证书编号无法可靠读取，需人工核查", evidence=ptr(d, "certificate_number", "issuer"))
+                              "证书编号无法可靠读取，需人工核查", evidence=ptr(d, "certificate_number", "issuer"), remedy=LEGIBLE_COPY)
             return
         yield passed(code, subject, f"Issued by {entry.get('id')} ({origin}), certificate no. {d.get('certificate_number')}",
                      f"由{origin}官方机构签发，证书编号 {d.get('certificate_number')}",
@@ -312,7 +312,7 @@ def coo_origin(ctx: RuleContext):
     def judge(subject: str, d: EvidenceFacts):
         if not usable(d.origin_country, ctx):
             yield unknown(code, subject, "The certified country of origin could not be read with confidence",
-                          "原产国无法可靠读取，需人工核查", evidence=ptr(d, "origin_country"))
+                          "原产国无法可靠读取，需人工核查", evidence=ptr(d, "origin_country"), remedy=LEGIBLE_COPY)
         elif d.get("origin_country") != origin:
             yield failed(code, subject, f"The certificate certifies origin {d.get('origin_country')}, not the brand's "
                          f"origin country {origin}", f"原产地证书证明的原产国为 {d.get('origin_country')}，而非品牌发源地 {origin}",
@@ -336,7 +336,7 @@ def coo_goods(ctx: RuleContext):
     def judge(subject: str, d: EvidenceFacts):
         if not usable(d.goods, ctx):
             yield unknown(code, subject, "The goods description could not be read with confidence",
-                          "货物描述无法可靠读取，需人工核查", evidence=ptr(d, "goods"))
+                          "货物描述无法可靠读取，需人工核查", evidence=ptr(d, "goods"), remedy=LEGIBLE_COPY)
             return
         goods = d.get("goods") or []
         covered = [g for g in goods if text_covers_products(ctx, g.get("description") or "")]
@@ -372,7 +372,7 @@ def factory_valid(ctx: RuleContext):
                              severity="nonconforming", evidence=ptr(d, "holder"), remedy=rem)
             else:
                 yield unknown(code, subject, "The licence number could not be read with confidence", "许可编号无法可靠读取",
-                              evidence=ptr(d, "licence_number"))
+                              evidence=ptr(d, "licence_number"), remedy=LEGIBLE_COPY)
             return
         entry = scheme_entry(ctx, d.get("scheme"))
         pat = (entry or {}).get("number_pattern")
@@ -404,7 +404,7 @@ def factory_valid(ctx: RuleContext):
                 return
         if issued is None or not usable(d.issue_date, ctx):
             yield unknown(code, subject, "The issue date could not be read with confidence", "发证日期无法可靠读取",
-                          evidence=ptr(d, "issue_date"))
+                          evidence=ptr(d, "issue_date"), remedy=LEGIBLE_COPY)
             return
         if issued > today:
             yield failed(code, subject, f"Issued {issued}, after the evaluation date {today}", f"发证日期 {issued} 晚于评估日 {today}",
@@ -417,7 +417,7 @@ def factory_valid(ctx: RuleContext):
                 return
         elif d.expiry_date is not None:
             yield unknown(code, subject, "The expiry date could not be read with confidence", "有效期无法可靠读取",
-                          evidence=ptr(d, "expiry_date"))
+                          evidence=ptr(d, "expiry_date"), remedy=LEGIBLE_COPY)
             return
         elif entry is not None and entry.get("expires") and entry.get("validity_years"):
             end = date(issued.year + int(entry["validity_years"]), issued.month, min(issued.day, 28))
@@ -464,7 +464,7 @@ def factory_scope(ctx: RuleContext):
                              f"证照类型 {entry['id']} 覆盖品类 {', '.join(cats)}", evidence=ptr(d, "scheme"))
             else:
                 yield unknown(code, subject, "The licensed activities could not be read with confidence",
-                              "许可范围无法可靠读取，需人工核查", evidence=ptr(d, "activities"))
+                              "许可范围无法可靠读取，需人工核查", evidence=ptr(d, "activities"), remedy=LEGIBLE_COPY)
             return
         text = fold(" ".join(acts))
         missing = [c for c in cats if c != "other" and not any(fold(k) in text for k in _activity_keywords(ctx, c, entry) if fold(k))]
@@ -543,7 +543,7 @@ def agreement_parties(ctx: RuleContext):
     def judge(subject: str, d: EvidenceFacts):
         if not usable(d.parties, ctx) or len(d.get("parties") or []) < 2:
             yield unknown(code, subject, "The agreement's parties could not be read with confidence",
-                          "协议主体无法可靠读取，需人工核查", evidence=ptr(d, "parties"))
+                          "协议主体无法可靠读取，需人工核查", evidence=ptr(d, "parties"), remedy=LEGIBLE_COPY)
             return
         parties = d.get("parties")
         owners = owner_names(ctx)
@@ -589,11 +589,11 @@ def agreement_term(ctx: RuleContext):
                              evidence=ptr(d, "parties"), remedy=rem)
             else:
                 yield unknown(code, subject, "The signing date could not be read with confidence", "签订日期无法可靠读取",
-                              evidence=ptr(d, "signed_on"))
+                              evidence=ptr(d, "signed_on"), remedy=LEGIBLE_COPY)
             return
         if not usable(d.signatures_present, ctx):
             yield unknown(code, subject, "Whether the agreement is signed could not be read with confidence",
-                          "无法可靠判断协议是否签署", evidence=ptr(d, "signed_on"))
+                          "无法可靠判断协议是否签署", evidence=ptr(d, "signed_on"), remedy=LEGIBLE_COPY)
             return
         start, end = date_of(d, "term_start") or signed, date_of(d, "term_end")
         if signed > today or start > today:
@@ -617,7 +617,7 @@ def agreement_products(ctx: RuleContext):
     def judge(subject: str, d: EvidenceFacts):
         if not usable(d.products, ctx):
             yield unknown(code, subject, "The products covered could not be read with confidence", "协议产品无法可靠读取",
-                          evidence=ptr(d, "products"))
+                          evidence=ptr(d, "products"), remedy=LEGIBLE_COPY)
             return
         prods = d.get("products") or []
         if any(text_covers_products(ctx, p) for p in prods):
@@ -644,7 +644,7 @@ def customs_recent(ctx: RuleContext):
         declared = date_of(d, "declared_on")
         if declared is None or not usable(d.declared_on, ctx):
             yield unknown(code, subject, "The declaration date could not be read with confidence", "申报日期无法可靠读取",
-                          evidence=ptr(d, "declared_on"))
+                          evidence=ptr(d, "declared_on"), remedy=LEGIBLE_COPY)
             return
         age = (today - declared).days
         if age < 0:
@@ -687,7 +687,7 @@ def customs_form(ctx: RuleContext):
         form = d.get("form") or "declaration"
         if not usable(d.declaration_number, ctx):
             yield unknown(code, subject, "The declaration number could not be read with confidence", "海关编号无法可靠读取",
-                          evidence=ptr(d, "declaration_number"))
+                          evidence=ptr(d, "declaration_number"), remedy=LEGIBLE_COPY)
             return
         prob = customs_number_problem(form, d.get("declaration_number"))
         if prob:
@@ -705,7 +705,7 @@ def customs_form(ctx: RuleContext):
             return
         if not usable(d.consignee_uscc, ctx):
             yield unknown(code, subject, "The consignee's USCC could not be read with confidence", "境内收货人统一社会信用代码无法可靠读取",
-                          evidence=ptr(d, "consignee_uscc", "consignee"))
+                          evidence=ptr(d, "consignee_uscc", "consignee"), remedy=LEGIBLE_COPY)
             return
         merchant = ctx.manifest.merchant.uscc
         if not uscc_valid(d.get("consignee_uscc")) and d.consignee_uscc.confidence < 1.0 and merchant \
@@ -713,7 +713,7 @@ def customs_form(ctx: RuleContext):
             yield unknown(code, subject, f"The consignee's USCC {d.get('consignee_uscc')} fails its check as read, but "
                           f"differs from the merchant's {merchant} by one character OCR confuses: likely a misread",
                           f"境内收货人统一社会信用代码 {d.get('consignee_uscc')} 按识别结果校验不通过，但与商家代码仅差一个易混字符，"
-                          f"可能为识别错误，需人工核对", evidence=ptr(d, "consignee_uscc"))
+                          f"可能为识别错误，需人工核对", evidence=ptr(d, "consignee_uscc"), remedy=LEGIBLE_COPY)
             return
         if not uscc_valid(d.get("consignee_uscc")):
             yield failed(code, subject, f"The consignee's USCC {d.get('consignee_uscc')} has an invalid check character",
@@ -733,7 +733,7 @@ def customs_goods(ctx: RuleContext):
     def judge(subject: str, d: EvidenceFacts):
         if not usable(d.lines, ctx):
             yield unknown(code, subject, "The goods lines could not be read with confidence", "商品项无法可靠读取",
-                          evidence=ptr(d, "lines"))
+                          evidence=ptr(d, "lines"), remedy=LEGIBLE_COPY)
             return
         lines = d.get("lines") or []
         ours = [l for l in lines if text_covers_products(ctx, l.get("goods_name") or "")]
@@ -753,7 +753,7 @@ def customs_goods(ctx: RuleContext):
             return
         if any(not l.get("origin_country") for l in ours):
             yield unknown(code, subject, "The country of origin of the brand's lines could not be read",
-                          "本品牌商品的原产国无法读取", evidence=ptr(d, "lines"))
+                          "本品牌商品的原产国无法读取", evidence=ptr(d, "lines"), remedy=LEGIBLE_COPY)
             return
         yield passed(code, subject, f"{len(ours)} line(s) for the brand's goods, origin {origin}",
                      f"{len(ours)} 项本品牌商品，原产国 {origin}", evidence=ptr(d, "lines"))
@@ -780,7 +780,7 @@ def customs_importer(ctx: RuleContext):
                          "境内收货人名称与商家或代理一致", evidence=ptr(d, "consignee"))
             return
         elif not uscc and not name:
-            yield unknown(code, subject, "The consignee could not be read", "境内收货人无法读取", evidence=ptr(d, "consignee"))
+            yield unknown(code, subject, "The consignee could not be read", "境内收货人无法读取", evidence=ptr(d, "consignee"), remedy=LEGIBLE_COPY)
             return
         yield failed(code, subject, f"The consignee ({name} {uscc}) is neither the merchant nor an agent the dossier names",
                      f"境内收货人（{name} {uscc}）既非商家也非清单列明的代理", severity="nonconforming", status="warn",

@@ -1,0 +1,18 @@
+"""A finding a person must review still tells the seller what would settle it without review."""
+from __future__ import annotations
+
+from originproof.facts.bundle import Unread
+from originproof.rules.base import LEGIBLE_COPY, unknown, unread_finding
+
+
+def test_unreadable_evidence_says_what_to_supply_in_both_languages():
+    f = unread_finding("PROD.COO.PRESENT", "certificate_of_origin", Unread(files=["a.jpg"], reason="blurred"))
+    assert f.status == "unknown"
+    assert f.remedy is not None and f.remedy.zh == LEGIBLE_COPY[0] and f.remedy.en == LEGIBLE_COPY[1]
+    assert LEGIBLE_COPY[1] in f.message.en and LEGIBLE_COPY[0] in f.message.zh
+    assert f.evidence == [{"file": "a.jpg"}]
+
+
+def test_an_unknown_without_a_remedy_has_none():
+    f = unknown("DIST.ONLINE.LISTING", "listing 1", "The listing was not read", "未读取该链接")
+    assert f.remedy is None and f.message.en == "The listing was not read"
