@@ -75,3 +75,19 @@ def test_iso6709_and_geo():
     cc, conf = country_at(47.56, 7.59)  # Basel, on the FR/DE/CH border: not a confident answer
     assert conf < 0.8
     assert haversine_km(35.6909, 139.7003, 35.6522, 140.0223) == pytest.approx(29.4, abs=0.5)
+
+
+@pytest.mark.parametrize("country,style", [("JP", "fascia"), ("KR", "fascia"), ("DE", "banner"), ("JP", "lightbox")])
+def test_fast_pans_past_large_signs_are_one_take_and_a_splice_is_a_confident_cut(country, style, tmp_path):
+    # A 3-second walk past four scenes pans a whole frame width in about half a second, past a fascia
+    # (a wide uniform sign) or a lightbox: no cut. The same walk spliced from two takes: a cut that fails.
+    from originproof.rules.video import CUT_MIN_CONFIDENCE
+
+    spec = clean_spec(country, 1).with_(extras={"storefront": style})
+    honest = render_store_video(spec, 0, tmp_path / "pan.mp4", seconds=3)
+    spliced = render_store_video(spec, 0, tmp_path / "splice.mp4", seconds=4, splice=True)
+    with open_video(str(honest)) as c:
+        assert find_discontinuities(scan_video(c, keep_pauses=False), 15) == []
+    with open_video(str(spliced)) as c:
+        cuts = find_discontinuities(scan_video(c, keep_pauses=False), 15)
+    assert [j.kind for j in cuts] == ["cut"] and cuts[0].confidence >= CUT_MIN_CONFIDENCE

@@ -2,7 +2,7 @@
 from originproof.evidence.readers import register_reader
 from originproof.evidence.video.fingerprint import video_distance  # noqa: F401 — used by the reuse index
 
-VERSION = "4"
+VERSION = "5"  # 5: Tesseract kept loaded (tesserocr), OCR budget spent on what is missing
 
 
 @register_reader("video", "video", VERSION)

@@ -26,7 +26,7 @@ from originproof.facts.base import At, Fact
 from originproof.facts.video import Discontinuity, StageMark, VideoFacts
 
 log = logging.getLogger(__name__)
-MAX_OCR = 8  # OCR calls per video (each ~0.3–1.5 s here)
+MAX_OCR = 8  # OCR calls per video (each ~0.05–0.3 s of CPU with the models kept loaded)
 
 
 try:  # imported once per process, not per video
@@ -179,7 +179,9 @@ class _PauseReader:
         self.lang, self.max_ocr = lang, max_ocr
         self.classify_fn = classify_fn  # FrameRead → sets its stage (for stopping early)
         self.found: set[str] = set()
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="video-ocr")
+        # Two OCR workers (Tesseract lets go of the GIL while it reads): while the decoder runs they share the
+        # cores with it; once it is done, the frames still to read are read two at a time.
+        self.pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="video-ocr")
         self.items: list[list[Any]] = []  # [FrameRead, thumb rgb, strips, future, kind, scene luma]
         self.calls = 0
         self.used = {k: 0 for k in self.SHARE}
@@ -250,6 +252,18 @@ class _PauseReader:
                     self._submit(it)
             self.items.append(it)
 
+    def _distinct_paper(self, cands: list[list[Any]]) -> list[list[Any]]:
+        """Paper frames that show another part of the receipt than those read or picked before them."""
+        kept = [o for o in self.items if o[4] == "paper" and o[3] is not None]
+        out = []
+        for it in cands:
+            if any(abs(o[0].t - it[0].t) < self.PAPER_GAP_S or 0.5 * float(np.abs(o[5] - it[5]).sum()) < SAME_PAPER
+                   for o in kept):
+                continue
+            kept.append(it)
+            out.append(it)
+        return out
+
     def finish(self, notes: list[str], found: Any = None) -> list[tuple[FrameRead, np.ndarray]]:
         """`found(frames)` → the stages found so far (set); used to spend the rest of the budget."""
         self.items.sort(key=lambda it: it[0].t)
@@ -262,22 +276,30 @@ class _PauseReader:
                     except Exception:  # noqa: BLE001
                         pass
             have = found([it[0] for it in self.items]) if found is not None else set()
-            paper = sorted([it for it in waiting if it[4] == "paper"], key=lambda it: -it[0].t)
+            # Once the till is seen, the receipt is what comes after it: paper-like frames before it are goods.
+            pay_t = min((it[0].t for it in self.items if it[0].stage == "payment"), default=None)
+            after = sorted([it for it in waiting if it[4] == "paper" and (pay_t is None or it[0].t > pay_t)],
+                           key=lambda it: -it[0].t)
+            paper = self._distinct_paper(after)
             queues: list[list[list[Any]]] = []
             if "receipt" not in have:
                 queues.append(list(paper))
             if "payment" not in have:  # the till is filmed before the receipt: latest displays first
                 queues.append(sorted([it for it in waiting if it[4] == "display"], key=lambda it: -it[0].t))
-            if "store" not in have:
-                queues.append([it for it in waiting if it[4] in ("text", "display")])
-            if "shelf_pick" not in have:
-                queues.append([it for it in waiting if it[4] == "text"])
+            before = [it for it in waiting if pay_t is None or it[0].t < pay_t]
+            if "store" not in have:  # a light fascia with dark letters looks like paper
+                queues.append([it for it in before if it[4] in ("text", "display", "paper")])
+            if "shelf_pick" not in have:  # labels on packaging may look like paper
+                queues.append([it for it in before if it[4] in ("text", "paper")])
             order: list[list[Any]] = []
             while any(queues):  # one from each missing stage in turn
                 for q in queues:
                     if q:
                         order.append(q.pop(0))
-            order += paper  # more of the receipt is always worth reading
+            # More of the receipt is always worth reading: other parts of it first, then frames that look alike
+            # (paper looks much the same from top to bottom), the latest first.
+            picked = {id(it) for it in paper}
+            order += paper + [it for it in after if id(it) not in picked]
             order = list({id(it): it for it in order}.values())
             for it in order[: max(0, self.max_ocr - self.calls)]:
                 self._submit(it)

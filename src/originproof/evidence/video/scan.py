@@ -391,7 +391,13 @@ def find_discontinuities(sc: Scan, fps: float | None) -> list[Jump]:
         detail = (f"frame change {res[k]:.2f} after motion compensation vs {base:.2f} around it; histogram shift "
                   f"{hist[k]:.2f}; brightness step {step[k] * 100:.0f}% vs {sbase * 100:.0f}%")
         content_cut = res[k] >= 0.65 and ratio >= 3.0 and hist[k] >= 0.15
-        light_cut = step[k] >= 0.08 and sratio >= 4.0 and res[k] >= 0.4
+        # Half the light gone (or doubled) from one frame to the next while the frames beside it hold steady:
+        # exposure follows the scene over many frames and a pan that fast moves its neighbours too, so this
+        # is two takes joined even when both pictures are flat (a plain fascia, a wall) and their
+        # brightness-normalised content barely differs.
+        near = max(step[k - 1] if k >= 2 else 0.0, step[k + 1] if k + 1 < n else 0.0)
+        strong_light = step[k] >= 0.5 and (sratio >= 8.0 or near <= 0.25 * step[k])
+        light_cut = (step[k] >= 0.08 and sratio >= 4.0 and res[k] >= 0.4) or strong_light
         pan = in_pan(k) if (content_cut or light_cut) else ""
         if pan == "steady":
             continue

@@ -234,9 +234,9 @@ def row_strips(gray: np.ndarray, rows: list[list[int]]) -> list[Strip]:
     return out
 
 
-# A sign or a till display (a few rows) is read with the script's own model alone: loading a second
-# model (jpn+eng) costs more than reading three rows. Receipts (many rows, Latin words and prices
-# among the local script) get the full pair.
+# A sign or a till display (a few rows) is read with the script's own model alone: a second model
+# (jpn+eng) reads every word twice. Receipts (many rows, Latin words and prices among the local
+# script) get the full pair. The models stay loaded between calls (`video.tess`).
 SINGLE_MODEL = {"ja": "jpn", "ko": "kor", "de": "deu", "fr": "fra", "it": "ita", "es": "spa", "nl": "nld", "th": "tha",
                 "en": "eng"}
 FEW_ROWS = 3
@@ -244,11 +244,14 @@ _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]) (?=[\u300
 
 
 def _ocr(comp: np.ndarray, lang: str, rows: int) -> list[Any]:
-    from originproof.evidence.common.ocr import ocr_image, ocr_tesseract
+    from originproof.evidence.common.ocr import engine_for, ocr_image
+    from originproof.evidence.video.tess import ocr_block
     single = SINGLE_MODEL.get(lang)
-    if rows > FEW_ROWS or single is None:
+    if engine_for(lang) != "tesseract":
         return ocr_image(comp, lang)
-    lines = ocr_tesseract(comp, single)
+    if rows > FEW_ROWS or single is None:
+        return ocr_block(comp, lang)
+    lines = ocr_block(comp, single)
     for l in lines:  # Tesseract spaces out CJK characters; the text has none there
         l.text = _CJK_GAP.sub("", l.text)
     return lines
@@ -316,6 +319,23 @@ def _repeated_label(texts: list[str]) -> str | None:
     return best[0] if best[1] >= 2 else None
 
 
+_CHAIN_MEMO: dict[tuple[int, str, str | None], tuple[Any, float]] = {}
+
+
+def _match_chain(registry: Any, text: str, origin: str | None) -> tuple[Any, float]:
+    """`registry.match_chain`, remembered: a frame is classified again each time the budget is weighed
+    (and the same sign is read in many frames), and each match compares the line with every chain name."""
+    if registry is None:
+        return None, 0.0
+    key = (id(registry), text, origin)
+    hit = _CHAIN_MEMO.get(key)
+    if hit is None:
+        if len(_CHAIN_MEMO) > 4096:
+            _CHAIN_MEMO.clear()
+        hit = _CHAIN_MEMO[key] = registry.match_chain(text, origin)
+    return hit
+
+
 def classify(fr: FrameRead, registry: Any, origin: str | None, brand_names: list[str]) -> None:
     fr.stage, fr.cue, fr.confidence, fr.chain_id, fr.receipt_like = None, "", 0.0, None, False
     texts = [l.text for l in fr.lines if l.text.strip()]
@@ -339,7 +359,7 @@ def classify(fr: FrameRead, registry: Any, origin: str | None, brand_names: list
             return
     # A banner may wrap onto a second row ("dm-drogerie" / "markt"): neighbouring rows are tried joined.
     for t in texts + [f"{a} {b}" for a, b in zip(texts, texts[1:])]:
-        ch, score = registry.match_chain(t, origin) if registry is not None else (None, 0)
+        ch, score = _match_chain(registry, t, origin)
         if ch is not None:
             fr.stage, fr.cue, fr.confidence, fr.chain_id = "store", f"OCR: {t.strip()}", min(0.95, score / 100), ch.id
             return
