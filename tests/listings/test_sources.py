@@ -162,3 +162,15 @@ def test_ranges_reductions_and_javascript_state():
 def test_more_currencies(text, amount, cur):
     from originproof.evidence.listings.page import parse_price
     assert parse_price(text, "US") == (amount, cur)
+
+
+def test_shop_product_json_in_minor_units_is_settled_by_the_page():
+    product = {"id": 6612345, "title": "Acme Mug", "vendor": "Acme", "price": 2490, "available": True,
+               "variants": [{"title": "Blue", "sku": "MUG-B", "price": 2490, "available": True}]}
+    body = (f"<h1>Acme Mug</h1><span class='price'>24,90 €</span>"
+            f"<script type='application/json' id='ProductJson-main'>{json.dumps(product)}</script>")
+    pr = page(body=body)
+    assert pr.get("price") == "24.9" and pr.get("brand") == "Acme" and pr.get("availability") == "in_stock"
+    whole = page(body="<h1>Acme Mug</h1><script type='application/json'>"
+                      + json.dumps({"title": "Acme Mug", "price": 2320, "brand": "Acme"}) + "</script>")
+    assert whole.get("price") == "2320"

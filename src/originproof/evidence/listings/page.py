@@ -446,7 +446,12 @@ def _from_meta(meta: dict[str, str], og: dict[str, str], country: str | None, ca
 def _from_state(state, country: str | None, cands: Candidates) -> None:
     conf = STATE_CONF if state.similarity >= 95 else STATE_CONF - 0.1
     v = state.values
-    if "price" in v:
+    if isinstance(v.get("price"), int) and v["price"] >= 100:
+        # A whole number in page state may be in minor units (Shopify's product JSON keeps cents):
+        # both readings stand, weaker, and another source's agreement decides between them.
+        _add_price(cands, v["price"], "state", conf - 0.15, country)
+        _add_price(cands, Decimal(v["price"]) / 100, "state:minor-units", conf - 0.2, country)
+    elif "price" in v:
         _add_price(cands, v["price"], "state", conf, country)
     if "availability" in v:
         cands.add("availability", v["availability"], "state", conf - 0.05)

@@ -35,7 +35,7 @@ ORDER = {
               "priceamount", "actualprice", "specialprice", "productprice"),
     "sku": ("sku", "skuid", "productsku", "itemnumber", "itemno", "articlenumber", "articleno", "productcode",
             "itemcode", "productid", "itemid", "ecommprodid", "prodid"),
-    "brand": ("brand", "brandname", "manufacturer", "productbrand", "itembrand"),
+    "brand": ("brand", "brandname", "manufacturer", "productbrand", "itembrand", "vendor"),  # Shopify: vendor
     "gtin": ("gtin", "gtin13", "gtin12", "gtin14", "gtin8", "ean", "ean13", "upc", "barcode"),
     "availability": ("availability", "availabilitystatus", "stockstatus", "inventorystatus", "instock", "isinstock",
                      "available", "isavailable", "outofstock", "soldout", "isoutofstock", "issoldout"),
