@@ -8,9 +8,15 @@ from pathlib import Path
 from sqlalchemy import MetaData, select
 
 
+_REFLECTED: dict[int, MetaData] = {}
+
+
 def db_state(store) -> dict[str, list[tuple]]:
-    md = MetaData()
-    md.reflect(store.engine)
+    # Reflected once per engine: refused calls cannot create tables, and allowed ones don't either.
+    md = _REFLECTED.get(id(store.engine))
+    if md is None:
+        md = _REFLECTED[id(store.engine)] = MetaData()
+        md.reflect(store.engine)
     out = {}
     with store.engine.connect() as c:
         for name, table in sorted(md.tables.items()):

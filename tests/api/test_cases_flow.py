@@ -14,7 +14,8 @@ def _submit(run, who, data, precheck=False):
 
 def test_submission_versions_report_decisions_and_termination(running, small_dossier_dir):
     run = running
-    data = zip_folder(small_dossier_dir)
+    # Manifest-only: the case machinery is under test (a full check through the API: test_online_route).
+    data = zip_folder(small_dossier_dir, only_manifest=True)
     r = _submit(run, "seller_a", data)
     assert r.status_code == 202, r.text
     acc = r.json()

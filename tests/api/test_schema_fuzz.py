@@ -25,7 +25,7 @@ def test_no_server_error_on_any_generated_call(running, small_dossier_dir):
         op = result.ok()
         seen.append(f"{op.method.upper()} {op.path}")
 
-        @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(case=op.as_strategy())
         def fuzz(case):
             for who in ("admin", "seller_a"):

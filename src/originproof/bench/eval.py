@@ -78,10 +78,11 @@ def _clone_sqlite(src: str | None, dst: Path) -> None:
 
 
 def _check(path: Path, store: Any, archives: list[Path], record: bool = False) -> dict[str, Any]:
-    from originproof.pipeline import CheckOptions, check_path
+    from originproof.pipeline import check_path
+    from originproof.pipeline.options import Operator, check_options
 
-    opts = CheckOptions(policy=_WORKER["policy"], registry=_WORKER["registry"], store=store, record=record,
-                        web_archives=list(archives), workers=_WORKER["threads"])
+    op = Operator(_WORKER["policy"], _WORKER["registry"], archive_sources=list(archives), workers=_WORKER["threads"])
+    opts = check_options(op, store=store, record=record)
     return check_path(path, opts).report
 
 

@@ -241,7 +241,8 @@ def run_external(root: Path, *, workers: int = 2, home: Path | None = None,
     import time
 
     from originproof.cli.common import get_policy, get_registry
-    from originproof.pipeline import CheckOptions, check_path
+    from originproof.pipeline import check_path
+    from originproof.pipeline.options import Operator, check_options
     from originproof.store import Store
 
     labels = json.loads((root / "labels.json").read_text("utf-8"))
@@ -251,8 +252,8 @@ def run_external(root: Path, *, workers: int = 2, home: Path | None = None,
     base = Path(tmp.name) if tmp else home
     assert base is not None
     store = Store(f"sqlite:///{base / 'external.db'}")
-    opts = CheckOptions(policy=get_policy(None), registry=get_registry(None), store=store, record=True,
-                        web_archives=archives, workers=workers)
+    opts = check_options(Operator(get_policy(None), get_registry(None), archive_sources=archives, workers=workers),
+                         store=store, record=True)
     outcomes: list[DossierOutcome] = []
     try:
         for entry in entries:

@@ -16,6 +16,7 @@ from originproof.cases.models import Case, DecisionRow, SanctionRow
 from originproof.cases.service import aware, iso, now
 
 router = APIRouter(prefix="/v1/exports", tags=["exports"])
+MAX_ID = 2**62  # beyond any row id, within every database's integer
 
 
 def _paged(body: str, media: str, request: Request, rows: list, limit: int) -> Response:
@@ -29,7 +30,7 @@ def _paged(body: str, media: str, request: Request, rows: list, limit: int) -> R
 
 @router.get("/decisions.jsonl", response_class=Response,
             responses={200: {"content": {"application/x-ndjson": {}}}})
-def decisions_jsonl(request: Request, cursor: int = Query(0, ge=0), limit: int = Query(1000, ge=1, le=10000),
+def decisions_jsonl(request: Request, cursor: int = Query(0, ge=0, le=MAX_ID), limit: int = Query(1000, ge=1, le=10000),
                     _: Principal = Depends(require("admin")), svc: Service = Depends(service)) -> Response:
     with svc.store.Session() as s:
         rows = list(s.execute(select(DecisionRow, Case).join(Case, Case.id == DecisionRow.case_pk)
@@ -42,7 +43,7 @@ def decisions_jsonl(request: Request, cursor: int = Query(0, ge=0), limit: int =
 
 
 @router.get("/sanctions.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
-def sanctions_csv(request: Request, cursor: int = Query(0, ge=0), limit: int = Query(1000, ge=1, le=10000),
+def sanctions_csv(request: Request, cursor: int = Query(0, ge=0, le=MAX_ID), limit: int = Query(1000, ge=1, le=10000),
                   _: Principal = Depends(require("admin")), svc: Service = Depends(service)) -> Response:
     with svc.store.Session() as s:
         rows = list(s.execute(select(SanctionRow, Case).join(Case, Case.id == SanctionRow.case_pk)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path as PathParam, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,8 @@ from originproof.pipeline.options import check_options
 from originproof.report.views import for_seller
 
 router = APIRouter(prefix="/v1", tags=["cases"])
+MAX_VERSION = 1_000_000
+MAX_ID = 2**62  # beyond any row id, within every database's integer
 
 
 def _err(e: cases.CaseError) -> ApiError:
@@ -111,7 +113,7 @@ def _after(cursor: str | None) -> int | None:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if raw.startswith("c") and raw[1:].isdigit():
+        if raw.startswith("c") and raw[1:].isdigit() and int(raw[1:]) <= MAX_ID:
             return int(raw[1:])
     except (ValueError, UnicodeDecodeError):
         pass
@@ -138,7 +140,7 @@ def get_case(case_id: str, p: Principal = Depends(principal), svc: Service = Dep
 
 
 @router.get("/cases/{case_id}/versions/{n}")
-def get_version(case_id: str, n: int, p: Principal = Depends(principal),
+def get_version(case_id: str, n: int = PathParam(ge=1, le=MAX_VERSION), p: Principal = Depends(principal),
                 svc: Service = Depends(service)) -> dict[str, Any]:
     """A version's progress, and the findings that changed since the previous version."""
     with svc.store.Session() as s:
@@ -152,7 +154,7 @@ def get_version(case_id: str, n: int, p: Principal = Depends(principal),
 
 
 @router.get("/cases/{case_id}/versions/{n}/report", responses={409: {"description": "not done yet"}})
-def get_report(case_id: str, n: int, p: Principal = Depends(principal),
+def get_report(case_id: str, n: int = PathParam(ge=1, le=MAX_VERSION), p: Principal = Depends(principal),
                svc: Service = Depends(service)) -> dict[str, Any]:
     with svc.store.Session() as s:
         case = _visible_case(s, case_id, p)

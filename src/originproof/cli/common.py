@@ -35,6 +35,8 @@ def get_operator(policy: Path | None, registry_dirs: list[Path] | None, web_arch
 
 
 def get_policy(path: Path | None) -> Policy:
+    # Without a flag, the operator's file (ORIGINPROOF_POLICY_PATH) — what serve and worker read too.
+    path = path or (Path(settings().policy_path) if settings().policy_path else None)
     try:
         return load_policy(path)
     except Exception as e:  # noqa: BLE001

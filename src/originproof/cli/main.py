@@ -137,7 +137,8 @@ def demo(
     """Write a realistic sample dossier (PDFs, videos, several languages) and the platform's captures of
     its listings, then check it as a compliance team would."""
     from originproof.samples.dossier import write_demo_dossier
-    from originproof.pipeline import CheckOptions, check_path
+    from originproof.pipeline import check_path
+    from originproof.pipeline.options import Operator, check_options
     from originproof.report.render import render, render_text
 
     with err.status("generating the sample dossier …"):
@@ -146,8 +147,8 @@ def demo(
     st = open_store(store)
     try:
         with err.status("checking …"):
-            res = check_path(root, CheckOptions(policy=get_policy(None), registry=get_registry(None), store=st,
-                                                record=False, web_archives=list(captures)))
+            op = Operator(get_policy(None), get_registry(None), archive_sources=list(captures))
+            res = check_path(root, check_options(op, store=st, record=False))
     finally:
         st.close()
     if fmt == Fmt.text:
