@@ -45,6 +45,7 @@ class DossierOutcome:
     bad: list[tuple[str, str, str]] = field(default_factory=list)  # (rule, status, subject)
     fields: list[FieldScore] = field(default_factory=list)
     error: str | None = None
+    undecided: list[tuple[str, str]] = field(default_factory=list)  # (rule, subject) left to a person
 
 
 @dataclass
@@ -71,6 +72,7 @@ class ExternalResult:
             "misread": [{"dossier": o.id, "kind": f.kind, "field": f.name, "format": f.fmt, "expected": f.expected,
                          "got": f.got} for o in self.outcomes for f in o.fields if not f.found],
             "bad": {o.id: [list(b) for b in o.bad] for o in self.outcomes},
+            "unknown": {o.id: [list(u) for u in o.undecided] for o in self.outcomes},
         }
 
 
@@ -269,8 +271,10 @@ def run_external(root: Path, *, workers: int = 2, home: Path | None = None,
             rep = res.report
             bad = [(f["rule"], f["status"], f.get("subject", "")) for f in rep.get("findings", [])
                    if f.get("status") in ("fail", "warn")]
+            undecided = [(f["rule"], f.get("subject", "")) for f in rep.get("findings", [])
+                         if f.get("status") == "unknown"]
             outcomes.append(DossierOutcome(entry["id"], exp, rep.get("verdict", "?"), time.perf_counter() - t0, bad,
-                                           score_documents(entry, _load_manifest(path), rep)))
+                                           score_documents(entry, _load_manifest(path), rep), undecided=undecided))
     finally:
         store.close() if hasattr(store, "close") else None
         if tmp is not None:
@@ -282,13 +286,14 @@ def print_result(res: ExternalResult, console) -> None:
     from rich.table import Table
 
     t = Table(title="Dossiers (in order)")
-    for c in ("dossier", "expected", "verdict", "s", "fail / warn"):
+    for c in ("dossier", "expected", "verdict", "s", "fail / warn", "unknown (→ a person)"):
         t.add_column(c)
     for o in res.outcomes:
         ok = o.verdict == o.expected
         bad = ", ".join(sorted({f"{r}={s}" for r, s, _ in o.bad})) or "—"
+        left = ", ".join(sorted({r for r, _s in o.undecided})) or "—"
         t.add_row(o.id, o.expected, f"[{'green' if ok else 'red'}]{o.verdict}[/]", f"{o.seconds:.0f}",
-                  o.error or bad)
+                  o.error or bad, left)
     console.print(t)
     rules = res.per_rule()
     if rules:
