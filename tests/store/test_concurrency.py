@@ -134,6 +134,7 @@ def test_audit_verify_names_the_first_broken_link_and_a_cut_end(tmp_path):
         for i in range(5):
             st.audit("r", "decision", None, {"n": i})
         good = st.verify_audit()
+        assert st.audit_head() == (good.count, good.head) == (5, good.head)
         anchor = f"{good.count}:{good.head}"
         with st.Session.begin() as s:  # cut the last two events off the end: the rest still chains
             for ev in s.execute(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(2)).scalars():

@@ -241,6 +241,14 @@ class Store:
     def verify_audit_chain(self) -> bool:
         return self.verify_audit().intact
 
+    def audit_head(self) -> tuple[int, str]:
+        """(event count, head hash) as stored, unverified: the anchor to write beside an export so
+        a later `originproof audit verify --anchor COUNT:HASH` proves nothing was cut off since."""
+        with self.Session() as s:
+            n = int(s.execute(select(func.count(AuditEvent.id))).scalar() or 0)
+            last = s.execute(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).scalar_one_or_none()
+            return n, last or GENESIS
+
     def checks_for(self, digest: str) -> list[dict[str, Any]]:
         with self.Session() as s:
             q = (select(Check).join(Dossier, Dossier.id == Check.dossier_id).where(Dossier.digest == digest)
