@@ -240,3 +240,13 @@ def test_truncated_warc_leaves_the_listing_unobserved_and_says_so(reports):
     status = {f["rule"]: f["status"] for f in r["findings"] if f["subject"] == "distribution.online[0]"}
     assert status["DIST.ONLINE.LISTING"] == "unknown" and status["DIST.ONLINE.STABLE"] == "unknown"
     assert any("truncated" in n for n in r["extracted"][LISTING_URL]["notes"])  # said plainly, not used in part
+
+
+def test_single_file_extract_keeps_the_budgets(tmp_path):
+    from originproof.pipeline.single import extract_file
+    from originproof.policy import load_policy
+    from originproof.registry import default_registry
+
+    for f in (big_page_pdf(tmp_path / "a.pdf"), huge_frame_mp4(tmp_path / "v.mp4"), truncated_jpeg(tmp_path / "r.jpg")):
+        out = extract_file(f, kind=None, url=None, origin="JP", policy=load_policy(), registry=default_registry())
+        assert out["doc_type"] is None and out["error"].startswith("too costly to read")

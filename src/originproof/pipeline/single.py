@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from originproof.dossier.intake import sha256_file
+from originproof.dossier.probe import probe_image, probe_pdf, probe_video
 from originproof.dossier.sniff import VIDEO_KINDS, sniff
 from originproof.evidence.readers import FileRef, ReadContext, reader
 from originproof.facts import EvidenceFacts
@@ -15,6 +16,13 @@ from originproof.registry import Registry
 def extract_file(path: Path, *, kind: str | None, url: str | None, origin: str | None, policy: Policy,
                  registry: Registry) -> dict[str, Any]:
     ftype = sniff(path)
+    # The reading budgets of intake hold here too: one file must not buy minutes and gigabytes.
+    probe = {"pdf": probe_pdf, "jpeg": probe_image, "png": probe_image, "webp": probe_image, "tiff": probe_image,
+             "mp4": probe_video, "mov": probe_video, "webm": probe_video}.get(ftype or "")
+    if probe is not None:
+        r = probe(path)
+        if r.too_costly:
+            return {"doc_type": None, "error": f"too costly to read: {r.detail}", "error_zh": f"读取代价过高：{r.detail_zh}"}
     ref = FileRef(path=path.name, real=path, sha256=sha256_file(path), kind=ftype)
     ctx = ReadContext(registry=registry, policy=policy, origin_country=origin.upper() if origin else None)
     if kind is None:
