@@ -83,6 +83,11 @@ def test_submission_versions_report_decisions_and_termination(running, small_dos
     # Exports (admin) and the audit chain.
     lines = run.client.get("/v1/exports/decisions.jsonl", headers=run.auth("admin")).text.splitlines()
     assert len(lines) == 2
+    first = run.client.get("/v1/exports/decisions.jsonl?limit=1", headers=run.auth("admin"))
+    assert first.text.splitlines() == lines[:1]
+    rest = run.client.get(f"/v1/exports/decisions.jsonl?limit=1&cursor={first.headers['X-Next-Cursor']}",
+                          headers=run.auth("admin"))
+    assert rest.text.splitlines() == lines[1:] and "X-Next-Cursor" not in rest.headers
     csv = run.client.get("/v1/exports/sanctions.csv", headers=run.auth("admin")).text.splitlines()
     assert csv[0].startswith("id,merchant_id,code") and len(csv) == 3 and all(",false," in x for x in csv[1:])
     assert run.client.get("/v1/audit/verify", headers=run.auth("admin")).json() == {"intact": True}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from originproof.accounts import service as accounts
 from originproof.accounts.schemas import Principal
@@ -35,7 +36,12 @@ def service(request: Request) -> Service:
     return request.app.state.service
 
 
-def principal(request: Request, svc: Service = Depends(service)) -> Principal:
+# Declared for the OpenAPI document (/docs "Authorize"); the header is parsed below either way.
+_bearer = HTTPBearer(auto_error=False, description="An API token from `originproof accounts add-token`")
+
+
+def principal(request: Request, svc: Service = Depends(service),
+              _: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Principal:
     auth = request.headers.get("authorization")
     if auth is not None:
         scheme, _, token = auth.partition(" ")
