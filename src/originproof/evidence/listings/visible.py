@@ -86,6 +86,7 @@ class Visible:
     title: str | None = None
     title_at: int = -1  # offset of the title in `text`
     title_el: object = None  # the title's element (h1)
+    root: object = None  # the pruned page body
     availability: list[tuple[str, str, float]] = field(default_factory=list)  # (value, source, confidence)
     prices: list[tuple[str, str, float]] = field(default_factory=list)  # (raw text, source, confidence)
     struck: list[str] = field(default_factory=list)  # raw texts of struck-through / "was" prices
@@ -109,6 +110,7 @@ def read_visible(tree, title_hint: str | None = None) -> Visible:
     # One list of the page's elements, walked by every reader below (lxml makes a new Python proxy per
     # element on every walk; holding them once keeps the page in milliseconds).
     els = [e for e in root.iter() if isinstance(e.tag, str)]
+    v.root = root
     h1 = _title_heading(els, title_hint)
     if h1 is not None:
         v.title = _own_text(h1)[:300]
@@ -155,8 +157,7 @@ def _buy_buttons(els) -> tuple[int, int]:
         label = " ".join(filter(None, (el.get("value"), el.get("title"), el.get("aria-label"), el.get("name"),
                                        el.get("id"), el.get("class"), el.get("data-action"),
                                        _short_own(el) if el.tag != "input" else "")))
-        if len(label) > 300 or not V.find_phrase(label.replace("_", " ").replace("-", " "), buy) \
-                and not V.find_phrase(label, buy):
+        if len(label) > 300 or not V.find_phrase(f'{label} {label.replace("_", " ").replace("-", " ")}', buy):
             continue
         off = el.get("disabled") is not None or el.get("aria-disabled") == "true" or \
             "disabled" in (el.get("class") or "").casefold()
@@ -185,8 +186,12 @@ def _stock_words(texts) -> tuple[str | None, str | None]:
     """The first out-of-stock and the first in-stock wording among short texts (a text saying both
     — "not in stock" — counts as out of stock only)."""
     oos, ins = V.oos_phrases(), V.instock_phrases()
+    texts = [t for _e, t in texts]
+    joined = "\n".join(texts)
+    if not V.find_phrase(joined, oos):  # the usual case, in one search instead of one per text
+        return None, V.find_phrase(joined, ins)
     first_oos = first_in = None
-    for _e, t in texts:
+    for t in texts:
         if (p := V.find_phrase(t, oos)):
             first_oos = first_oos or p
         elif first_in is None:
@@ -198,7 +203,7 @@ def _availability(els, v: Visible) -> None:
     oos, ins = V.oos_phrases(), V.instock_phrases()
     enabled, disabled = _buy_buttons(els)
     # Elements named for availability or stock: what they say is meant about this product.
-    zone_oos, zone_in = _stock_words(_short_texts(_zone(els)))
+    zone_oos, zone_in = _stock_words(_short_texts(_zone(v.root)))
     if zone_oos and not zone_in:
         # A shop that renders both labels and toggles them with CSS is not read from its labels; an
         # enabled buy button beside an "unavailable" label leaves the label weaker than the button.
@@ -233,15 +238,14 @@ def _availability(els, v: Visible) -> None:
 _ZONE_WORDS = re.compile(r"availab|stock|soldout|sold-out", re.I)
 
 
-def _zone(els, limit: int = 60) -> list:
-    """Elements whose id or class names availability or stock (one pass, no XPath string functions)."""
-    out = []
-    for el in els:
-        if (el.get("class") or el.get("id")) and _ZONE_WORDS.search(_classes(el)):
-            out.append(el)
-            if len(out) >= limit:
-                break
-    return out
+_ZONE_XPATH = ("//*[" + " or ".join(f"contains(@{a},'{w}')" for a in ("class", "id")
+                                   for w in ("vailab", "tock", "oldout", "old-out", "old_out")) + "]")
+
+
+def _zone(root, limit: int = 60) -> list:
+    """Elements whose id or class names availability or stock ("Availability", "in-stock", "soldOut" …):
+    found by XPath in C, confirmed by the word list."""
+    return [el for el in root.xpath(_ZONE_XPATH) if _ZONE_WORDS.search(_classes(el))][:limit]
 
 
 # ------------------------------------------------------------------------------------ price
