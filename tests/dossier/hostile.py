@@ -73,3 +73,21 @@ def huge_frame_mp4(path: Path, width: int = 16000, height: int = 15992, frames: 
         data[end - 8:end] = struct.pack(">II", width << 16, height << 16)
     path.write_bytes(bytes(data))
     return path
+
+
+def huge_image_pdf(path: Path, side_px: int = 40000) -> Path:
+    """An A4 page embedding an image whose dictionary declares side_px × side_px pixels."""
+    import pymupdf
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (64, 64), 255).save(buf, "PNG")
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_image(page.rect, stream=buf.getvalue())
+    xref = doc.get_page_images(0)[0][0]
+    doc.xref_set_key(xref, "Width", str(side_px))
+    doc.xref_set_key(xref, "Height", str(side_px))
+    doc.save(path, garbage=4, deflate=True)
+    doc.close()
+    return path

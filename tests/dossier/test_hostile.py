@@ -20,7 +20,7 @@ from typing import Callable
 import pytest
 import yaml
 
-from tests.dossier.hostile import big_page_pdf, huge_frame_mp4, truncated_jpeg
+from tests.dossier.hostile import big_page_pdf, huge_frame_mp4, huge_image_pdf, truncated_jpeg
 
 OP = str(Path(sys.executable).parent / "originproof")
 MEMORY_CAP = 3 * 1024 ** 3  # address space of the check process: generous, a runaway hits it
@@ -91,12 +91,14 @@ def _evidence_fifo(d: Path) -> Path:
 
 
 def _costly(d: Path) -> Path:
-    """A 7200 pt blank page, frames declaring 16000×15992, a truncated JPEG declaring 9000×8000 —
-    stacked in one dossier, a few KB in all."""
-    write_dossier(d)
+    """A 7200 pt blank page, an A4 page embedding a 40000×40000 image, frames declaring 16000×15992, a
+    truncated JPEG declaring 9000×8000 — stacked in one dossier, a few KB in all."""
+    write_dossier(d, manifest(production={"certificate_of_origin": ["evidence/production/coo.pdf"],
+                                          "factory_licence": ["evidence/production/licence.pdf"]}))
     (d / "evidence/offline").mkdir(parents=True)
     (d / "evidence/production").mkdir(parents=True)
     big_page_pdf(d / "evidence/production/coo.pdf")
+    huge_image_pdf(d / "evidence/production/licence.pdf")
     huge_frame_mp4(d / "evidence/offline/store1.mp4")
     truncated_jpeg(d / "evidence/offline/receipt1.jpg")
     assert sum(f.stat().st_size for f in d.rglob("*") if f.is_file()) < 64 * 1024
@@ -219,7 +221,8 @@ def test_evidence_fifo_is_not_a_regular_file(reports):
 def test_costly_files_within_the_caps_are_refused_before_decoding(reports):
     failed = failing(reports["costly_files"], "INTAKE.FILE")
     assert {f["subject"] for f in failed if f["facts"]["code"] == "too_costly"} == {
-        "production.certificate_of_origin[0]", "distribution.offline[0].video", "distribution.offline[0].receipt"}
+        "production.certificate_of_origin[0]", "production.factory_licence[0]", "distribution.offline[0].video",
+        "distribution.offline[0].receipt"}
     assert all("too costly" in f["message"]["en"] for f in failed)
 
 
@@ -247,6 +250,6 @@ def test_single_file_extract_keeps_the_budgets(tmp_path):
     from originproof.policy import load_policy
     from originproof.registry import default_registry
 
-    for f in (big_page_pdf(tmp_path / "a.pdf"), huge_frame_mp4(tmp_path / "v.mp4"), truncated_jpeg(tmp_path / "r.jpg")):
+    for f in (big_page_pdf(tmp_path / "a.pdf"), huge_image_pdf(tmp_path / "b.pdf"), huge_frame_mp4(tmp_path / "v.mp4"), truncated_jpeg(tmp_path / "r.jpg")):
         out = extract_file(f, kind=None, url=None, origin="JP", policy=load_policy(), registry=default_registry())
         assert out["doc_type"] is None and out["error"].startswith("too costly to read")

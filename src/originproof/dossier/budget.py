@@ -15,6 +15,10 @@ from dataclasses import dataclass
 RENDER_DPI = 200  # the document reader's OCR resolution for pages without a text layer
 MAX_PAGE_PIXELS = 64_000_000  # one page rendered at RENDER_DPI: an A0 sheet is 62 MP
 MAX_DOCUMENT_PIXELS = 640_000_000  # all pages of one file: 50 A3 pages are 580 MP
+# Images embedded in a page are decoded whole to render it, whatever the page's size: a page of
+# A4 holding a 1200 dpi scan is 140 MP; a highly compressible 20000×20000 image costs 400 MP.
+MAX_PAGE_IMAGE_PIXELS = 150_000_000
+MAX_DOCUMENT_IMAGE_PIXELS = 1_500_000_000
 MAX_IMAGE_PIXELS = 100_000_000  # a 108 MP phone sensor in full-resolution mode is the largest real photo
 MAX_FRAME_PIXELS = 7680 * 4320  # 8K UHD
 MAX_VIDEO_PIXELS = 3840 * 2160 * 30 * 600  # 10 minutes of 4K at 30 frames/s, decoded
@@ -34,8 +38,18 @@ def _mp(pixels: float) -> str:
     return f"{pixels / 1e6:,.0f} MP"
 
 
-def pdf_pages(sizes_pt: list[tuple[float, float]]) -> OverBudget | None:
-    """sizes_pt: (width, height) in points of each page that would be read."""
+def pdf_pages(sizes_pt: list[tuple[float, float]], image_pixels: list[int] | None = None) -> OverBudget | None:
+    """sizes_pt: (width, height) in points of each page that would be read; image_pixels: the
+    pixels its embedded images declare, per page."""
+    images = image_pixels or []
+    for i, px in enumerate(images, 1):
+        if px > MAX_PAGE_IMAGE_PIXELS:
+            return OverBudget(f"page {i} embeds images declaring {_mp(px)} to decode (budget {_mp(MAX_PAGE_IMAGE_PIXELS)} "
+                              "per page)", f"第 {i} 页内嵌图片声明需解码 {_mp(px)}（每页上限 {_mp(MAX_PAGE_IMAGE_PIXELS)}）")
+    if sum(images) > MAX_DOCUMENT_IMAGE_PIXELS:
+        return OverBudget(f"its pages embed images declaring {_mp(sum(images))} to decode (budget "
+                          f"{_mp(MAX_DOCUMENT_IMAGE_PIXELS)} per file)",
+                          f"各页内嵌图片共声明需解码 {_mp(sum(images))}（每个文件上限 {_mp(MAX_DOCUMENT_IMAGE_PIXELS)}）")
     total = 0.0
     for i, (w, h) in enumerate(sizes_pt, 1):
         px = (w / 72 * RENDER_DPI) * (h / 72 * RENDER_DPI)

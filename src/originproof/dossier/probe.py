@@ -36,8 +36,10 @@ def probe_pdf(path: Path, max_pages: int = 50) -> ProbeResult:
                 return ProbeResult(False, "the PDF has no pages")
             doc.load_page(0)  # a broken page tree fails here, not later in a reader
             # Page boxes are read, never rendered: the budget holds before any reader renders.
-            sizes = [(r.width, r.height) for r in (doc.load_page(i).rect for i in range(min(n, max_pages)))]
-            over = budget.pdf_pages(sizes)
+            read = range(min(n, max_pages))
+            sizes = [(r.width, r.height) for r in (doc.load_page(i).rect for i in read)]
+            images = [sum(int(im[2]) * int(im[3]) for im in doc.get_page_images(i)) for i in read]
+            over = budget.pdf_pages(sizes, images)
             if over:
                 return _over(over)
             return ProbeResult(True, pages=n)
