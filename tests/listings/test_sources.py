@@ -174,3 +174,14 @@ def test_shop_product_json_in_minor_units_is_settled_by_the_page():
     whole = page(body="<h1>Acme Mug</h1><script type='application/json'>"
                       + json.dumps({"title": "Acme Mug", "price": 2320, "brand": "Acme"}) + "</script>")
     assert whole.get("price") == "2320"
+
+
+def test_main_product_is_the_one_named_by_the_heading():
+    related = {"@type": "ItemList", "itemListElement": [
+        {"@type": "Product", "name": "Other Mug", "sku": "OM-1", "offers": {"@type": "Offer", "price": "5.00"}},
+        {"@type": "Product", "name": "Third Mug", "sku": "TM-1", "offers": {"@type": "Offer", "price": "6.00"}}]}
+    main = {"@type": "Product", "name": "Acme Mug", "sku": "AM-9", "offers": {"@type": "Offer", "price": "12.00"}}
+    pr = page(ld(related) + ld(main), "<h1>Acme Mug</h1>")
+    assert pr.state == "live" and pr.get("sku") == "AM-9" and pr.get("price") == "12"
+    listing = page(ld(related), "<h1>Mugs</h1>")
+    assert listing.state != "live"

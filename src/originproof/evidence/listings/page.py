@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import extruct
 import lxml.html
+from rapidfuzz import fuzz
 from stdnum import ean
 from w3lib.encoding import html_to_unicode
 
@@ -245,10 +246,18 @@ def _lenient_json_ld(html: str) -> list[Any]:
     return out
 
 
-def _main_product(st: Structured) -> tuple[str, dict[str, Any]] | None:
-    """The page's own product: the one with offers, else the first; None on a list of many."""
+def _main_product(st: Structured, heading: str | None = None) -> tuple[str, dict[str, Any]] | None:
+    """The page's own product: among several, the one whose name is the page's heading (related products
+    and lists carry Product items too); else the one with offers, else the first; None on a list of many."""
     if not st.products:
         return None
+    if heading and len(st.products) > 1:
+        h = heading.casefold()
+        scored = [(fuzz.ratio((_name_of(p.get("name")) or "").casefold(), h), bool(p.get("offers")), -i, (syn, p))
+                  for i, (syn, p) in enumerate(st.products)]
+        best = max(scored, key=lambda x: x[:3])
+        if best[0] >= 90:
+            return best[3]
     names = {(_name_of(p.get("name")) or "").casefold() for _s, p in st.products}
     if st.list_types and len(names) > 1:
         return None
@@ -531,7 +540,7 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
     # data, page state and meta tags (in scripts and head), platform markup; then hidden parts are dropped
     # and the visible page is read.
     st = read_structured(html, url, tree) if tree is not None else Structured()
-    main = _main_product(st)
+    main = _main_product(st, _xp_text(tree, ["//h1"]) if tree is not None else None)
     cands = Candidates()
     if tree is not None:
         _from_structured(main, st, country, cands, pr)
