@@ -185,3 +185,11 @@ def test_main_product_is_the_one_named_by_the_heading():
     assert pr.state == "live" and pr.get("sku") == "AM-9" and pr.get("price") == "12"
     listing = page(ld(related), "<h1>Mugs</h1>")
     assert listing.state != "live"
+
+
+def test_image_and_role_buttons_count_as_buy_buttons():
+    pr = page(body="<h1>Acme Crib Mattress</h1><span class='price'>$169.99</span>"
+                   "<img id='addToCartButton' class='cursor-pointer' title='Add to Cart' src='b.png'>")
+    assert pr.get("availability") == "in_stock" and pr.fields["availability"].source == "button"
+    pr = page(body="<h1>Acme Crib Mattress</h1><div role='button' aria-disabled='true'>Add to bag</div>")
+    assert pr.get("availability") == "out_of_stock" and pr.fields["availability"].confidence < 0.8

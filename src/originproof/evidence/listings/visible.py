@@ -144,19 +144,20 @@ def _short_own(el) -> str:
 
 
 def _buy_buttons(els) -> tuple[int, int]:
-    """(enabled, disabled) buy buttons: button/input/link whose words say add-to-cart or buy."""
+    """(enabled, disabled) buy buttons: a button, input, link, clickable image (an image button) or
+    role=button element whose words say add-to-cart or buy."""
     buy = V.buy_phrases()
     enabled = disabled = 0
     for el in els:
-        if el.tag not in ("button", "input", "a"):
+        if el.tag not in ("button", "input", "a", "img") and el.get("role") != "button":
             continue
         if el.tag == "input" and (el.get("type") or "").casefold() not in ("submit", "button", "image"):
             continue
         if el.tag == "a" and len(el) > 3:
             continue  # a link wrapping a block (a product tile) is not a buy button
         label = " ".join(filter(None, (el.get("value"), el.get("title"), el.get("aria-label"), el.get("name"),
-                                       el.get("id"), el.get("class"), el.get("data-action"),
-                                       _short_own(el) if el.tag != "input" else "")))
+                                       el.get("id"), el.get("class"), el.get("data-action"), el.get("alt"),
+                                       _short_own(el) if el.tag not in ("input", "img") else "")))
         if len(label) > 300 or not V.find_phrase(f'{label} {label.replace("_", " ").replace("-", " ")}', buy):
             continue
         off = el.get("disabled") is not None or el.get("aria-disabled") == "true" or \
