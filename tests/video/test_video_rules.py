@@ -148,3 +148,23 @@ def test_reencoded_video_under_second_merchant(video_dossier, checker, jp, tmp_p
     # The seller learns only that another account submitted it; the reviewer sees which dossier.
     assert first.facts.digest[:12] not in f["message"]["en"] and jp.merchant_id not in f["message"]["en"]
     assert first.facts.digest in f["facts"]["reviewer"]["other_dossiers"]
+
+
+def test_receipt_of_another_chain_read_without_confidence_is_unknown(video_dossier, checker, jp):
+    from originproof.policy import load_policy
+    from originproof.registry import default_registry
+    from originproof.rules.base import RuleContext
+    from originproof.rules.video import receipt
+
+    spec = jp.with_(extras={"receipt_chain": "ウエルシア薬局"})
+    facts = checker(video_dossier("otherchain", spec, [{"store": 0}])).facts.model_copy(deep=True)
+    rc = facts.videos[0].receipt_facts
+    low = load_policy().reading.min_field_confidence - 0.2
+
+    def status(name: str) -> str:
+        rc.store_name.value, rc.store_name.confidence, rc.chain_id = name, low, None
+        rc.text = "\n".join([name] + (rc.text or "").splitlines()[1:])
+        return next(iter(receipt(RuleContext(facts=facts, policy=load_policy(), registry=default_registry())))).status
+
+    assert status("ウエルシア薬局") == "fail"  # the other chain's name whole, the claimed one nowhere
+    assert status("ウエルシフ薬局") == "unknown"  # a near spelling read without confidence: a person checks
