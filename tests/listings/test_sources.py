@@ -193,3 +193,12 @@ def test_image_and_role_buttons_count_as_buy_buttons():
     assert pr.get("availability") == "in_stock" and pr.fields["availability"].source == "button"
     pr = page(body="<h1>Acme Crib Mattress</h1><div role='button' aria-disabled='true'>Add to bag</div>")
     assert pr.get("availability") == "out_of_stock" and pr.fields["availability"].confidence < 0.8
+
+
+def test_aria_hidden_content_is_read_and_rows_hold_two_pairs():
+    body = ("<div aria-hidden='true'><h1>Acme Hoodie</h1><span class='price'>€ 25,00</span>"
+            "<table><tr><td class='attrLabels'>Brand: </td><td><span>Acme Wear</span></td>"
+            "<td class='attrLabels'>Theme: </td><td><span>Classic</span></td></tr></table>"
+            "<a class='btn' href='#'>Buy it now</a></div>")
+    pr = page(body=body)
+    assert pr.get("title") == "Acme Hoodie" and pr.get("brand") == "Acme Wear" and pr.get("availability") == "in_stock"

@@ -44,7 +44,9 @@ def _classes(el) -> str:
 def _hidden(el) -> bool:
     if not el.attrib:
         return False
-    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+    # aria-hidden is not here: it hides from screen readers, not from the eye (a page behind an open
+    # dialog marks its whole content aria-hidden).
+    if el.get("hidden") is not None:
         return True
     st = el.get("style")
     if st and _HIDDEN_STYLE.search(st):
@@ -54,7 +56,7 @@ def _hidden(el) -> bool:
 
 
 _PRUNE_XPATH = ("//script|//style|//noscript|//template|//svg|//head|//comment()|//processing-instruction()|"
-                "//*[@hidden or @aria-hidden='true' or contains(@style,'none') or contains(@style,'hidden') or "
+                "//*[@hidden or contains(@style,'none') or contains(@style,'hidden') or "
                 "contains(@style,'NONE') or contains(@class,'hidden') or contains(@class,'hide') or "
                 "contains(@class,'d-none') or contains(@class,'invisible') or contains(@class,'Hidden') or "
                 "contains(@class,'display-none')]")
@@ -341,10 +343,11 @@ _ID_VALUE = r"([A-Za-z0-9][A-Za-z0-9\-./_]{1,40})"
 
 def _label_rx(labels: tuple[str, ...]) -> re.Pattern[str]:
     alts = "|".join(re.escape(x) for x in labels)
-    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)\s*(?:[:#：.№]\s*|\s)\s*", re.I)
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)\s*(?:[:#：.№]\s*|\s+|$)", re.I)
 
 
-_CAPTION_TAGS = {"td", "th", "dt", "dd", "li", "span", "div", "p", "strong", "b", "label", "tr"}
+# A table row is read cell by cell: the caption's cell, then the next cell (a row may hold two pairs).
+_CAPTION_TAGS = {"td", "th", "dt", "dd", "li", "span", "div", "p", "strong", "b", "label"}
 
 
 @lru_cache(maxsize=None)
@@ -376,10 +379,10 @@ def _captions(els, v: Visible) -> None:
         m = brand_rx.match(t)
         if m:
             rest = t[m.end():].strip()
-            # "Brand: Acme", a table row "Brand Acme", or a caption cell followed by the value's cell.
+            # "Brand: Acme", or a caption cell ("Brand") followed by the value's cell.
             if not rest:
                 rest = _next_text(el)
-            elif not t[:m.end()].rstrip().endswith((":", "：")) and el.tag != "tr":
+            elif not t[:m.end()].rstrip().endswith((":", "：")):
                 continue
             if rest and 1 < len(rest) <= 50 and not re.search(r"[.!?]\s", rest):
                 v.brand.append((rest, "visible:caption", 0.75))
