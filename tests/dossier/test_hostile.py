@@ -13,6 +13,7 @@ import resource
 import subprocess
 import sys
 import time
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Callable
@@ -108,7 +109,8 @@ def _costly(d: Path) -> Path:
 def _zip(members: list[tuple[str, bytes]]) -> Callable[[Path], Path]:
     def make(d: Path) -> Path:
         z = d.with_suffix(".zip")
-        with zipfile.ZipFile(z, "w") as zf:
+        with warnings.catch_warnings(), zipfile.ZipFile(z, "w") as zf:
+            warnings.simplefilter("ignore", UserWarning)  # "Duplicate name": the point of one case
             zf.writestr("dossier.yaml", yaml.safe_dump(manifest()))
             for name, data in members:
                 zf.writestr(name, data)
@@ -160,6 +162,8 @@ CASES: dict[str, Callable[[Path], Path]] = {
     "zip_file_then_folder": _zip([("evidence/production/coo.pdf", b"%PDF-1.7"),
                                   ("evidence/production/coo.pdf/x", b"x")]),
     "zip_case_fold": _zip([("evidence/production/coo.pdf", b"%PDF-1.7"), ("evidence/production/COO.pdf", b"%PDF-1.7")]),
+    "zip_manifest_twice": _zip([("dossier.yaml", yaml.safe_dump(manifest(merchant={"id": "M-2", "name": "Other",
+                                                                                   "uscc": "X"})).encode())]),
     "fifo_source": _fifo_source,
     "truncated_warc": _online_only,
 }
@@ -206,6 +210,7 @@ def codes(report: dict, rule: str) -> dict[str, str]:
     ("yaml_5000_digits", "number_too_long"), ("json_5000_digits", "number_too_long"),
     ("billion_laughs", "too_many_nodes"), ("duplicate_merchant", "duplicate_key"),
     ("yaml_and_json", "two_manifests"), ("manifest_link_out", "symlink_out"), ("manifest_fifo", "not_regular"),
+    ("zip_manifest_twice", "path_collision"),
     ("fifo_source", "not_regular"),
 ])
 def test_manifest_refusals_are_findings(reports, case, code):
