@@ -49,6 +49,8 @@ def test_console_in_headless_chromium(running, small_dossier_dir):
     data = zip_folder(small_dossier_dir, only_manifest=True)  # the console is under test, not the readers
     r = run.client.post("/v1/dossiers", files={"file": ("d.zip", data)}, headers=run.auth("seller_a"))
     assert r.status_code == 202
+    assert run.client.post("/v1/dossiers", files={"file": ("d.zip", data)},
+                           headers=run.auth("seller_a")).json()["version"] == 2
     run.drain()
     server, t, port = _serve(run.client.app)
     try:
@@ -62,6 +64,7 @@ def test_console_in_headless_chromium(running, small_dossier_dir):
             assert page.locator("#verdict").inner_text().split()[0] in ("approve", "review", "reject")
             assert page.locator("#chain .link").count() == 5
             assert "key=" not in page.url
+            assert page.locator("#changes li").count() >= 1  # v2 against v1
             page.select_option("select[name=decision]", "request_more")
             page.fill("input[name=reason]", "请补充门店视频 / add store videos")
             page.click("#decide button")

@@ -97,6 +97,6 @@ def case_page(case_id: str, p: Principal | None = Depends(signed_in), svc: Servi
         current = repo.current_decision(s, case.id)
     if report is not None and p.is_seller:
         report = for_seller(report)
-    v = {"version": latest.number, "status": latest.status}
+    v = {"version": latest.number, "status": latest.status, "changes": latest.changes or []}
     return page("case.html.j2", c=c, r=report, v=v, findings=sorted_findings(report) if report else [],
                 principal=p, csrf=p.csrf_token, current=current)
