@@ -492,36 +492,43 @@ REC_MAX_RATIO = 10.0
 
 
 def rec_chunks(crop: np.ndarray) -> list[tuple[int, int, bool]]:
-    """(x0, x1, follows a word gap) pieces of one text-box crop: cut at the widest gap in the ink in
-    each stretch, or at its faintest column when the stretch has none."""
+    """(x0, x1, follows a word gap) pieces of one text-box crop: cut at every gap in the ink as wide as the
+    text is high (the detector joins a table's cells when they sit close: "1  3304990099" must stay two
+    cells), then pieces still longer than `REC_MAX_RATIO` heights at their widest gap, or at their faintest
+    column when they have none."""
     h, w = crop.shape[:2]
-    longest = int(REC_MAX_RATIO * h)
-    if w <= longest:
-        return [(0, w, False)]
     g = crop.mean(axis=2) if crop.ndim == 3 else crop.astype(float)
     ink = (g < min(200.0, float(g.mean()) - 25.0)).sum(axis=0)
     blank = ink <= 0
-    out, start, gap_before = [], 0, False
-    while w - start > longest:
-        lo, hi = start + longest // 3, start + longest
-        best, best_len, pos = None, 0, lo
-        while pos < hi:
-            if blank[pos]:
-                end = pos
-                while end < w and blank[end]:
-                    end += 1
-                if end - pos > best_len:
-                    best, best_len = (pos + end) // 2, end - pos
-                pos = end
-            else:
-                pos += 1
-        if best is None:
-            best = lo + int(np.argmin(ink[lo:hi]))
-        out.append((start, best, gap_before))
-        gap_before = best_len >= 0.3 * h
-        start = best
-    out.append((start, w, gap_before))
-    return out
+    runs, pos = [], 0
+    while pos < w:  # blank runs as (start, end)
+        if blank[pos]:
+            end = pos
+            while end < w and blank[end]:
+                end += 1
+            runs.append((pos, end))
+            pos = end
+        else:
+            pos += 1
+    segments, start = [], 0
+    for a, b in runs:
+        if b - a >= 0.8 * h and a > start:
+            segments.append((start, a))
+            start = b
+    if start < w:
+        segments.append((start, w))
+    out: list[tuple[int, int, bool]] = []
+    longest = int(REC_MAX_RATIO * h)
+    for n, (s0, s1) in enumerate(segments):
+        gap_before, cur = n > 0, s0
+        while s1 - cur > longest:
+            lo, hi = cur + longest // 3, cur + longest
+            inside = [(b - a, (a + b) // 2) for a, b in runs if a >= lo and b <= hi]
+            best_len, best = max(inside) if inside else (0, lo + int(np.argmin(ink[lo:hi])))
+            out.append((cur, best, gap_before))
+            gap_before, cur = best_len >= 0.3 * h, best
+        out.append((cur, s1, gap_before))
+    return out or [(0, w, False)]
 
 
 TESS_LANG = {"ja": "jpn+eng", "ko": "kor+eng", "de": "deu+eng", "fr": "fra+eng", "it": "ita+eng", "es": "spa+eng",

@@ -108,6 +108,13 @@ def _lines(doc: DocText, fields: Fields) -> Fact | None:
                 # Columns that drift (text set with spaces): the row's last entry naming a country.
                 tail = sorted((r for rs in row.values() for r in rs), key=lambda r: r.bbox[0])
                 origin = next((c for c in (_country_of(r.text) for r in reversed(tail[-2:])) if c), None)
+                if origin is None and tail:
+                    # Quantity and origin cells read as one run: "1200件JP" (Chinese units end the quantity).
+                    m = QTY_THEN_COUNTRY.search(tail[-1].text)
+                    if m and country_from_name(m.group(2)):
+                        origin, qty = country_from_name(m.group(2)), [m.group(1)]
+                        if name.endswith(m.group(0).strip()):  # the name cell took them in as well
+                            name = name[: -len(m.group(0).strip())].strip()
             lines.append({"hs_code": hs.group(1), "goods_name": name or None,
                           "quantity": qty[0] if qty else None, "origin_country": origin})
             runs += [r for rs in row.values() for r in rs]
@@ -119,6 +126,9 @@ def _lines(doc: DocText, fields: Fields) -> Fact | None:
             c = min(c, 0.6)
         return Fact(value=lines, confidence=round(float(c), 3), at=runs_at(doc, runs))
     return None
+
+
+QTY_THEN_COUNTRY = re.compile(r"(\d[\d,.]*\s*[件个箱瓶盒支套袋罐片包千克公斤])\s*([A-Z]{2,3}|[\u4e00-\u9fff]{2,8})\s*$")
 
 
 def _country_of(text: str) -> str | None:

@@ -1,0 +1,44 @@
+"""Customs declarations drawn here (PyMuPDF) with the slips OCR makes on real photos: the quantity and the
+origin cells read as one run ("1200件JP") still give the line its origin and quantity."""
+from __future__ import annotations
+
+import pymupdf
+
+from originproof.evidence.common.ocr import pdf_text_lines
+from originproof.evidence.documents.layout import DocText
+from originproof.evidence.documents.types.customs import parse_customs
+from originproof.evidence.layout.model import build, pdf_segments
+
+
+def _doc(draw) -> DocText:
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    draw(page)
+    doc = pymupdf.open(stream=doc.tobytes(), filetype="pdf")
+    lines = pdf_text_lines(doc, 0)
+    for l in lines:
+        l.page = 1
+    return DocText(lines=lines, files=["c.pdf"], page_files={1: "c.pdf"}, ocr=False, country="KR",
+                   models=[build(1, lines, pdf_segments(doc[0]), 595, 842)])
+
+
+def _t(page, x, y, t, size=9):
+    page.insert_text((x, y), t, fontsize=size, fontname="china-s" if any(ord(c) > 0x2e80 for c in t) else "helv")
+
+
+def test_quantity_and_origin_read_as_one_run():
+    def draw(p):
+        _t(p, 60, 60, "中华人民共和国海关进口货物报关单", 14)
+        _t(p, 60, 90, "海关编号：223320260000012345")
+        _t(p, 60, 110, "申报日期：20260501")
+        for x, cap in ((60, "项号"), (100, "商品编号"), (180, "商品名称及规格型号"), (420, "数量及单位"), (490, "原产国(地区)")):
+            _t(p, x, 150, cap)
+        _t(p, 60, 170, "1"), _t(p, 100, 170, "3304990099"), _t(p, 180, 170, "Sample Night Cream 50g")
+        _t(p, 420, 170, "600件KR")
+        _t(p, 60, 190, "2"), _t(p, 100, 190, "3304990099"), _t(p, 180, 190, "Sample Day Lotion 100ml")
+        _t(p, 420, 190, "480件KR")
+    c = parse_customs(_doc(draw))
+    lines = c.lines.value
+    assert [(l["hs_code"], l["quantity"], l["origin_country"]) for l in lines] == [
+        ("3304990099", "600件", "KR"), ("3304990099", "480件", "KR")]
+    assert lines[0]["goods_name"] == "Sample Night Cream 50g"

@@ -1,0 +1,16 @@
+"""A party's name at the head of its cell, without what is printed after it."""
+from __future__ import annotations
+
+import pytest
+
+from originproof.evidence.documents.types.common import name_of
+
+
+@pytest.mark.parametrize("cell,want", [
+    ("示例贸易有限公司 91310000MA1234567X", "示例贸易有限公司"),       # the credit code beside the name
+    ("Example Trading Co., Ltd., 1 Main Street", "Example Trading Co., Ltd."),
+    ("Example Trading Co., Ltd. 2nd Floor", "Example Trading Co., Ltd. 2nd Floor"),  # not a code: kept
+    ("株式会社サンプル", "株式会社サンプル"),
+])
+def test_name_of(cell, want):
+    assert name_of(cell) == want
