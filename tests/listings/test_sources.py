@@ -202,3 +202,12 @@ def test_aria_hidden_content_is_read_and_rows_hold_two_pairs():
             "<a class='btn' href='#'>Buy it now</a></div>")
     pr = page(body=body)
     assert pr.get("title") == "Acme Hoodie" and pr.get("brand") == "Acme Wear" and pr.get("availability") == "in_stock"
+
+
+def test_confident_sources_that_disagree_leave_availability_for_review():
+    head = ld({"@type": "Product", "name": "Acme Mug", "offers": {"@type": "Offer", "price": "12.00",
+                                                                     "availability": "https://schema.org/InStock"}})
+    body = ("<h1>Acme Mug</h1><div class='stock-status'>Sold out</div>"
+            "<button class='add-to-cart' disabled>Add to cart</button>")
+    pr = page(head, body)
+    assert pr.fields["availability"].confidence < 0.8 and "disagree" in pr.detail

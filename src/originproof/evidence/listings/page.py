@@ -329,6 +329,7 @@ def _availability_text(text: str) -> str | None:
 # Confidence of each kind of source for a field it states (reconcile.py pools agreeing sources).
 WEAK_AVAILABILITY = {"buybox", "button", "text"}
 WEAK_CAP = 0.75  # below the policy's 0.8: visible wording and buttons alone never decide a pass or fail
+CONFIDENT = 0.8  # the policy's reading threshold (min_field_confidence)
 STATE_CONF = 0.85
 URL_SKU_CONF = 0.6
 
@@ -593,6 +594,11 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
         conf = ch.confidence
         if name == "availability" and not ({_kind(w) for w in ch.witnesses} - WEAK_AVAILABILITY):
             conf = min(conf, WEAK_CAP)  # the visible page alone never carries a pass or a fail
+        if name == "availability" and ch.runner_up >= CONFIDENT:
+            # Sources that each read confidently and disagree (markup "in stock", a "sold out" label and a
+            # disabled button): the better-supported reading stands, but not strongly enough to decide alone.
+            conf = min(conf, WEAK_CAP)
+            pr.detail = pr.detail or f"availability sources disagree ({ch.rejected[0][1]} says {ch.rejected[0][0]})"
         f[name] = Read(ch.value, ch.source, conf, tuple(w for w in ch.witnesses if w != ch.source))
     if "price" in f and "currency" in f and f["currency"].source != f["price"].source:
         # The currency of the chosen price's own source, when it gave one.

@@ -34,6 +34,7 @@ class Choice:
     confidence: float
     witnesses: list[str] = field(default_factory=list)
     rejected: list[tuple[Any, str]] = field(default_factory=list)
+    runner_up: float = 0.0  # pooled confidence of the best other value: a confident contrary reading
 
 
 def _key(name: str, value: Any) -> Any:
@@ -92,4 +93,5 @@ class Candidates:
         score, _c, _i, _k, top, cs = scored[0]
         return Choice(value=top.value, source=top.source, confidence=round(min(score, 0.99), 3),
                       witnesses=sorted({c.source for c in cs}),
-                      rejected=[(s[4].value, s[4].source) for s in scored[1:]])
+                      rejected=[(s[4].value, s[4].source) for s in scored[1:]],
+                      runner_up=round(scored[1][0], 3) if len(scored) > 1 else 0.0)
