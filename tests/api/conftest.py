@@ -22,7 +22,7 @@ MERCHANT_B = "M-999999"
 
 
 def zip_folder(folder: Path, only_manifest: bool = False, merchant: str | None = None,
-               brand: str | None = None) -> bytes:
+               brand: str | None = None, uscc: str | None = None) -> bytes:
     """The dossier as a zip; `only_manifest` keeps just dossier.yaml (a check then takes a blink)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -30,9 +30,10 @@ def zip_folder(folder: Path, only_manifest: bool = False, merchant: str | None =
             if not p.is_file() or (only_manifest and p.name != "dossier.yaml"):
                 continue
             data = p.read_bytes()
-            if p.name == "dossier.yaml" and (merchant or brand):
+            if p.name == "dossier.yaml" and (merchant or brand or uscc):
                 m = yaml.safe_load(data)
                 m["merchant"]["id"] = merchant or m["merchant"]["id"]
+                m["merchant"]["uscc"] = uscc or m["merchant"]["uscc"]
                 m["brand"]["name"] = brand or m["brand"]["name"]
                 data = yaml.safe_dump(m, allow_unicode=True, sort_keys=False).encode()
             zf.writestr(p.relative_to(folder).as_posix(), data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.conftest import MERCHANT_A, zip_folder
+from tests.api.conftest import MERCHANT_A, MERCHANT_B, zip_folder
 from tests.api.state import state
 
 CALLERS = ("none", "wrong", "seller_a", "seller_b", "reviewer", "admin")
@@ -82,3 +82,20 @@ def test_revoked_token_is_refused(running):
     assert run.client.get("/v1/cases", headers=run.auth("reviewer")).status_code == 401
     # ?key= in a URL is no credential at all.
     assert run.client.get(f"/v1/cases?key={run.tokens['admin']}").status_code == 401
+
+
+def test_a_merchant_cannot_file_under_another_companys_uscc(running, small_dossier_dir):
+    """Otherwise seller B's forged dossier would count as fraud of A's company (repeat-fraud is per USCC)."""
+    run = running
+    mine = zip_folder(small_dossier_dir, only_manifest=True)
+    ok = run.client.post("/v1/dossiers", files={"file": ("d.zip", mine)}, headers=run.auth("seller_a"))
+    assert ok.status_code == 202
+    run.drain()
+    before = state(run.store, run.blob_root)
+    as_b = zip_folder(small_dossier_dir, only_manifest=True, merchant=MERCHANT_B)  # A's USCC, B's merchant id
+    r = run.client.post("/v1/dossiers", files={"file": ("d.zip", as_b)}, headers=run.auth("seller_b"))
+    assert r.status_code == 403 and r.json()["error"] == "uscc_of_another_merchant"
+    other = zip_folder(small_dossier_dir, only_manifest=True, uscc="91310000MA1FL0000X")
+    r = run.client.post("/v1/dossiers", files={"file": ("d.zip", other)}, headers=run.auth("seller_a"))
+    assert r.status_code == 403 and r.json()["error"] == "uscc_mismatch"
+    assert state(run.store, run.blob_root) == before

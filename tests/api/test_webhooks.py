@@ -44,8 +44,8 @@ def test_signed_deliveries_retried_with_backoff(running, small_dossier_dir):
         hook, secret = r.json()["id"], r.json()["secret"]
         bad = run.client.post("/v1/webhooks", json={"url": url, "events": ["case.exploded"]}, headers=run.auth("admin"))
         assert bad.status_code == 422
-        sub = run.client.post("/v1/dossiers", files={"file": ("d.zip", zip_folder(small_dossier_dir, only_manifest=True))},
-                              headers=run.auth("seller_a"))
+        data = zip_folder(small_dossier_dir, only_manifest=True)
+        sub = run.client.post("/v1/dossiers", files={"file": ("d.zip", data)}, headers=run.auth("seller_a"))
         run.drain()
         assert deliver_due(run.store) == 1  # answered 500: kept for a later attempt
         [d] = run.client.get(f"/v1/webhooks/{hook}/deliveries", headers=run.auth("admin")).json()

@@ -68,3 +68,14 @@ class SanctionRow(Base):
     case_pk: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), index=True)
     lifted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MerchantIdentity(Base):
+    """A merchant id bound to its company (USCC) at its first accepted submission: a seller can then
+    neither file under another company's USCC nor make its own fraud count against that company."""
+
+    __tablename__ = "merchant_identities"
+    merchant_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    uscc: Mapped[str] = mapped_column(String(32), unique=True)
+    bound_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    bound_by: Mapped[str] = mapped_column(String(128))

@@ -90,6 +90,7 @@ def _store_submission(svc: Service, ident, up, p: Principal, received) -> tuple[
             with svc.store.Session.begin() as s:
                 svc.store._begin_write(s)  # writers queue here: version numbers and the audit head stay linear
                 cases.refuse_if_terminated(s, ident.merchant_id, received)
+                cases.bind_identity(s, ident.merchant_id, ident.uscc, p.name, received)
                 # The blob first: a worker never sees a version whose zip is not there yet.
                 svc.blobs.put_file(up.path, up.sha256)
                 o = cases.open_version(s, ident, up.sha256, p.name, received)

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from originproof.accounts.schemas import Principal
 from originproof.cases import repository as repo
 from originproof.cases.identity import DossierIdentity
-from originproof.cases.models import Case, CaseVersion, DecisionRow, SanctionRow
+from originproof.cases.models import Case, CaseVersion, DecisionRow, MerchantIdentity, SanctionRow
 from originproof.policy import Policy
 from originproof.webhooks.service import emit
 
@@ -61,6 +62,25 @@ def refuse_if_terminated(s: Session, merchant_id: str, at: datetime) -> None:
                         "该商家的合作已终止（terminate_cooperation 生效中），不能再提交档案",
                         "Cooperation with this merchant is terminated (terminate_cooperation in force): "
                         "no further dossiers are accepted")
+
+
+def bind_identity(s: Session, merchant_id: str, uscc: str | None, who: str, at: datetime) -> None:
+    """The merchant id and the company it files for go together: a USCC already bound to another
+    merchant, or a merchant filing under a USCC other than its own, is refused (403)."""
+    if not uscc:
+        return
+    mine = s.get(MerchantIdentity, merchant_id)
+    if mine is not None:
+        if mine.uscc != uscc:
+            raise CaseError(403, "uscc_mismatch", "清单中的统一社会信用代码与该商家已登记的不一致，已拒收",
+                            "The manifest's USCC is not the one this merchant is registered with; refused")
+        return
+    other = s.execute(select(MerchantIdentity).where(MerchantIdentity.uscc == uscc)).scalar_one_or_none()
+    if other is not None:
+        raise CaseError(403, "uscc_of_another_merchant", "该统一社会信用代码已登记在另一商家名下，已拒收",
+                        "This USCC is registered to another merchant; refused")
+    s.add(MerchantIdentity(merchant_id=merchant_id, uscc=uscc, bound_at=at, bound_by=who))
+    s.flush()
 
 
 @dataclass

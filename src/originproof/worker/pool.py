@@ -25,7 +25,8 @@ def resend_stuck(store, dispatcher: Dispatcher, queued_for_s: float, running_for
 
     now = datetime.now(timezone.utc)
     with store.Session() as s:
-        pks = cases_repo.stuck_versions(s, now - timedelta(seconds=queued_for_s), now - timedelta(seconds=running_for_s))
+        pks = cases_repo.stuck_versions(s, now - timedelta(seconds=queued_for_s),
+                                        now - timedelta(seconds=running_for_s))
     for pk in pks:
         dispatcher.submit(pk)
     return len(pks)
