@@ -71,3 +71,20 @@ def test_console_sign_in_session_and_csrf(tmp_path):
         w = c.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/x", "events": ["case.decided"]})
         assert w.status_code == 403 and w.json()["error"] == "csrf"
     st.close()
+
+
+def test_bind_merchant_registers_the_company_a_merchant_files_for(tmp_path):
+    url = _store_url(tmp_path)
+    ok = CliRunner().invoke(cli, ["accounts", "bind-merchant", "M-1", "--uscc", "91310000MA1FL00001", "--store", url])
+    assert ok.exit_code == 0, ok.output
+    taken = CliRunner().invoke(cli, ["accounts", "bind-merchant", "M-2", "--uscc", "91310000MA1FL00001",
+                                     "--store", url])
+    assert taken.exit_code == 2
+    st = Store(url)
+    try:
+        from originproof.cases.models import MerchantIdentity
+        with st.Session() as s:
+            assert s.get(MerchantIdentity, "M-1").uscc == "91310000MA1FL00001"
+            assert s.get(MerchantIdentity, "M-2") is None
+    finally:
+        st.close()

@@ -86,5 +86,22 @@ def list_tokens(store: Optional[str] = _STORE) -> None:
         typer.echo("\t".join(r))
 
 
+@accounts_app.command("bind-merchant")
+def bind_merchant(merchant_id: str = typer.Argument(..., help="The marketplace's merchant id."),
+                  uscc: str = typer.Option(..., "--uscc", help="The company's unified social credit code."),
+                  store: Optional[str] = _STORE) -> None:
+    """Register which company a merchant id files for (otherwise bound at its first accepted dossier)."""
+    from originproof.cases.service import CaseError, register_identity
+
+    def bind(s):
+        try:
+            register_identity(s, merchant_id, uscc, "cli")
+        except CaseError as e:
+            typer.echo(f"error: {e.en}", err=True)
+            raise typer.Exit(2)
+    _run(store, bind)
+    typer.echo(f"merchant {merchant_id} files for {uscc}")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(accounts_app, name="accounts", help="Users and API tokens.")

@@ -83,6 +83,21 @@ def bind_identity(s: Session, merchant_id: str, uscc: str | None, who: str, at: 
     s.flush()
 
 
+def register_identity(s: Session, merchant_id: str, uscc: str, who: str) -> None:
+    """The operator binds (or re-binds) a merchant id to its company before or after its first filing."""
+    merchant_id, uscc = merchant_id.strip(), uscc.strip()
+    other = s.execute(select(MerchantIdentity).where(MerchantIdentity.uscc == uscc,
+                                                     MerchantIdentity.merchant_id != merchant_id)).scalar_one_or_none()
+    if other is not None:
+        raise CaseError(409, "uscc_of_another_merchant", "该统一社会信用代码已登记在另一商家名下",
+                        f"This USCC is registered to merchant {other.merchant_id}")
+    row = s.get(MerchantIdentity, merchant_id)
+    if row is None:
+        s.add(MerchantIdentity(merchant_id=merchant_id, uscc=uscc, bound_at=now(), bound_by=who))
+    else:
+        row.uscc, row.bound_at, row.bound_by = uscc, now(), who
+
+
 @dataclass
 class Opened:
     case: Case
