@@ -10,6 +10,7 @@ from originproof.evidence.documents.types.common import name_of
     ("示例贸易有限公司 91310000MA1234567X", "示例贸易有限公司"),       # the credit code beside the name
     ("Example Trading Co., Ltd., 1 Main Street", "Example Trading Co., Ltd."),
     ("Example Trading Co., Ltd. 2nd Floor", "Example Trading Co., Ltd. 2nd Floor"),  # not a code: kept
+    ("Example Trading Co., Ltd. — FROM BUSAN TO SHANGHAI", "Example Trading Co., Ltd."),  # the next cell
     ("株式会社サンプル", "株式会社サンプル"),
 ])
 def test_name_of(cell, want):

@@ -465,19 +465,17 @@ def ocr_rapid(gray: np.ndarray, page: int = 1, latin_to: Any = None) -> list[Ocr
     return merge_rows(lines)
 
 
-LATIN_SAMPLE = 8
+LATIN_SAMPLE = 60
 
 
 def _latin_page(eng: Any, crops: list[np.ndarray]) -> bool:
-    """Read the first piece of a few of the page's longest boxes: Latin letters and no Han, kana or Hangul
-    among them means a Latin page."""
+    """Read the head (three heights wide) of every text box, up to 60 spread over the page: Latin letters
+    and no Han, kana or Hangul in any of them means a Latin page. Every box counts, not only the long ones:
+    on a Chinese form the long boxes may all be goods names in Latin script and the captions short."""
     if len(crops) < 4:
         return False
-    longest = sorted(range(len(crops)), key=lambda i: -crops[i].shape[1])[:LATIN_SAMPLE]
-    sample = []
-    for i in longest:
-        x0, x1, _gap = rec_chunks(crops[i])[0]
-        sample.append(crops[i][:, x0:x1])
+    step = max(1, len(crops) // LATIN_SAMPLE)
+    sample = [c[:, : max(1, min(c.shape[1], 3 * c.shape[0]))] for c in crops[::step]]
     rec, _ = eng.text_rec(sample)
     text = "".join(str(r[0]) for r in rec)
     if any(0x3040 <= ord(ch) <= 0x30FF or 0x3400 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF for ch in text):

@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 
 DATA = Path(__file__).resolve().parents[2] / "registry" / "data" / "captions"
-BOX_NUMBER = re.compile(r"\s*(?:box|feld|case|casella|casilla|欄|欄目)?\s*(?:\d{1,2}|[①-⑳])\s*(?:[.)．:、]\s*|\s+(?=\D))")
+# A box number before its caption; OCR often reads the number's point as a comma ("9, HS code").
+BOX_NUMBER = re.compile(r"\s*(?:box|feld|case|casella|casilla|欄|欄目)?\s*(?:\d{1,2}|[①-⑳])\s*(?:[.,)．:、]\s*|\s+(?=\D))")
 NOISE = re.compile(r"^[\s‘’'`\"|»«*.,]+")
 HINT = re.compile(r"^\s*(?:[(（\[][^)）\]]{0,80}(?:[)）\]]|$)|[/:：.\-–—|;,·•]+)\s*")
 

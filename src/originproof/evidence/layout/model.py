@@ -93,6 +93,9 @@ class PageModel:
 
 
 # ----------------------------------------------------------------------------- building
+RULE_READ_AS_TEXT = re.compile(r"[—–\-|_¦!Il\[\]]{1,3}")
+
+
 def _split_line(line: OcrLine, vertical: list[Segment], scale_h: float | None = None) -> list[tuple[int, int, list[float]]]:
     """Character spans of `line` that form runs: cut at wide gaps and at vertical rules."""
     words = line.words or [(line.text, list(line.bbox))]
@@ -106,9 +109,16 @@ def _split_line(line: OcrLine, vertical: list[Segment], scale_h: float | None = 
             i = pos
         j = i + len(w)
         pos = j
+        cy = (b[1] + b[3]) / 2
+        if RULE_READ_AS_TEXT.fullmatch(w) and any(b[0] - 2 <= s.x0 <= b[2] + 2 and s.y0 - 2 <= cy <= s.y1 + 2
+                                                  for s in vertical):
+            # OCR read the cell's rule itself as a dash or a bar: a cut, not text.
+            if cur is not None:
+                spans.append(cur)
+                cur = None
+            continue
         if cur is not None:
             gap = b[0] - cur[2][2]
-            cy = (b[1] + b[3]) / 2
             crosses = any(cur[2][2] - 1 <= s.x0 <= b[0] + 1 and s.y0 - 2 <= cy <= s.y1 + 2 for s in vertical)
             if gap > RUN_GAP * h or crosses:
                 spans.append(cur)

@@ -89,9 +89,10 @@ def name_of(text: str) -> str:
             last = m
     if last is not None:
         rest = v[last.end():]
-        # What follows the legal form is no part of the name: an address after a comma, or a code printed
-        # beside it in the same cell ("上海…有限公司 91310115…", "X Co., Ltd. HRB 123").
-        if not rest.strip(" ,;") or re.match(r"^\s*[,;]", rest) or re.match(r"^\s+[A-Z]{0,3}\s?[0-9][0-9A-Z\-]{7,}\b", rest):
+        # What follows the legal form is no part of the name: an address after a comma, the next cell past
+        # a rule OCR read as a dash or bar, or a code printed beside it ("上海…有限公司 91310115…").
+        if not rest.strip(" ,;") or re.match(r"^\s*[,;|—–]", rest) \
+                or re.match(r"^\s+[A-Z]{0,3}\s?[0-9][0-9A-Z\-]{7,}\b", rest):
             return v[:last.end()].strip(" ,;")
     return v.strip(" ,;")
 

@@ -1,0 +1,24 @@
+"""Runs of a page model: a line is cut where a cell's rule crosses it, also when OCR read the rule as text."""
+from __future__ import annotations
+
+from originproof.evidence.common.ocr import OcrLine
+from originproof.evidence.layout.model import Segment, build
+
+
+def _line(words: list[tuple[str, float, float]]) -> OcrLine:
+    boxes = [(w, [x0, 100.0, x1, 112.0]) for w, x0, x1 in words]
+    return OcrLine(" ".join(w for w, *_ in words), [words[0][1], 100.0, words[-1][2], 112.0], 0.9, 1, boxes)
+
+
+def test_rule_read_as_a_dash_cuts_the_run_and_is_no_text():
+    line = _line([("Acme", 50, 80), ("Co.,", 84, 104), ("Ltd.", 108, 128), ("—", 131, 141), ("FROM", 144, 174),
+                  ("BUSAN", 178, 214)])
+    rule = Segment(136.0, 40.0, 136.0, 300.0)
+    runs = build(1, [line], [rule], 600, 800).runs
+    assert [r.text for r in runs] == ["Acme Co., Ltd.", "FROM BUSAN"]
+
+
+def test_a_dash_away_from_any_rule_is_text():
+    line = _line([("Rong", 50, 75), ("—", 78, 84), ("Ou", 87, 100)])
+    runs = build(1, [line], [Segment(400.0, 40.0, 400.0, 300.0)], 600, 800).runs
+    assert [r.text for r in runs] == ["Rong — Ou"]
