@@ -33,7 +33,14 @@ def test_online_route_dossier_is_approved_with_an_operator_archive(tmp_path):
         r = c.post("/v1/dossiers", files={"file": ("d.zip", zip_folder(root))}, headers=auth)
         assert r.status_code == 202, r.text
         svc.dispatcher.drain(timeout=300)
-        rep = c.get(f"/v1/cases/{r.json()['case_id']}/versions/1/report", headers=auth).json()
+        cid = r.json()["case_id"]
+        rep = c.get(f"/v1/cases/{cid}/versions/1/report", headers=auth).json()
+        # A resubmission re-reads no unchanged file (extraction cached by content hash in the store).
+        assert c.post("/v1/dossiers", files={"file": ("d.zip", zip_folder(root))}, headers=auth).json()["version"] == 2
+        svc.dispatcher.drain(timeout=300)
+        v2 = c.get(f"/v1/cases/{cid}/versions/2/report", headers=auth).json()
+        assert v2["timings_ms"]["extract_reads"] == 0 and v2["timings_ms"]["extract_cache_hits"] >= 4
+        assert c.get(f"/v1/cases/{cid}/versions/2", headers=auth).json()["changes"] == []
     not_passing = [(f["rule"], f["subject"], f["status"], f["message"]["en"]) for f in rep["findings"]
                    if f["status"] not in ("pass", "n/a")]
     assert rep["verdict"] == "approve", not_passing
