@@ -18,10 +18,12 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 ARTICLE = re.compile(r"^\s*(?:第\s*\d+\s*条|제\s*\d+\s*조|§\s*\d+|article\s+\d+|art\.\s*\d+|\d{1,2}\.\s+\S)", re.I)
 # An alias given in brackets after a party's name: （以下「甲」という）, (이하 "갑"이라 한다), (以下简称"甲方").
 ALIAS = re.compile(r"[（(]\s*(?:以下|이하)[^）)]{0,12}?[「『“\"']?\s*(甲|乙|갑|을|甲方|乙方)")
+# The same definition with an alias OCR could not read ("(이하 \"Zt\", …)"): its side follows from the order.
+ANY_ALIAS = re.compile(r"[（(]\s*(?:以下|이하)[^）)]{0,12}?[「『“\"']\s*(\S{1,3}?)\s*[」』”\"']")
 # Where a party's name begins, reading back from its alias: a clause start, a conjunction with its space,
 # a wide gap or a long number (a table row's registration number) before it.
 CLAUSE_START = re.compile(r"(?:^|[と、。\n]|와\s|과\s|및\s|及び|\s{2,}|\d{6,}\s)\s*")
-REG_IN_TEXT = re.compile(r"(?:reg(?:istration|istered)?\.?\s*no\.?|registered\s+no\.?|法人番号|사업자등록번호|ABN|ACN|HRB|"
+REG_IN_TEXT = re.compile(r"(?:reg(?:istration|istered)?\.?\s*no\.?|registered\s+no\.?|法人番号|사\s?업\s?자\s?등\s?록\s?번\s?호|ABN|ACN|HRB|"
                          r"SIREN|company\s+no\.?|统一社会信用代码|P\.?\s?IVA)\s*[:：]?\s*([A-Z]{0,3}\s?\d[\d\s\-]{5,}\d)", re.I)
 TITLE_CUES = ["契約書", "계약서", "协议书", "合同书", "協議書"]
 BULLET = re.compile(r"^\s*[•・*·\-–ㆍ∙●▪◦‧]\s*")
@@ -61,13 +63,20 @@ def _split_alt(name: str) -> tuple[str, str | None]:
 
 
 PARTY_A_ALIASES = {"甲", "갑", "甲方"}
+ALIAS_SIDES = PARTY_A_ALIASES | {"乙", "을", "乙方"}
 
 
 def _alias_parties(text: str) -> list[tuple[str, str | None, str]]:
     """Parties named before a bracketed alias (JP/KR/ZH style): (name, bilingual alt, side "a"/"b" by the
     alias: 甲/갑 is the principal, 乙/을 the contractor)."""
     out = []
-    for m in ALIAS.finditer(text):
+    matches = list(ALIAS.finditer(text))
+    if len(matches) == 1:
+        # One alias read, the other garbled: take every definition, in order.
+        loose = list(ANY_ALIAS.finditer(text))
+        if len(loose) == 2 and any(m.start() == matches[0].start() for m in loose):
+            matches = loose
+    for m in matches:
         pos, alt = m.start(), None
         # A bilingual name "甲社（Latin Co., Ltd.）（以下「甲」…": the bracket before the alias is the alt name.
         if pos > 0 and text[pos - 1] in "）)":
@@ -85,7 +94,9 @@ def _alias_parties(text: str) -> list[tuple[str, str | None, str]]:
         start = max([s for s in starts if s < len(head)] or [0])
         name = re.sub(r"^[\d\-\s]+(?=\D)", "", head[start:]).strip(" 「」\"")
         if looks_like_name(name):
-            out.append((name, alt, "a" if m.group(1) in PARTY_A_ALIASES else "b"))
+            side = ("a" if m.group(1) in PARTY_A_ALIASES else "b") if m.group(1) in ALIAS_SIDES \
+                else ("a" if not out else "b")
+            out.append((name, alt, side))
     return out
 
 
@@ -184,7 +195,9 @@ def _signatures(doc: DocText, start: int) -> tuple[bool, float, list[OcrLine]]:
         rules = [l for l in lines if re.search(r"_{6,}", l.text)]
         if hits or rules:
             break
-    if len(hits) >= 2 or (hits and rules):
+    # Blocks stand side by side ("Signature          Signature"): count the marks, not the lines.
+    blocks = sum(max(fold(l.text).count(m) for m in marks if m) for l in hits)
+    if blocks >= 2 or (hits and rules):
         return True, 0.95, hits[:2]
     if hits or rules:
         return True, 0.85, (hits or rules)[:2]
@@ -274,7 +287,13 @@ def parse_agreement(doc: DocText) -> ProductionAgreement:
         out.parties = doc.union_fact(parties, plines[:3], conf=conf if len(parties) == 2 else 0.75)
     start = _signature_area(doc)
     signed, sconf, slines = _signatures(doc, start)
-    out.signatures_present = doc.union_fact(True, slines, conf=sconf) if signed else doc.fact(False, None, conf=sconf)
+    if signed:
+        out.signatures_present = doc.union_fact(True, slines, conf=sconf)
+        # The marks were read word for word; the rest of their line is often the signature's own ink,
+        # which OCR reads as noise: that lowers the line's confidence, not the finding's.
+        out.signatures_present.confidence = sconf
+    else:
+        out.signatures_present = doc.fact(False, None, conf=sconf)
     sv = fields.first("signed_on")
     found = find_dates(sv.text.replace("\n", " "), country) if sv is not None else []
     dated = [(l, f) for l in doc.lines[start:] for f in find_dates(l.text, country)]

@@ -1,0 +1,17 @@
+"""Agreement parties from the running text, as OCR reads real scans."""
+from __future__ import annotations
+
+from originproof.evidence.documents.types.agreement import _alias_parties
+
+
+def test_one_alias_misread_the_definitions_still_give_both_parties_in_order():
+    text = ('주식회사 예시 (Yesi Cosmetics Inc.) (이하 "Zt", 사업자등록번호 123-45-67890) 과 예시제조 주식회사 '
+            '(Yesi Manufacturing Co., Ltd.) (이하 "을", 사업자등록번호 234-56-78901) 은 다음과 같이 계약을 체결한다.')
+    got = [(n, side) for n, _alt, side in _alias_parties(text)]
+    assert got == [("주식회사 예시 (Yesi Cosmetics Inc.)", "a"), ("예시제조 주식회사 (Yesi Manufacturing Co., Ltd.)", "b")]
+
+
+def test_roles_follow_the_alias_not_the_order():
+    text = "乙社株式会社（以下「乙」という）と甲社株式会社（以下「甲」という）は、次のとおり契約する。"
+    sides = {n: side for n, _alt, side in _alias_parties(text)}
+    assert sides.get("甲社株式会社") == "a" and sides.get("乙社株式会社") == "b"
