@@ -211,3 +211,15 @@ def test_confident_sources_that_disagree_leave_availability_for_review():
             "<button class='add-to-cart' disabled>Add to cart</button>")
     pr = page(head, body)
     assert pr.fields["availability"].confidence < 0.8 and "disagree" in pr.detail
+
+
+def test_an_old_classed_price_alone_is_the_price_and_og_price_is_read():
+    body = ("<h1>Acme Reading Lens</h1><ul class='price-list'><li class='price'><span class='price-old-live'>40.00€</span>"
+            "</li><li class='price-tax'>Excl. VAT: <span class='price-tax-live'>36.53€</span></li></ul>"
+            "<div class='related'><h4>Other Lens</h4><span class='price'>150.00€</span></div>")
+    assert page(body=body).get("price") == "40"
+    beside = ("<h1>Acme Reading Lens</h1><div class='price-box'><span class='price-old'>50.00€</span>"
+              "<span class='price-new'>40.00€</span></div>")
+    assert page(body=beside).get("price") == "40"
+    assert page("<meta property='og:price' content='2,900원~'>", "<h1>Acme Bra</h1>",
+                url="https://shop.example.kr/deal/1").get("price") == "2900"

@@ -433,7 +433,7 @@ def _from_meta(meta: dict[str, str], og: dict[str, str], country: str | None, ca
         cands.add("brand", clean_brand(b), "opengraph", CONF["opengraph"])
     if (a := availability_of(get("product:availability", "og:availability"))):
         cands.add("availability", a, "opengraph", CONF["opengraph"])
-    if (p := get("product:price:amount", "og:price:amount", "product:sale_price:amount")):
+    if (p := get("product:price:amount", "og:price:amount", "product:sale_price:amount", "og:price")):
         _add_price(cands, p, "opengraph", CONF["opengraph"], country,
                    get("product:price:currency", "og:price:currency"))
     for k in ("product:ean", "product:upc", "product:gtin", "product:isbn", "gtin13", "gtin"):

@@ -253,9 +253,37 @@ def _zone(root, limit: int = 60) -> list:
 
 # ------------------------------------------------------------------------------------ price
 def _struck(el) -> bool:
+    """Shown as the price before a reduction: struck through, or classed "old"/"was" beside a current price
+    (a theme that classes its only price "price-old" shows no reduction: that price is the price)."""
     for a in [el, *el.iterancestors()][:4]:
-        if a.tag in _STRUCK_TAGS or _OLD_PRICE.search(_classes(a)):
+        if a.tag in _STRUCK_TAGS:
             return True
+        if _OLD_PRICE.search(_classes(a)):
+            return _beside_current(a)
+    return False
+
+
+_TAX = re.compile(r"tax|vat|netto|brutto|excl|incl", re.I)
+
+
+def _beside_current(old) -> bool:
+    box = old.getparent()
+    for _ in range(2):
+        if box is None:
+            return False
+        inside = set(old.iter())
+        around = set(old.iterancestors())
+        for e in box.iter():
+            # Another element: neither the old price nor its parts nor a box that holds it.
+            if not isinstance(e.tag, str) or not e.attrib or e in inside or e in around:
+                continue
+            cls = _classes(e)
+            # (the same price with or without tax is no reduction either)
+            if _PRICE_CLASS.search(cls) and not _OLD_PRICE.search(cls) and not _NOT_PRICE.search(cls) \
+                    and not _TAX.search(cls) \
+                    and e.tag not in _STRUCK_TAGS and _PRICE_TEXT.search(_own_text(e)):
+                return True
+        box = box.getparent()
     return False
 
 
