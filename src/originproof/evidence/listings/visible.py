@@ -399,7 +399,7 @@ def _captions(els, v: Visible) -> None:
             continue
         m = sku_rx.match(t)
         if m:
-            rest = t[m.end():].strip() or _next_text(el)
+            rest = t[m.end():].strip() or ("" if el.find(".//a") is not None else _next_text(el))
             mm = re.match(_ID_VALUE, rest or "")
             if mm and re.search(r"\d", mm.group(1)) and len(rest) - mm.end() < 40:
                 v.sku.append((mm.group(1).rstrip("./-"), "visible:caption", 0.8))
@@ -409,6 +409,8 @@ def _captions(els, v: Visible) -> None:
             rest = t[m.end():].strip()
             # "Brand: Acme", or a caption cell ("Brand") followed by the value's cell.
             if not rest:
+                if el.find(".//a") is not None:
+                    continue  # a link named "Brand" is navigation (a category), not a caption
                 rest = _next_text(el)
             elif not t[:m.end()].rstrip().endswith((":", "：")):
                 continue
