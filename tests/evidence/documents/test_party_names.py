@@ -15,3 +15,11 @@ from originproof.evidence.documents.types.common import name_of
 ])
 def test_name_of(cell, want):
     assert name_of(cell) == want
+
+
+@pytest.mark.parametrize("text,name", [("会社法人等秋呈", False), ("Name of Iicensee", False),
+                                       ("東和コスメ製造株式会社", True), ("Bayerische Kosmetikfertigung GmbH", True)])
+def test_a_garbled_caption_is_no_name(text, name):
+    from originproof.evidence.documents.types.common import looks_like_name
+    from originproof.evidence.layout.captions import lexicon
+    assert looks_like_name(text, lexicon("factory_licence")) is name

@@ -211,6 +211,17 @@ def _skip_hints(text: str, end: int, f: Field, lex: Lexicon) -> int:
     return end
 
 
+def near_caption(text: str, lex: Lexicon, min_score: float = 70) -> bool:
+    """A run that reads like one of the type's longer captions with a few characters misread
+    ("会社法人等秋呈" for 会社法人等番号): a garbled caption, so no value either."""
+    from rapidfuzz import fuzz
+
+    ft = fold(text)
+    if len(ft) < 5:
+        return False
+    return any(fuzz.ratio(ft, fc) >= min_score for f in lex.fields for fc in f.folded if len(fc) >= 5)
+
+
 def is_caption(text: str, lex: Lexicon) -> bool:
     """A run that is only a caption (of any field of the type): never a value."""
     cm = match(text, lex)

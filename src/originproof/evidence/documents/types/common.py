@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from originproof.evidence.documents.layout import DocText
-from originproof.evidence.layout.captions import Lexicon, is_caption
+from originproof.evidence.layout.captions import Lexicon, is_caption, near_caption
 from originproof.evidence.layout.model import Run
 from originproof.evidence.layout.pairing import Value
 from originproof.facts.base import At, Fact
@@ -70,7 +70,7 @@ def looks_like_name(text: str, lex: Lexicon | None = None) -> bool:
     letters = sum(ch.isalpha() for ch in t)
     if letters < 2 or letters < 0.4 * len(re.sub(r"\s", "", t)):
         return False
-    if lex is not None and is_caption(t, lex):
+    if lex is not None and (is_caption(t, lex) or near_caption(t, lex)):
         return False
     return not find_dates(t)
 
