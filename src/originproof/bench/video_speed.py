@@ -4,8 +4,9 @@
 `rounds` times: a plain PyAV full decode (thread_type="AUTO") immediately followed by the complete
 video read (probe, continuity, stages, receipt, fingerprint). Each round gives one ratio
 (read / decode, both measured back to back on a shared machine); the median is reported
-(target ≤ 1.0) with the OCR calls made. CPU seconds (all threads, Tesseract subprocesses in
-`ocr_cpu_s`) are reported too: on a loaded machine they say more than wall time."""
+(target ≤ 1.0) with the OCR calls made. CPU seconds (all threads; OCR runs in the process, so
+`ocr_cpu_s` counts only an OCR engine started as a subprocess, the fallback without tesserocr) are
+reported too: on a loaded machine they say more than wall time."""
 from __future__ import annotations
 
 import hashlib
