@@ -16,3 +16,10 @@ def test_unreadable_evidence_says_what_to_supply_in_both_languages():
 def test_an_unknown_without_a_remedy_has_none():
     f = unknown("DIST.ONLINE.LISTING", "listing 1", "The listing was not read", "未读取该链接")
     assert f.remedy is None and f.message.en == "The listing was not read"
+
+
+def test_a_file_that_failed_intake_is_asked_for_again_not_as_a_sharper_scan():
+    from originproof.rules.base import READABLE_FILE
+    f = unread_finding("PROD.COO.PRESENT", "certificate_of_origin",
+                       Unread(files=["a.pdf"], reason="a file of this document failed intake"))
+    assert f.remedy.en == READABLE_FILE[1] and f.remedy.zh == READABLE_FILE[0]

@@ -82,6 +82,12 @@ LEGIBLE_COPY = ("如需免于人工复核，请提供更清晰的证据：出具
                 "or a flat, sharp 300 dpi scan")
 
 
+# A file that could not even be opened (not the kind it claims, damaged, refused at intake).
+READABLE_FILE = ("请重新提供该文件：可正常打开的PDF或JPEG/PNG图片（文件损坏、类型不符或被拒收时无法核验）",
+                 "Supply the file again as a PDF or a JPEG/PNG image that opens (a damaged, mislabelled or "
+                 "refused file cannot be checked)")
+
+
 def unknown(rule_code: str, subject: str, en: str, zh: str, evidence: list[dict] | None = None,
             remedy: tuple[str, str] | None = None, **facts: Any) -> Finding:
     """Not decided (→ review); `remedy` (zh, en), when the seller can do something about it, is said too."""
@@ -109,7 +115,8 @@ def unread_finding(rule_code: str, subject: str, item: Unread | None) -> Finding
     return unknown(rule_code, subject,
                    f"Could not be decided: the evidence could not be read ({reason}); a person must check it",
                    f"无法判定：证据未能读取（{reason}），需人工核查",
-                   evidence=[{"file": f} for f in files], remedy=LEGIBLE_COPY, reason=reason)
+                   evidence=[{"file": f} for f in files],
+                   remedy=READABLE_FILE if "intake" in reason else LEGIBLE_COPY, reason=reason)
 
 
 def is_read(item: Any) -> bool:

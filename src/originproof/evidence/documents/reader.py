@@ -166,6 +166,9 @@ def read_document(files: list[FileRef], hint: str | None, ctx: ReadContext) -> E
             want = "zh" if lang != "zh" else language_of(country)
         if want and want != lang:
             for p in scanned:
+                # The page's orientation was chosen by a read in the wrong script (garbage in every
+                # orientation): choose it again with the right engine.
+                p._upright = None  # type: ignore[attr-defined]
                 _ocr_page(p, want)
             doc = _doc_text(pages, [f.path for f in files], country)
             dtype, tconf = recognise(doc)
