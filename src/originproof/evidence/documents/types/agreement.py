@@ -141,9 +141,15 @@ def _party_from(v) -> tuple[str, str | None] | None:
 
 
 def _sentence(text: str) -> bool:
-    """A clause, not a name: "갑은 … 위탁한다." ends as a sentence and names no legal form (a short caption
-    such as 갑 also starts the articles' sentences)."""
-    return bool(re.search(r"(?:[다요]|[。]|[^A-Z]\.)\s*$", text)) and not LEGAL_FORM_RE.search(text)
+    """A clause, not a name: "갑은 … 위탁한다." ends as a Korean, Japanese or Chinese sentence does (a short
+    caption such as 갑 also starts the articles' sentences); a Latin name may well end with a point
+    ("Packing Co."), so there only a long run of words ending with one is a sentence."""
+    t = text.strip()
+    if LEGAL_FORM_RE.search(t):
+        return False
+    if re.search(r"(?:[다요]\.?|。)\s*$", t):
+        return True
+    return t.endswith(".") and len(t.split()) > 12
 
 
 def _parties(doc: DocText, fields) -> tuple[list[dict[str, Any]], list[OcrLine]]:
