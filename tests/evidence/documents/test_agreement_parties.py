@@ -15,3 +15,10 @@ def test_roles_follow_the_alias_not_the_order():
     text = "乙社株式会社（以下「乙」という）と甲社株式会社（以下「甲」という）は、次のとおり契約する。"
     sides = {n: side for n, _alt, side in _alias_parties(text)}
     assert sides.get("甲社株式会社") == "a" and sides.get("乙社株式会社") == "b"
+
+
+def test_a_clause_is_no_party_but_a_latin_name_ending_with_a_point_is():
+    from originproof.evidence.documents.types.agreement import _sentence
+    assert _sentence("은 대한민국 내 을의 공장에서 본 제품을 제조한다.")
+    assert not _sentence("Example Contract Packing Co.")
+    assert not _sentence("예시제조 주식회사 (Yesi Manufacturing Co., Ltd.)")
