@@ -115,3 +115,13 @@ def test_paid_equal_to_subtotal_is_the_total_and_garbled_label_falls_back_to_rep
                            "OIL 3KG @7.90", "3554190157801 7.90", "Tqtal Sales (Incl. GST 6%) RM61.40",
                            "Nel lota! RM61.40", "Payment Method VISA CARD"))
     assert rc.get("total") == "61.40"
+
+
+def test_business_name_wrapped_above_its_registration_number():
+    rc = parse_receipt(lines("AIK HUAT HARDWARE", "ENTERPRISE (SETIA", "ALAM) SDN BHD", "(822737-X)",
+                             "NO. 17-G, JALAN SETIA INDAH", "Date: 13/07/2017", "PLUG TOP 1 4.00", "TOTAL 4.00"))
+    assert rc.get("store_name") == "AIK HUAT HARDWARE ENTERPRISE (SETIA ALAM) SDN BHD"
+    # A handwritten note in small letters above the name is not part of it.
+    rc = parse_receipt(lines("tan chay yee", "KEDAI RUNCIT MAJU JAYA SDN BHD", "(123456-X)", "Date: 09/01/2019",
+                             "TOTAL: 31.00"))
+    assert rc.get("store_name") == "KEDAI RUNCIT MAJU JAYA SDN BHD"

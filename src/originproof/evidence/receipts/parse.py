@@ -239,10 +239,25 @@ def _store(ls: list[OcrLine], head_end: int, registry: Any, country: str | None)
             name = re.sub(r"\s*$", "", _nfkc(ls[i].text).strip(" :;|~'\"`"))  # keep the "&" that joins them
         name = f"{name} {_clean_name(ls[i + 1].text)}".strip()
         used.append(i + 1)
+    if chain is None and len(used) == 1 and i + 1 < len(ls) and REGNO_LINE_RE.search(_nfkc(ls[i + 1].text)):
+        # A long business name wraps over the lines right above its registration number: each such line
+        # in capitals like it, with no digits and no address or title, is part of the name.
+        k = i - 1
+        while k >= max(0, i - 2) and _wrapped_part(ls[k].text):
+            name = f"{_clean_name(ls[k].text)} {name}".strip()
+            used.insert(0, k)
+            k -= 1
     conf = min(ls[k].confidence for k in used)
     if chain is None:
         conf = min(conf, 0.5 + 0.1 * best) if best < 4 else conf
     return name, used, (chain, cscore), round(max(0.0, min(1.0, conf)), 3)
+
+
+def _wrapped_part(text: str) -> bool:
+    t = _nfkc(text).strip()
+    letters = [ch for ch in t if ch.isalpha()]
+    return (len(letters) >= 4 and not re.search(r"\d", t) and not NOT_NAME_RE.search(t) and not ADDRESS_RE.search(t)
+            and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters) and len(letters) >= 0.7 * len(re.sub(r"\s", "", t)))
 
 
 # ------------------------------------------------------------------ registration numbers
