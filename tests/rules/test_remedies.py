@@ -23,3 +23,9 @@ def test_a_file_that_failed_intake_is_asked_for_again_not_as_a_sharper_scan():
     f = unread_finding("PROD.COO.PRESENT", "certificate_of_origin",
                        Unread(files=["a.pdf"], reason="a file of this document failed intake"))
     assert f.remedy.en == READABLE_FILE[1] and f.remedy.zh == READABLE_FILE[0]
+
+
+def test_the_chinese_message_gives_the_reason_in_chinese():
+    f = unread_finding("PROD.COO.PRESENT", "certificate_of_origin",
+                       Unread(files=["a.pdf"], reason="reading took longer than 120 s"))
+    assert "读取超过 120 秒" in f.message.zh and "longer than" not in f.message.zh

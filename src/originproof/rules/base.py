@@ -1,6 +1,7 @@
 """The rule engine: rules are pure functions from facts (+ policy, registries) to findings."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal
 
@@ -109,12 +110,35 @@ def pending(rule_code: str, subjects: list[str], reader: str) -> list[Finding]:
                     f"未判定：本规则所需的{reader}读取器尚未就绪，需人工核查", reader=reader) for s in subjects]
 
 
+# Why evidence went unread, in Chinese (the readers give the reason in English).
+UNREAD_REASONS_ZH = [
+    (re.compile(r"^a file of this document failed intake$"), "该文件有一个文件未通过接收检查"),
+    (re.compile(r"^the receipt photo failed intake$"), "小票照片未通过接收检查"),
+    (re.compile(r"^the video failed intake$"), "视频未通过接收检查"),
+    (re.compile(r"^reading took longer than ([\d.]+) s$"), r"读取超过 \1 秒"),
+    (re.compile(r"^(?:(\w+) )?reader ran out of memory on this file$"), "读取该文件时内存不足"),
+    (re.compile(r"^(?:(\w+) )?reader failed: (\w+)"), r"读取出错：\2"),
+    (re.compile(r"^no (\w+) reader is built yet$"), "尚无该类证据的读取器"),
+    (re.compile(r"^pending$"), "尚未读取"),
+    (re.compile(r"^no facts$"), "无读取结果"),
+]
+
+
+def reason_zh(reason: str) -> str:
+    """The reason in Chinese where it is one the readers give; otherwise as given."""
+    for rx, zh in UNREAD_REASONS_ZH:
+        m = rx.match(reason)
+        if m:
+            return m.expand(zh)
+    return reason
+
+
 def unread_finding(rule_code: str, subject: str, item: Unread | None) -> Finding:
     reason = item.reason if item else "no facts"
     files = item.files if item else []
     return unknown(rule_code, subject,
                    f"Could not be decided: the evidence could not be read ({reason}); a person must check it",
-                   f"无法判定：证据未能读取（{reason}），需人工核查",
+                   f"无法判定：证据未能读取（{reason_zh(reason)}），需人工核查",
                    evidence=[{"file": f} for f in files],
                    remedy=READABLE_FILE if "intake" in reason else LEGIBLE_COPY, reason=reason)
 
