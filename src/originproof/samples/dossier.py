@@ -51,8 +51,12 @@ def write_captures(spec: DossierSpec, out_dir: Path, scenario: str = "stable") -
 
 
 def write_demo_dossier(out: Path, country: str = "JP", seed: int = 1) -> tuple[Path, list[Path]]:
-    """The sample dossier in `out/dossier` and the platform's captures of its listings in `out/captures`."""
-    spec = clean_spec(country, seed)
+    """The sample dossier in `out/dossier` and the platform's captures of its listings in `out/captures`,
+    dated as if submitted this hour: checked through the service (which stamps `submitted_at` on receipt)
+    it is as recent as when `originproof demo` checks it."""
+    from datetime import datetime, timezone
+    now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    spec = clean_spec(country, seed, submitted_at=now)
     out = Path(out)
     root = write_dossier(spec, out / "dossier", video_seconds=10.0)
     return root, write_captures(spec, out / "captures")
