@@ -91,6 +91,10 @@ def test_submission_versions_report_decisions_and_termination(running, small_dos
     csv = run.client.get("/v1/exports/sanctions.csv", headers=run.auth("admin")).text.splitlines()
     assert csv[0].startswith("id,merchant_id,code") and len(csv) == 3 and all(",false," in x for x in csv[1:])
     assert run.client.get("/v1/audit/verify", headers=run.auth("admin")).json() == {"intact": True}
+    # Each export carries the audit head as an anchor, and the chain verifies against it.
+    count, head = first.headers["X-Audit-Head"].split(":")
+    assert int(count) > 0 and len(head) == 64
+    assert run.store.verify_audit((int(count), head)).intact
 
 
 def test_precheck_stores_nothing_and_hides_reviewer_facts(running, small_dossier_dir):

@@ -1,5 +1,6 @@
 """Exports for the operator (admin): decisions as JSON Lines, sanctions as CSV — paginated, the
-next page's cursor in `X-Next-Cursor` (and a `Link: rel="next"`)."""
+next page's cursor in `X-Next-Cursor` (and a `Link: rel="next"`); every export carries the audit chain's
+head (`X-Audit-Head: COUNT:HASH`), the anchor `originproof audit verify --anchor` checks against."""
 from __future__ import annotations
 
 import csv
@@ -19,8 +20,11 @@ router = APIRouter(prefix="/v1/exports", tags=["exports"])
 MAX_ID = 2**62  # beyond any row id, within every database's integer
 
 
-def _paged(body: str, media: str, request: Request, rows: list, limit: int) -> Response:
-    headers = {}
+def _paged(body: str, media: str, request: Request, rows: list, limit: int, svc: Service) -> Response:
+    # The audit chain's head at export time, kept outside the database with the export: a later
+    # `originproof audit verify --anchor COUNT:HASH` proves no event was cut off the chain's end since.
+    count, head = svc.store.audit_head()
+    headers = {"X-Audit-Head": f"{count}:{head}"}
     if len(rows) > limit:
         nxt = str(rows[limit - 1][0].id)
         headers["X-Next-Cursor"] = nxt
@@ -39,7 +43,7 @@ def decisions_jsonl(request: Request, cursor: int = Query(0, ge=0, le=MAX_ID), l
                          "version": d.version, "decision": d.decision, "reason": d.reason,
                          "sanctions": d.sanctions, "by": d.actor, "at": iso(d.at), "current": d.current,
                          "overrules": d.overrules}, ensure_ascii=False) for d, c in rows[:limit]]
-    return _paged("".join(x + "\n" for x in lines), "application/x-ndjson", request, rows, limit)
+    return _paged("".join(x + "\n" for x in lines), "application/x-ndjson", request, rows, limit, svc)
 
 
 @router.get("/sanctions.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
@@ -56,4 +60,4 @@ def sanctions_csv(request: Request, cursor: int = Query(0, ge=0, le=MAX_ID), lim
         in_force = r.lifted_at is None and (r.until is None or aware(r.until) > at)
         w.writerow([r.id, r.merchant_id, r.code, iso(r.since), iso(r.until) or "", iso(r.lifted_at) or "",
                     "true" if in_force else "false", c.case_id, r.decision_id])
-    return _paged(buf.getvalue(), "text/csv; charset=utf-8", request, rows, limit)
+    return _paged(buf.getvalue(), "text/csv; charset=utf-8", request, rows, limit, svc)
