@@ -108,7 +108,10 @@ def _check_entry(args: tuple[str, dict[str, Any]]) -> dict[str, Any]:
             report = _check(entry.path, _WORKER["store"], entry.web_archives)
     except Exception as e:  # noqa: BLE001 — a crash is a result too (and a bug to report)
         log.warning("checking %s crashed: %s", label["id"], e, exc_info=True)
-        return {"id": label["id"], "error": f"{type(e).__name__}: {e}", "seconds": time.perf_counter() - t0}
+        import traceback
+        where = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                           for f in reversed(traceback.extract_tb(e.__traceback__)[-4:]))
+        return {"id": label["id"], "error": f"{type(e).__name__}: {e} (at {where})", "seconds": time.perf_counter() - t0}
     return {"id": label["id"], "verdict": report.get("verdict"), "severity": report.get("severity"),
             "findings": [[f["rule"], f["subject"], f["status"], f.get("severity")] for f in report.get("findings", [])],
             "timings_ms": report.get("timings_ms", {}), "seconds": time.perf_counter() - t0}

@@ -19,6 +19,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable
 
+from originproof.dossier.safety import make_temp_dir, remove_tree
 from originproof.evidence.readers import FileRef, ReadContext, die_with_parent, kill_processes, reader
 from originproof.facts import DOCUMENT_TYPES, EvidenceFacts, ListingFacts, Unread, VideoFacts
 from originproof.store import Store
@@ -120,11 +121,15 @@ def read_one(kind: str, files: list[FileRef], hint: str | None, ctx: ReadContext
     return facts
 
 
-def _child_init(parent_pid: int | None = None) -> None:
+def _child_init(parent_pid: int | None = None, tmp: str | None = None) -> None:
     import faulthandler
+    import tempfile
 
     if parent_pid is not None:
         die_with_parent(parent_pid)
+    if tmp:
+        tempfile.tempdir = tmp
+        os.environ["TMPDIR"] = tmp
     faulthandler.disable()  # a crash here is expected and handled by the parent; no stack dump noise
     try:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -204,6 +209,16 @@ class Extractor:
         return self._run_processes(jobs)
 
     def _run_processes(self, jobs: list[tuple[str, list[FileRef], str | None]]) -> list[EvidenceFacts | Unread]:
+        # The readers' temporary files (an OCR engine's page images) go to a folder of this check's own:
+        # removed when the reading ends, however it ends; after a SIGKILL of the check the next intake's
+        # sweep removes it (named for this process, like the expanded zip's folder).
+        self._tmp = make_temp_dir()
+        try:
+            return self._run_processes_in(jobs)
+        finally:
+            remove_tree(self._tmp)
+
+    def _run_processes_in(self, jobs: list[tuple[str, list[FileRef], str | None]]) -> list[EvidenceFacts | Unread]:
         out: list[EvidenceFacts | Unread | None] = [None] * len(jobs)
         broken = self._collect(list(range(len(jobs))), jobs, out, self.workers)
         # A crash breaks the shared pool and every job still in it; re-run those one process each so
@@ -229,7 +244,8 @@ class Extractor:
         # pool, a web server) a fork could copy a held lock, so start from a clean forkserver there.
         method = self.start_method or ("fork" if threading.active_count() == 1 else "forkserver")
         ctx = mp.get_context(method)
-        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_child_init, initargs=(os.getpid(),))
+        return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_child_init,
+                                   initargs=(os.getpid(), str(getattr(self, "_tmp", "") or "") or None))
 
     def _collect(self, idx: list[int], jobs, out, n: int) -> list[int]:
         pool = self._pool(min(n, len(idx)))
