@@ -243,6 +243,14 @@ class Extractor:
         # fork is cheap and inherits the loaded readers; from a multi-threaded host (a Celery thread
         # pool, a web server) a fork could copy a held lock, so start from a clean forkserver there.
         method = self.start_method or ("fork" if threading.active_count() == 1 else "forkserver")
+        if method == "forkserver":
+            try:
+                from multiprocessing import forkserver
+                forkserver.ensure_running()
+            except ChildProcessError:
+                # This process was forked from one that had started the fork server (a pool worker):
+                # that server is not our child and cannot serve us; start readers from scratch.
+                method = "spawn"
         ctx = mp.get_context(method)
         return ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_child_init,
                                    initargs=(os.getpid(), str(getattr(self, "_tmp", "") or "") or None))
