@@ -412,22 +412,20 @@ def ocr_rapid(gray: np.ndarray, page: int = 1, latin_to: Any = None) -> list[Ocr
     in English) is handed to that reader instead: Tesseract reads Latin text better and ~3× cheaper."""
     import cv2
     k = min(1.0, RAPID_MAX_SIDE / max(gray.shape[:2]))
+    small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1.0 else gray
+    lines = _rapid_lines(small, page, spot_latin=latin_to is not None)
+    if lines is None:
+        return latin_to(gray)
     if k < 1.0:
-        small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
-        if latin_to is not None:
-            def back(_small: np.ndarray) -> list[OcrLine]:
-                out = latin_to(gray)
-                for l in out:  # boxes in `small`'s pixels, as the caller below expects
-                    l.bbox = [v * k for v in l.bbox]
-                    l.words = [(w, [v * k for v in b]) for w, b in l.words]
-                return out
-            lines = ocr_rapid(small, page, back)
-        else:
-            lines = ocr_rapid(small, page)
         for l in lines:
             l.bbox = [v / k for v in l.bbox]
             l.words = [(w, [v / k for v in b]) for w, b in l.words]
-        return lines
+    return lines
+
+
+def _rapid_lines(gray: np.ndarray, page: int, spot_latin: bool) -> list[OcrLine] | None:
+    """PP-OCR's lines of an image no larger than `RAPID_MAX_SIDE`; None for a Latin page when asked to
+    spot one."""
     eng = _rapidocr()
     img = np.stack([gray] * 3, axis=-1) if gray.ndim == 2 else gray
     # No angle classifier: an upside-down page must read as garbage, so `ocr_upright` turns it over
@@ -436,8 +434,8 @@ def ocr_rapid(gray: np.ndarray, page: int = 1, latin_to: Any = None) -> list[Ocr
     if boxes is None:
         return []
     crops = eng.get_crop_img_list(img, boxes)
-    if latin_to is not None and _latin_page(eng, crops):
-        return latin_to(gray)
+    if spot_latin and _latin_page(eng, crops):
+        return None
     pieces, owners = [], []
     for i, crop in enumerate(crops):
         for x0, x1, gap in rec_chunks(crop):
