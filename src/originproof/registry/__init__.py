@@ -199,6 +199,12 @@ class Registry:
         return [e for e in self.entries("licence_schemes.yaml")
                 if country is None or str(e.get("country", "")).upper() == country.upper()]
 
+    def licence_scheme(self, scheme_id: str | None) -> dict[str, Any] | None:
+        """One licence scheme by its id (any country), None when unknown."""
+        if not scheme_id:
+            return None
+        return next((s for s in self.licence_schemes() if s.get("id") == scheme_id), None)
+
     def hs_headings(self, category: str) -> list[str]:
         cats = (self.data.get("hs_headings.yaml") or {}).get("categories") or {}
         return [str(h) for h in (cats.get(category) or {}).get("headings", [])]

@@ -224,15 +224,6 @@ def names_match(a: str, b: str, threshold: float) -> bool | None:
     return False
 
 
-def scheme_entry(ctx: RuleContext, scheme_id: str | None) -> dict[str, Any] | None:
-    if not scheme_id:
-        return None
-    for s in ctx.registry.licence_schemes(None):
-        if s.get("id") == scheme_id:
-            return s
-    return None
-
-
 # =============================================================================== certificate of origin
 def _issuer_match(ctx: RuleContext, text: str) -> tuple[dict | None, str | None]:
     """The registry issuer the printed issuer is, and its country: the origin country's bodies first
@@ -374,7 +365,7 @@ def factory_valid(ctx: RuleContext):
                 yield unknown(code, subject, "The licence number could not be read with confidence", "许可编号无法可靠读取",
                               evidence=ptr(d, "licence_number"), remedy=LEGIBLE_COPY)
             return
-        entry = scheme_entry(ctx, d.get("scheme"))
+        entry = ctx.registry.licence_scheme(d.get("scheme"))
         pat = (entry or {}).get("number_pattern")
         if pat and not re.fullmatch(pat, str(d.get("licence_number")).strip()):
             yield failed(code, subject, f"Licence number '{d.get('licence_number')}' is not well-formed for scheme "
@@ -456,7 +447,7 @@ def factory_scope(ctx: RuleContext):
     cats = sorted({p.category for p in ctx.manifest.products})
 
     def judge(subject: str, d: EvidenceFacts):
-        entry = scheme_entry(ctx, d.get("scheme"))
+        entry = ctx.registry.licence_scheme(d.get("scheme"))
         acts = d.get("activities") or []
         if not usable(d.activities, ctx):
             if entry and all(c in (entry.get("categories") or []) for c in cats):

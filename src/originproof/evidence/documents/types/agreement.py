@@ -62,8 +62,8 @@ def _split_alt(name: str) -> tuple[str, str | None]:
     return (m.group(1).strip(), m.group(2).strip()) if m else (name, None)
 
 
-PARTY_A_ALIASES = {"甲", "갑", "甲方"}
-ALIAS_SIDES = PARTY_A_ALIASES | {"乙", "을", "乙方"}
+# 甲/갑 is the principal (the brand owner's side), 乙/을 the contractor.
+ALIAS_SIDE = {"甲": "a", "갑": "a", "甲方": "a", "乙": "b", "을": "b", "乙方": "b"}
 
 
 def _alias_parties(text: str) -> list[tuple[str, str | None, str]]:
@@ -94,9 +94,7 @@ def _alias_parties(text: str) -> list[tuple[str, str | None, str]]:
         start = max([s for s in starts if s < len(head)] or [0])
         name = re.sub(r"^[\d\-\s]+(?=\D)", "", head[start:]).strip(" 「」\"")
         if looks_like_name(name):
-            side = ("a" if m.group(1) in PARTY_A_ALIASES else "b") if m.group(1) in ALIAS_SIDES \
-                else ("a" if not out else "b")
-            out.append((name, alt, side))
+            out.append((name, alt, ALIAS_SIDE.get(m.group(1), "b" if out else "a")))
     return out
 
 

@@ -122,7 +122,7 @@ def parse_licence(doc: DocText, registry: Any = None) -> FactoryLicence:
             out.holder_registration_number = fact(doc, v, m.group(0).strip())
     if out.licence_number is None and out.holder_registration_number is not None:
         # A company-register extract is numbered by the register entry itself ("Nummer der Firma").
-        scheme = _scheme_entry(registry, country, sid)
+        scheme = registry.licence_scheme(sid) if registry is not None else None
         pattern = (scheme or {}).get("number_pattern")
         if (scheme or {}).get("kind") == "company_register" and pattern \
                 and re.match(pattern, out.holder_registration_number.value):
@@ -159,12 +159,6 @@ def parse_licence(doc: DocText, registry: Any = None) -> FactoryLicence:
     if v is not None and looks_like_name(v.lines[0], lex):
         out.authority = fact(doc, v, v.lines[0].strip())
     return out
-
-
-def _scheme_entry(registry: Any, country: str | None, sid: str | None) -> dict[str, Any] | None:
-    if registry is None or not sid:
-        return None
-    return next((s for s in registry.licence_schemes(country) if s.get("id") == sid), None)
 
 
 def _best_address(values: list[Any], page: int, country: str | None) -> Any:
