@@ -249,3 +249,19 @@ def test_a_damaged_archive_file_is_skipped_not_fatal(tmp_path):
     assert status(res, "DIST.ONLINE.LISTING") == "pass"
     only_bad = judge([AMZ], [bad])["DIST.ONLINE.LISTING"][0]
     assert only_bad.status == "unknown" and "bad.warc.gz" in only_bad.message.en
+
+
+def test_a_registered_chains_own_web_shop_is_a_local_platform(tmp_path):
+    url = "https://www.aeon.co.jp/item/4901234567894"  # AEON: a chain of the origin country's registry
+    res = judge([url], archive(tmp_path, url, STABLE3))
+    assert status(res, "DIST.ONLINE.PLATFORM") == "pass"
+    assert res["DIST.ONLINE.PLATFORM"][0].facts["platform"] == "shop:jp_aeon"
+    assert status(res, "DIST.ONLINE.LISTING") == "pass" and status(res, "DIST.ROUTE") == "pass"
+
+
+@pytest.mark.parametrize("url", ["https://www.example-drugstore.co.jp/item/4901234567894",  # no registered chain
+                                 "https://www.aeon.de/item/4901234567894",  # not the chain's country code
+                                 "https://www.carrefour.fr/p/x-4901234567894"])  # a chain of another country
+def test_a_shop_that_is_no_registered_chain_of_the_origin_still_fails(tmp_path, url):
+    res = judge([url], archive(tmp_path, url, STABLE3))
+    assert status(res, "DIST.ONLINE.PLATFORM") == "fail"

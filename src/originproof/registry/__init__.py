@@ -169,6 +169,24 @@ class Registry:
                     best, best_len = p, len(h)
         return best
 
+    def chain_shop_for_url(self, url: str) -> Platform | None:
+        """A registered large chain's own web shop: a domain named after the chain (one of its names, spaces
+        and punctuation aside) under the chain's own country code ("<chain>.fr" for a French chain). The
+        chains registry already vouches for the chain; its shop needs no entry of its own in the platform
+        list. Which pages are product pages is then decided by the page itself (no URL patterns)."""
+        ext = _TLD(url)
+        label, suffix = ext.domain.lower(), ext.suffix.lower()
+        cc = suffix.rsplit(".", 1)[-1].upper() if suffix else ""
+        cc = "GB" if cc == "UK" else cc
+        if len(label) < 3 or len(cc) != 2:
+            return None
+        key = re.sub(r"[^a-z0-9]", "", label)
+        for ch in self.chains:
+            if ch.country == cc and any(re.sub(r"[^a-z0-9]", "", fold(n)) == key for n in ch.names):
+                return Platform(id=f"shop:{ch.id}", country=cc, name=f"{ch.names[0]} (online shop)",
+                                hosts=(f"{label}.{suffix}",))
+        return None
+
     @staticmethod
     def registered_domain(url: str) -> str:
         ext = _TLD(url)

@@ -40,7 +40,8 @@ def platform(ctx: RuleContext):
                          remedy=("请提供发源地知名电商平台的商品页链接",
                                  "Supply the product-page link on a well-known platform of the origin country"), url=url)
             continue
-        p = ctx.registry.platform_for_url(url)
+        # A platform of the registry, or a registered large chain's own web shop.
+        p = ctx.registry.platform_for_url(url) or ctx.registry.chain_shop_for_url(url)
         if p is None:
             yield failed("DIST.ONLINE.PLATFORM", sub,
                          f"{parts.hostname} is not a registered well-known e-commerce platform of {origin}",
