@@ -41,6 +41,14 @@ def _visible_case(s, case_id: str, p: Principal):
     return case
 
 
+def _visible_version(s, case_id: str, n: int, p: Principal):
+    case = _visible_case(s, case_id, p)
+    v = repo.version(s, case.id, n)
+    if v is None:
+        raise not_found("version", "版本")
+    return case, v
+
+
 def _report_for(p: Principal, report: dict[str, Any]) -> dict[str, Any]:
     return for_seller(report) if p.is_seller else report
 
@@ -145,10 +153,7 @@ def get_version(case_id: str, n: int = PathParam(ge=1, le=MAX_VERSION), p: Princ
                 svc: Service = Depends(service)) -> dict[str, Any]:
     """A version's progress, and the findings that changed since the previous version."""
     with svc.store.Session() as s:
-        case = _visible_case(s, case_id, p)
-        v = repo.version(s, case.id, n)
-        if v is None:
-            raise not_found("version", "版本")
+        case, v = _visible_version(s, case_id, n, p)
         return {"case_id": case.case_id, "version": v.number, "status": v.status, "verdict": v.verdict,
                 "severity": v.severity, "submitted_at": cases.iso(v.submitted_at), "attempts": v.attempts,
                 "finished_at": cases.iso(v.finished_at), "changes": v.changes or []}
@@ -158,10 +163,7 @@ def get_version(case_id: str, n: int = PathParam(ge=1, le=MAX_VERSION), p: Princ
 def get_report(case_id: str, n: int = PathParam(ge=1, le=MAX_VERSION), p: Principal = Depends(principal),
                svc: Service = Depends(service)) -> dict[str, Any]:
     with svc.store.Session() as s:
-        case = _visible_case(s, case_id, p)
-        v = repo.version(s, case.id, n)
-        if v is None:
-            raise not_found("version", "版本")
+        _, v = _visible_version(s, case_id, n, p)
         if v.status != "done" or v.report is None:
             raise ApiError(409, "not_ready", f"该版本的检查尚未完成（{v.status}）",
                            f"The check of this version is not done ({v.status})", status=v.status)
