@@ -28,8 +28,9 @@ import httpx
 
 from originproof.evidence.listings import markup as M
 from originproof.evidence.listings.archive import Capture, WarcArchive
-from originproof.evidence.listings.netguard import (Resolver, UnsafeTarget, check_url, is_public_address,
-                                                    normalize_url, resolve_public, system_resolver)
+from originproof.evidence.listings.netguard import check_url, normalize_url
+from originproof.net.addresses import Resolver, UnsafeTarget, resolve_public, system_resolver
+from originproof.net.pinned import PinnedBackend, pinned_transport
 from originproof.registry import Registry
 
 UA_TOKEN = "OriginProof"
@@ -74,32 +75,16 @@ class FetchPolicy:
     respect_robots: bool = True
 
 
-class _PinnedBackend(httpcore.SyncBackend):
-    """Connects to the one address resolved and checked for `host`; refuses any other name."""
+class _PinnedBackend(PinnedBackend):
+    """The shared pinned connection, diverted to the loopback fixture server when a test asked for it."""
 
-    def __init__(self, host: str, address: str):
-        self.host, self.address = host, address
-
-    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        if host.lower().rstrip(".") != self.host:
-            raise httpcore.ConnectError(f"refusing to connect to unexpected host {host!r}")
+    def destination(self, port: int) -> tuple[str, int]:
         fixture = _route_port()
-        if fixture is not None:
-            return super().connect_tcp("127.0.0.1", fixture, timeout, local_address, socket_options)
-        if not is_public_address(self.address):  # checked before; checked again where the socket is made
-            raise httpcore.ConnectError(f"refusing non-public address {self.address}")
-        return super().connect_tcp(self.address, port, timeout, local_address, socket_options)
-
-    def connect_unix_socket(self, *a, **k):  # pragma: no cover — never used
-        raise httpcore.ConnectError("unix sockets are not used for listings")
+        return ("127.0.0.1", fixture) if fixture is not None else super().destination(port)
 
 
 def _transport(host: str, address: str) -> httpx.HTTPTransport:
-    transport = httpx.HTTPTransport(trust_env=False, retries=0)
-    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001 — the pinned backend is the point
-        ssl_context=httpx.create_ssl_context(trust_env=False), max_connections=1, retries=0,
-        network_backend=_PinnedBackend(host, address))
-    return transport
+    return pinned_transport(_PinnedBackend(host, address))
 
 
 def decode_content(raw: bytes, encoding: str | None, cap: int) -> bytes:

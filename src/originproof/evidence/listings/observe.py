@@ -8,10 +8,11 @@ from urllib.parse import urljoin, urlsplit
 
 from originproof.evidence.listings.archive import Capture, CaptureIndex, read_captures
 from originproof.evidence.listings.fetcher import is_challenge_host
-from originproof.evidence.listings.netguard import UnsafeTarget, check_url, url_key
+from originproof.evidence.listings.netguard import check_url, url_key
 from originproof.evidence.listings.page import PageReading, read_page
 from originproof.facts import Fact
 from originproof.facts.listings import ListingFacts, Observation
+from originproof.net.addresses import UnsafeTarget
 from originproof.registry import Registry
 
 log = logging.getLogger(__name__)
