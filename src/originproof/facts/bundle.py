@@ -58,6 +58,11 @@ class DossierFacts(BaseModel):
     reuse: list[ReuseHit] = PydField(default_factory=list)
     reuse_checked: bool = False
     bad_files: set[str] = PydField(default_factory=set)  # files INTAKE.FILE failed
+    # The door the check came in by: advice names what its reader can do there (a flag is no help
+    # to a seller using the API).
+    entry: Literal["cli", "service"] = "cli"
+    # Could listings be observed at all (a web archive or live observation)? None: not said.
+    listings_observable: bool | None = None
 
     def docs(self, slot: str) -> list[EvidenceFacts | Unread]:
         return self.documents.get(slot, [])

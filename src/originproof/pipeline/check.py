@@ -5,7 +5,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from originproof.dossier.intake import Intake, open_dossier
 from originproof.dossier.manifest import PRODUCTION_SLOTS
@@ -21,6 +21,10 @@ from originproof.rules.dates import as_aware, utcnow
 from originproof.store import Store
 from originproof.store.db import since_days
 from originproof.verdict import EXIT_CODES, decide
+
+
+# Who reads the report's advice: whoever ran the command line, or a seller using the service's API.
+Entry = Literal["cli", "service"]
 
 
 @dataclass
@@ -41,6 +45,7 @@ class CheckOptions:
     start_method: str | None = None  # multiprocessing start method for reader processes (auto)
     # A service stamps the instant it received the dossier and ignores the seller's `submitted_at`.
     received_at: datetime | None = None
+    entry: Entry = "cli"
 
 
 @dataclass
@@ -67,7 +72,8 @@ def check_path(path: Path, opts: CheckOptions) -> CheckResult:
             it.manifest = it.manifest.model_copy(update={"submitted_at": opts.received_at})
         timings["intake"] = (time.perf_counter() - t0) * 1000
         facts = DossierFacts(manifest=it.manifest, evaluated_at=_evaluation_instant(it, opts), digest=it.digest,
-                             intake=it.problems, unknown_manifest_keys=it.unknown_keys, bad_files=set(it.bad_files))
+                             intake=it.problems, unknown_manifest_keys=it.unknown_keys, bad_files=set(it.bad_files),
+                             entry=opts.entry, listings_observable=bool(opts.web_archives) or opts.allow_network)
         if it.manifest is not None:
             t1 = time.perf_counter()
             extractor = _read_evidence(it, facts, opts)

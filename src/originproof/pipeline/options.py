@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Iterable
 
-from originproof.pipeline.check import CheckOptions
+from originproof.pipeline.check import CheckOptions, Entry
 from originproof.policy import Policy, load_policy
 from originproof.registry import Registry
 
@@ -81,8 +81,12 @@ def load_operator(policy_path: str | Path | None = None, registry_dirs: Iterable
 
 def check_options(op: Operator, *, store: Any = None, blobs: Any = None, record: bool = True,
                   as_of: datetime | None = None, received_at: datetime | None = None, actor: str = "cli",
-                  **overrides: Any) -> CheckOptions:
+                  entry: Entry | None = None, **overrides: Any) -> CheckOptions:
+    """`entry`: the door the dossier came in by, so a report advises what its reader can do there.
+    A service stamps the instant it received a dossier (`received_at`) and only a service does, so
+    that is where a check reported to a seller through the API is told from a command-line one."""
     opts = CheckOptions(policy=op.policy, registry=op.registry, store=store, record=record, as_of=as_of,
                         web_archives=warc_files(op.archive_sources), allow_network=op.allow_network,
-                        workers=op.workers, blobs=blobs, actor=actor, received_at=received_at)
+                        workers=op.workers, blobs=blobs, actor=actor, received_at=received_at,
+                        entry=entry or ("service" if received_at is not None else "cli"))
     return replace(opts, **overrides) if overrides else opts

@@ -153,11 +153,32 @@ def brand_match(ctx: RuleContext, o: Observation) -> tuple[bool | None, float, s
     return None, 0.0, "none"
 
 
-def _not_observed(code: str, sub: str, lf, url: str):
+# What would get a listing observed when the check had neither a web archive nor live observation,
+# said to whoever reads the report: on the command line, the flags; through the service, the seller
+# has nothing to do — observing listings is the operator's configuration.
+NO_OBSERVATION_REMEDY = {
+    "cli": ("请加 --web-archive 提供该链接的平台侧抓取存档（WARC 文件），或加 --allow-network 实时抓取后重新检查",
+            "Check again with --web-archive FILE.warc.gz (platform-side captures of this listing) or with "
+            "--allow-network (observe it live)"),
+    "service": ("商家无需操作：本服务尚未配置平台侧的链接抓取（网页存档或实时抓取），由运营方配置后重新核查，在此之前由人工复核",
+                "Nothing for the seller to do: this service has no platform-side observation of listings configured "
+                "(a web archive or live observation); its operator configures one and the listing is judged at a "
+                "re-check — until then a person reviews it"),
+}
+
+
+def _not_observed(ctx: RuleContext, code: str, sub: str, lf, url: str):
     if lf is None:
         return unknown(code, sub, "The listing was not read", "未读取该链接", evidence=[{"url": url}])
     if isinstance(lf, Unread):
         return unread_finding(code, sub, lf)
+    if ctx.facts.listings_observable is False:
+        # The reader's note names the command line's flags; the remedy says what this reader can do.
+        return unknown(code, sub, "Not judged: the listing was not observed from the platform side (this check "
+                       "had neither a web archive nor live observation of listings)",
+                       "未判定：本次检查未配置平台侧抓取（既无网页存档，也未启用实时抓取），无法核验该链接",
+                       evidence=[{"url": url}], remedy=NO_OBSERVATION_REMEDY[ctx.facts.entry],
+                       reason="no observation configured")
     why = "; ".join(lf.notes) or "no platform-side observation of this URL"
     return unknown(code, sub, f"Not judged: the listing has not been observed from the platform side ({why})",
                    "未判定：平台侧尚无该链接的抓取记录（需提供网页存档或由监控抓取）", evidence=[{"url": url}],
@@ -198,7 +219,7 @@ def listing(ctx: RuleContext):
     for i, sub in enumerate(subs):
         url, lf, obs = _observations(ctx, i)
         if obs is None:
-            yield _not_observed(code, sub, lf, url)
+            yield _not_observed(ctx, code, sub, lf, url)
             continue
         o = _latest_conclusive(obs)
         if o is None:
@@ -265,7 +286,7 @@ def stable(ctx: RuleContext):
     for i, sub in enumerate(subs):
         url, lf, obs = _observations(ctx, i)
         if obs is None:
-            yield _not_observed(code, sub, lf, url)
+            yield _not_observed(ctx, code, sub, lf, url)
             continue
         conc = [o for o in obs if o.conclusive]
         if not conc:
