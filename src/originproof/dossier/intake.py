@@ -25,6 +25,7 @@ from originproof.dossier.sniff import DOC_KINDS, IMAGE_KINDS, VIDEO_KINDS, exten
 from originproof.facts import IntakeProblem
 from originproof.policy import IntakePolicy
 from originproof.registry import Registry
+from originproof.text.identifiers import USCC_CHARS, compact, uscc_valid
 
 MANIFEST_NAMES = ("dossier.yaml", "dossier.yml", "dossier.json")
 
@@ -79,9 +80,10 @@ class Intake:
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-    def problem(self, rule: str, subject: str, code: str, zh: str, en: str, file: str | None = None, **facts: Any):
+    def problem(self, rule: str, subject: str, code: str, zh: str, en: str, file: str | None = None,
+                remedy: tuple[str, str] | None = None, **facts: Any):
         self.problems.append(IntakeProblem(rule=rule, subject=subject, code=code, message_zh=zh, message_en=en,
-                                           file=file, facts=facts))
+                                           file=file, remedy=remedy, facts=facts))
 
 
 def sha256_file(path: Path) -> str:
@@ -243,20 +245,43 @@ def _check_codes(it: Intake, registry: Registry) -> None:
     for i, v in enumerate(m.distribution.offline):
         if not registry.is_country(v.store.country):
             bad.append((f"distribution.offline[{i}].store.country", v.store.country))
+    where = it.manifest_name  # the findings point at the manifest's field
     for field_, value in bad:
         it.problem("INTAKE.MANIFEST", "dossier", "bad_country",
                    f"{field_} 的国家代码 “{value}” 不是有效的 ISO 3166-1 二位代码（如 JP、KR、DE）",
                    f"{field_} = {value!r} is not an ISO 3166-1 alpha-2 country code (e.g. JP, KR, DE)",
-                   field=field_, value=value)
+                   file=where, field=field_, value=value)
+    if not uscc_valid(m.merchant.uscc):
+        _bad_uscc(it, "merchant.uscc", m.merchant.uscc)
     for j, p in enumerate(m.products):
         if p.hs_code and not (p.hs_code.isdigit() and 6 <= len(p.hs_code) <= 10):
             it.problem("INTAKE.MANIFEST", "dossier", "bad_hs_code",
                        f"products[{j}].hs_code “{p.hs_code}” 应为 6–10 位数字",
-                       f"products[{j}].hs_code {p.hs_code!r} must be 6–10 digits", field=f"products[{j}].hs_code")
+                       f"products[{j}].hs_code {p.hs_code!r} must be 6–10 digits", file=where,
+                       field=f"products[{j}].hs_code")
         if p.gtin and not (p.gtin.isdigit() and len(p.gtin) in (8, 12, 13, 14)):
             it.problem("INTAKE.MANIFEST", "dossier", "bad_gtin",
                        f"products[{j}].gtin “{p.gtin}” 应为 8/12/13/14 位数字",
-                       f"products[{j}].gtin {p.gtin!r} must be GTIN-8/12/13/14 digits", field=f"products[{j}].gtin")
+                       f"products[{j}].gtin {p.gtin!r} must be GTIN-8/12/13/14 digits", file=where,
+                       field=f"products[{j}].gtin")
+
+
+def _bad_uscc(it: Intake, field_: str, value: str) -> None:
+    """A 统一社会信用代码 that is not one (GB 32100-2015): a typo here would bind the merchant to, and
+    count its offences under, a company that does not exist."""
+    v = compact(value)
+    if len(v) != 18:
+        why_zh, why_en = f"长度为 {len(v)} 位（应为 18 位）", f"it has {len(v)} characters, not 18"
+    elif any(uscc_valid(v[:17] + c) for c in USCC_CHARS):  # only the last character is wrong
+        why_zh, why_en = "末位校验码不符", "its check character (the last) does not match"
+    else:
+        why_zh, why_en = "含有该标准不允许的字符或结构", "its characters do not follow the standard's form"
+    it.problem("INTAKE.MANIFEST", "dossier", "bad_uscc",
+               f"{field_} 的统一社会信用代码 “{value}” 无效：{why_zh}（GB 32100-2015）",
+               f"{field_} {value!r} is not a valid unified social credit code: {why_en} (GB 32100-2015)",
+               file=it.manifest_name, field=field_, value=value,
+               remedy=("请按营业执照逐位核对并填写 18 位统一社会信用代码",
+                       "Copy the 18-character unified social credit code exactly as the business licence prints it"))
 
 
 _KIND_ZH = {"video": "视频（MP4/MOV/WebM）", "image": "图片（JPEG/PNG/WebP/TIFF）", "document": "PDF 或图片"}

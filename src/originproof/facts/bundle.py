@@ -27,6 +27,7 @@ class IntakeProblem(BaseModel):
     message_en: str
     file: str | None = None
     facts: dict[str, Any] = PydField(default_factory=dict)
+    remedy: tuple[str, str] | None = None  # (zh, en): what to supply instead, when not already in the message
 
 
 class ReuseHit(BaseModel):

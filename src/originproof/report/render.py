@@ -19,6 +19,8 @@ def _pointer(e: dict[str, Any]) -> str:
     if "url" in e:
         return e["url"]
     s = e.get("file") or ""
+    if e.get("field"):  # a value of the manifest
+        s += f": {e['field']}"
     if e.get("page") is not None:
         s += f" p.{e['page']}"
     if e.get("bbox") is not None:

@@ -11,8 +11,10 @@ def manifest_valid(ctx: RuleContext):
     probs = [p for p in f.intake if p.rule == "INTAKE.MANIFEST"]
     if probs:
         for p in probs:
+            # Where in the manifest: the file, and the field when the problem is one value.
+            at = {"file": p.file, **({"field": p.facts["field"]} if "field" in p.facts else {})}
             yield failed("INTAKE.MANIFEST", "dossier", p.message_en, p.message_zh, severity="nonconforming",
-                         evidence=[{"file": p.file}] if p.file else [], code=p.code, **p.facts)
+                         evidence=[at] if p.file else [], remedy=p.remedy, code=p.code, **p.facts)
         return
     yield passed("INTAKE.MANIFEST", "dossier", "The manifest matches dossier@1", "清单符合 dossier@1 格式",
                  unknown_keys=f.unknown_manifest_keys)
