@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     policy_path: str | None = None  # operator policy YAML merged over the shipped one (serve, worker, check)
     web_archives: str | None = None  # operator WARC files or folders (os.pathsep-separated) every check reads
     allow_network: bool = False  # observe listings live (registry hosts, public addresses only)
+    # Networks (CIDRs, comma-separated) where webhook receivers may be although not public — an internal
+    # back office, a test receiver on loopback; plain http is accepted only there. Default: none.
+    webhook_trusted_networks: str | None = None
     executor: str = "embedded"  # the service's checks: embedded (in-process pool) | celery
     visibility_timeout: int = 1800  # Celery/Redis: seconds before a dead worker's unacknowledged task is redelivered
 

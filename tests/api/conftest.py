@@ -16,6 +16,7 @@ from originproof.pipeline.options import load_operator
 from originproof.service.runtime import build_service
 from originproof.store import Store
 from originproof.store.blobs import BlobStore
+from originproof.webhooks.targets import Targets, parse_networks
 
 MERCHANT_A = "M-100001"  # the generated sample dossier's merchant
 MERCHANT_B = "M-999999"
@@ -60,8 +61,9 @@ class Running:
 def running(tmp_path):
     st = Store(f"sqlite:///{tmp_path / 'svc.db'}")
     blob_root = tmp_path / "blobs"
+    # Test receivers listen on loopback: the operator's explicit trust, which also admits plain http there.
     svc = build_service(st, BlobStore(str(blob_root)), load_operator(), executor="embedded", threads=1,
-                        deliver_webhooks=False)
+                        deliver_webhooks=False, webhook_targets=Targets(parse_networks("127.0.0.0/8")))
     tokens = {}
     with st.Session.begin() as s:
         for who, role, ms in (("seller_a", "seller", [MERCHANT_A]), ("seller_b", "seller", [MERCHANT_B]),

@@ -7,6 +7,7 @@ import hmac
 import json
 import threading
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from originproof.webhooks.service import deliver_due
@@ -33,6 +34,7 @@ class _Receiver(BaseHTTPRequestHandler):
 
 def test_signed_deliveries_retried_with_backoff(running, small_dossier_dir):
     run = running
+    deliver = partial(deliver_due, run.store, run.svc.webhook_targets)
     srv = HTTPServer(("127.0.0.1", 0), _Receiver)
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     try:
@@ -47,11 +49,11 @@ def test_signed_deliveries_retried_with_backoff(running, small_dossier_dir):
         data = zip_folder(small_dossier_dir, only_manifest=True)
         sub = run.client.post("/v1/dossiers", files={"file": ("d.zip", data)}, headers=run.auth("seller_a"))
         run.drain()
-        assert deliver_due(run.store) == 1  # answered 500: kept for a later attempt
+        assert deliver() == 1  # answered 500: kept for a later attempt
         [d] = run.client.get(f"/v1/webhooks/{hook}/deliveries", headers=run.auth("admin")).json()
         assert d["status"] == "pending" and d["attempts"] == 1 and d["last_status_code"] == 500
-        assert deliver_due(run.store) == 0  # not due yet: back-off
-        assert deliver_due(run.store, now=datetime.now(timezone.utc) + timedelta(seconds=11)) == 1
+        assert deliver() == 0  # not due yet: back-off
+        assert deliver(now=datetime.now(timezone.utc) + timedelta(seconds=11)) == 1
         [d] = run.client.get(f"/v1/webhooks/{hook}/deliveries", headers=run.auth("admin")).json()
         assert d["status"] == "delivered" and d["attempts"] == 2
 
@@ -64,7 +66,7 @@ def test_signed_deliveries_retried_with_backoff(running, small_dossier_dir):
         cid = sub.json()["case_id"]
         run.client.post(f"/v1/cases/{cid}/decisions", headers=run.auth("reviewer"),
                         json={"decision": "reject", "reason": "listing is a copy", "sanctions": ["ban_new_listings"]})
-        assert deliver_due(run.store) == 2
+        assert deliver() == 2
         events = [json.loads(b)["event"] for _, b in _Receiver.got[-2:]]
         assert sorted(events) == ["case.decided", "sanctions.changed"]
     finally:

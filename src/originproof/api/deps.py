@@ -17,6 +17,7 @@ from originproof.api.errors import ApiError, forbidden, unauthenticated
 from originproof.pipeline.options import Operator
 from originproof.store import Store
 from originproof.store.blobs import BlobStore
+from originproof.webhooks.targets import Targets
 
 SESSION_COOKIE = "op_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -29,6 +30,7 @@ class Service:
     blobs: BlobStore
     operator: Operator
     dispatcher: Any  # worker.pool.Dispatcher
+    webhook_targets: Targets = field(default_factory=Targets)  # where webhooks may go: public https only
     extras: dict[str, Any] = field(default_factory=dict)
 
 

@@ -9,16 +9,17 @@ from originproof.pipeline.options import Operator, load_operator
 from originproof.store import Store
 from originproof.store.blobs import BlobStore
 from originproof.webhooks.service import deliver_due
+from originproof.webhooks.targets import Targets
 from originproof.worker.context import WorkerContext
 from originproof.worker.pool import CeleryDispatcher, InProcessPool, resend_stuck
 
 log = logging.getLogger(__name__)
 
 
-def webhook_loop(store: Store, stop: threading.Event, every_s: float = 2.0) -> None:
+def webhook_loop(store: Store, targets: Targets, stop: threading.Event, every_s: float = 2.0) -> None:
     while not stop.wait(every_s):
         try:
-            deliver_due(store)
+            deliver_due(store, targets)
         except Exception:  # noqa: BLE001 — delivery trouble must never stop the loop
             log.exception("webhook delivery pass failed")
 
@@ -36,7 +37,8 @@ def sweep_loop(store: Store, dispatcher, stop: threading.Event, visibility_s: fl
 
 def build_service(store: Store | None = None, blobs: BlobStore | None = None, operator: Operator | None = None,
                   executor: str | None = None, threads: int = 2, queue: str = "celery",
-                  deliver_webhooks: bool = True, resume: bool = True) -> Service:
+                  deliver_webhooks: bool = True, resume: bool = True,
+                  webhook_targets: Targets | None = None) -> Service:
     """Embedded by default (in-process pool, SQLite, local blobs); `executor="celery"` hands checks to
     Celery workers, which must share the store and the blob store."""
     from originproof.config import settings
@@ -45,6 +47,7 @@ def build_service(store: Store | None = None, blobs: BlobStore | None = None, op
     store = store or Store(cfg.resolved_store_url())
     blobs = blobs or BlobStore(cfg.resolved_blob_url())
     operator = operator or load_operator(monitor_archive=True)
+    targets = webhook_targets or Targets.from_settings(cfg)
     kind = executor or cfg.executor
     stops = []
     if kind == "celery":
@@ -62,7 +65,8 @@ def build_service(store: Store | None = None, blobs: BlobStore | None = None, op
     stops.append(dispatcher.close)
     if deliver_webhooks:
         stop = threading.Event()
-        t = threading.Thread(target=webhook_loop, args=(store, stop), name="originproof-webhooks", daemon=True)
+        t = threading.Thread(target=webhook_loop, args=(store, targets, stop), name="originproof-webhooks", daemon=True)
         t.start()
         stops.insert(0, stop.set)
-    return Service(store=store, blobs=blobs, operator=operator, dispatcher=dispatcher, extras={"on_shutdown": stops})
+    return Service(store=store, blobs=blobs, operator=operator, dispatcher=dispatcher, webhook_targets=targets,
+                   extras={"on_shutdown": stops})

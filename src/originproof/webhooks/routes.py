@@ -12,6 +12,7 @@ from originproof.api.deps import Service, require, service
 from originproof.api.errors import ApiError, not_found
 from originproof.webhooks import service as hooks
 from originproof.webhooks.models import Webhook
+from originproof.webhooks.targets import WebhookError
 
 router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
 
@@ -26,14 +27,16 @@ class WebhookCreated(BaseModel):
     secret: str
 
 
-@router.post("", status_code=201, response_model=WebhookCreated)
+@router.post("", status_code=201, response_model=WebhookCreated,
+             responses={422: {"description": "unknown events, or a target that is not https at a public address "
+                                             "(outside the operator's trusted networks)"}})
 def create(body: WebhookIn, p: Principal = Depends(require("admin")), svc: Service = Depends(service)) -> Any:
     try:
         with svc.store.Session.begin() as s:
-            h = hooks.register(s, body.url, body.events, p.name)
+            h = hooks.register(s, body.url, body.events, p.name, svc.webhook_targets)
             return {"id": h.webhook_id, "secret": h.secret}
-    except hooks.WebhookError as e:
-        raise ApiError(422, "bad_webhook", f"Webhook 无效：{e}", f"Invalid webhook: {e}")
+    except WebhookError as e:
+        raise ApiError(422, e.code, f"Webhook 无效：{e.zh}", f"Invalid webhook: {e.en}")
 
 
 @router.get("")

@@ -12,13 +12,13 @@ import secrets
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from originproof.webhooks.models import Webhook, WebhookDelivery
+from originproof.webhooks.targets import Targets, WebhookError
 
 log = logging.getLogger(__name__)
 
@@ -27,21 +27,16 @@ BACKOFF_S = (10, 30, 120, 600, 1800, 3600, 3 * 3600, 6 * 3600)  # then given up
 SIGNATURE_HEADER = "X-OriginProof-Signature"
 
 
-class WebhookError(ValueError):
-    pass
-
-
 def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def register(s: Session, url: str, events: list[str], owner: str) -> Webhook:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookError("the webhook URL must be http(s)://host/…")
+def register(s: Session, url: str, events: list[str], owner: str, targets: Targets) -> Webhook:
     bad = [e for e in events if e not in EVENTS]
     if bad or not events:
-        raise WebhookError(f"events must be among {', '.join(EVENTS)}")
+        raise WebhookError("bad_webhook", f"events must be among {', '.join(EVENTS)}",
+                           f"事件必须是以下之一：{', '.join(EVENTS)}")
+    targets.vet(url)
     hook = Webhook(webhook_id=f"wh_{secrets.token_hex(8)}", url=url, events=sorted(set(events)),
                    secret=secrets.token_hex(32), owner=owner, created_at=datetime.now(timezone.utc), active=True)
     s.add(hook)
@@ -67,41 +62,40 @@ def _aware(dt: datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
-def deliver_due(store, client: httpx.Client | None = None, limit: int = 50, now: datetime | None = None) -> int:
+def deliver_due(store, targets: Targets | None = None, limit: int = 50, now: datetime | None = None) -> int:
     """Send what is due; returns how many deliveries were attempted. Safe to run in several processes
-    on PostgreSQL (rows are locked, others skipped)."""
-    own = client is None
-    client = client or httpx.Client(timeout=10.0, follow_redirects=False)
+    on PostgreSQL (rows are locked, others skipped). Each target is checked again as it is sent
+    (`Targets.vet`): a refused one is a failed attempt, retried with back-off like any other."""
+    targets = targets or Targets.from_settings()
     done = 0
-    try:
-        with store.Session.begin() as s:
-            now = now or datetime.now(timezone.utc)
-            q = (select(WebhookDelivery, Webhook).join(Webhook, Webhook.id == WebhookDelivery.webhook_pk)
-                 .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
-                 .order_by(WebhookDelivery.id).limit(limit))
-            if store.engine.dialect.name == "postgresql":
-                q = q.with_for_update(skip_locked=True, of=WebhookDelivery)
-            for d, h in s.execute(q).all():
-                body = d.body.encode()
-                d.attempts += 1
-                try:
-                    r = client.post(h.url, content=body, headers={"Content-Type": "application/json",
-                                                                   SIGNATURE_HEADER: sign(h.secret, body),
-                                                                   "X-OriginProof-Event": d.event})
-                    d.last_status_code, d.last_error = r.status_code, None
-                    ok = 200 <= r.status_code < 300
-                except httpx.HTTPError as e:
-                    d.last_status_code, d.last_error, ok = None, f"{type(e).__name__}: {e}"[:500], False
-                if ok:
-                    d.status, d.delivered_at = "delivered", datetime.now(timezone.utc)
-                elif d.attempts > len(BACKOFF_S):
-                    d.status = "failed"
-                else:
-                    d.next_attempt_at = _aware(now) + timedelta(seconds=BACKOFF_S[d.attempts - 1])
-                done += 1
-    finally:
-        if own:
-            client.close()
+    with store.Session.begin() as s:
+        now = now or datetime.now(timezone.utc)
+        q = (select(WebhookDelivery, Webhook).join(Webhook, Webhook.id == WebhookDelivery.webhook_pk)
+             .where(WebhookDelivery.status == "pending", WebhookDelivery.next_attempt_at <= now)
+             .order_by(WebhookDelivery.id).limit(limit))
+        if store.engine.dialect.name == "postgresql":
+            q = q.with_for_update(skip_locked=True, of=WebhookDelivery)
+        for d, h in s.execute(q).all():
+            body = d.body.encode()
+            d.attempts += 1
+            try:
+                r = targets.post(targets.vet(h.url), body, {"Content-Type": "application/json",
+                                                            SIGNATURE_HEADER: sign(h.secret, body),
+                                                            "X-OriginProof-Event": d.event})
+                ok = 200 <= r.status_code < 300
+                d.last_status_code = r.status_code
+                d.last_error = None if ok or not r.is_redirect else "redirect not followed"
+            except WebhookError as e:
+                d.last_status_code, d.last_error, ok = None, f"refused: {e.en}"[:500], False
+            except httpx.HTTPError as e:
+                d.last_status_code, d.last_error, ok = None, f"{type(e).__name__}: {e}"[:500], False
+            if ok:
+                d.status, d.delivered_at = "delivered", datetime.now(timezone.utc)
+            elif d.attempts > len(BACKOFF_S):
+                d.status = "failed"
+            else:
+                d.next_attempt_at = _aware(now) + timedelta(seconds=BACKOFF_S[d.attempts - 1])
+            done += 1
     return done
 
 
