@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from originproof.report.render import render_html, render_markdown
+from originproof.report.render import render_html, render_markdown, render_text
 
 
 def report(*findings: dict[str, Any], **over: Any) -> dict[str, Any]:
@@ -26,3 +26,20 @@ def test_a_manifest_value_is_pointed_at_by_file_and_field():
     rep = report(finding("INTAKE.MANIFEST", [{"file": "dossier.yaml", "field": "merchant.uscc"}]))
     for text in (render_markdown(rep), render_html(rep)):
         assert "dossier.yaml: merchant.uscc" in text
+
+
+UNREADABLE = dict(dossier={"merchant_id": None, "brand": None, "origin_country": None, "sha256": "cd" * 32})
+
+
+def test_an_unreadable_package_is_headed_by_what_it_is_not_by_empty_manifest_values():
+    rep = report(finding("INTAKE.MANIFEST", []), **UNREADABLE)
+    for text in (render_markdown(rep, source="upload.zip"), render_text(rep, source="upload.zip"),
+                 render_html(rep, source="upload.zip")):
+        assert "Unreadable dossier" in text and "无法读取的档案" in text and "upload.zip" in text
+        assert "None" not in text
+    assert "Unreadable dossier" in render_markdown(rep).splitlines()[0]  # a service has no file name to give
+
+
+def test_a_readable_dossier_is_headed_by_brand_origin_and_merchant():
+    first = render_markdown(report(finding("PROCESS.DEADLINE", [])), source="d.zip").splitlines()[0]
+    assert "Examplebrand (JP) · merchant M-1" in first and "d.zip" not in first

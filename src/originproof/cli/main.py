@@ -86,9 +86,9 @@ def check(
                 if fmt == Fmt.json:
                     outputs.append(json.dumps(res.report, ensure_ascii=False))
                 elif fmt == Fmt.text and output is None:
-                    render_text(res.report, console=out_console(), verbose=all_findings)
+                    render_text(res.report, console=out_console(), verbose=all_findings, source=d.name)
                 else:
-                    outputs.append(render(res.report, fmt.value))
+                    outputs.append(render(res.report, fmt.value, source=d.name))
                 prog.advance(task)
     except KeyboardInterrupt as e:
         err.print("check interrupted; nothing recorded for the dossier in progress")

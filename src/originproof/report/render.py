@@ -30,6 +30,16 @@ def _pointer(e: dict[str, Any]) -> str:
     return s
 
 
+def heading(report: dict[str, Any], source: str | None = None) -> str:
+    """What the report is about: brand, origin and merchant from the manifest — or, when the package
+    could not be opened as a dossier (a broken zip, no manifest), the package itself, named by
+    `source` (the file the reader gave) where known."""
+    d = report["dossier"]
+    if d.get("brand") is None:
+        return "Unreadable dossier 无法读取的档案" + (f" · {source}" if source else "")
+    return f"{d.get('brand')} ({d.get('origin_country')}) · merchant {d.get('merchant_id')}"
+
+
 def sorted_findings(report: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(report["findings"], key=lambda f: (ORDER.get(f["status"], 9), f["rule"], f["subject"]))
 
@@ -38,9 +48,9 @@ def render_json(report: dict[str, Any], pretty: bool = False) -> str:
     return json.dumps(report, ensure_ascii=False, indent=2 if pretty else None)
 
 
-def render_markdown(report: dict[str, Any]) -> str:
+def render_markdown(report: dict[str, Any], source: str | None = None) -> str:
     d = report["dossier"]
-    lines = [f"# OriginProof — {d.get('brand')} ({d.get('origin_country')}) · merchant {d.get('merchant_id')}", "",
+    lines = [f"# OriginProof — {heading(report, source)}", "",
              f"**Verdict 结论:** {report['verdict']} / {VERDICT_ZH[report['verdict']]}  ",
              f"**Severity 严重程度:** {report['severity']} / {SEVERITY_ZH[report['severity']]}  ",
              "**Sanctions 处置:** " + (", ".join(f"{s} ({SANCTION_ZH.get(s, s)})" for s in report["sanctions"]) or "—") + "  ",
@@ -54,15 +64,15 @@ def render_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_text(report: dict[str, Any], console=None, verbose: bool = False) -> str:
+def render_text(report: dict[str, Any], console=None, verbose: bool = False, source: str | None = None) -> str:
     """Rich terminal rendering; returns the plain text too (for --output)."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     con = console or Console(record=True, width=140)
-    d = report["dossier"]
     colour = {"approve": "green", "review": "yellow", "reject": "red"}[report["verdict"]]
-    con.print(f"[bold]{d.get('brand')}[/] ({d.get('origin_country')}) · merchant {d.get('merchant_id')} · "
+    con.print(f"[bold]{escape(heading(report, source))}[/] · "
               f"policy {report['policy']['id']}@{report['policy']['version']}")
     con.print(f"Verdict 结论: [bold {colour}]{report['verdict']} / {VERDICT_ZH[report['verdict']]}[/]   "
               f"Severity 严重程度: {report['severity']} / {SEVERITY_ZH[report['severity']]}")
@@ -95,17 +105,18 @@ _env = Environment(autoescape=select_autoescape(["html", "j2"]), trim_blocks=Tru
 _env.filters["pointer"] = _pointer
 
 
-def render_html(report: dict[str, Any]) -> str:
+def render_html(report: dict[str, Any], source: str | None = None) -> str:
     tpl = _env.from_string(resources.files("originproof.report").joinpath("templates", "report.html.j2").read_text("utf-8"))
     return tpl.render(r=report, findings=sorted_findings(report), mark=STATUS_MARK, verdict_zh=VERDICT_ZH,
-                      severity_zh=SEVERITY_ZH, sanction_zh=SANCTION_ZH)
+                      severity_zh=SEVERITY_ZH, sanction_zh=SANCTION_ZH, heading=heading(report, source))
 
 
-def render(report: dict[str, Any], fmt: str) -> str:
+def render(report: dict[str, Any], fmt: str, source: str | None = None) -> str:
+    """`source`: the name the reader gave the dossier (a path), shown when the package could not be read."""
     if fmt == "json":
         return render_json(report)
     if fmt == "md":
-        return render_markdown(report)
+        return render_markdown(report, source)
     if fmt == "html":
-        return render_html(report)
-    return render_text(report)
+        return render_html(report, source)
+    return render_text(report, source=source)
