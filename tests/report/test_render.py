@@ -24,7 +24,7 @@ def finding(rule: str, evidence: list[dict], status: str = "fail", subject: str 
 
 def test_a_manifest_value_is_pointed_at_by_file_and_field():
     rep = report(finding("INTAKE.MANIFEST", [{"file": "dossier.yaml", "field": "merchant.uscc"}]))
-    for text in (render_markdown(rep), render_html(rep)):
+    for text in (render_markdown(rep), render_text(rep), render_html(rep)):
         assert "dossier.yaml: merchant.uscc" in text
 
 
@@ -43,3 +43,19 @@ def test_an_unreadable_package_is_headed_by_what_it_is_not_by_empty_manifest_val
 def test_a_readable_dossier_is_headed_by_brand_origin_and_merchant():
     first = render_markdown(report(finding("PROCESS.DEADLINE", [])), source="d.zip").splitlines()[0]
     assert "Examplebrand (JP) · merchant M-1" in first and "d.zip" not in first
+
+
+def test_the_text_report_keeps_file_names_whole_at_terminal_widths():
+    from rich.console import Console
+
+    names = ["evidence/production/certificate_of_origin_2026.pdf", "evidence/offline/store1_receipt.jpg",
+             "https://www.amazon.co.jp/dp/B000EXAMPL"]
+    rep = report(finding("CHAIN.MANUFACTURER", [{"file": names[0], "page": 1, "bbox": [50, 97.25, 197, 107.8]},
+                                                {"file": names[1], "t": 12.5}, {"url": names[2]}]))
+    for width in (100, 140, 160):
+        con = Console(record=True, width=width)
+        render_text(rep, console=con)
+        text = con.export_text()
+        for name in names:
+            assert name in text, (width, name)
+        assert "p.1 [50,97.25,197,107.8]" in text  # the location stays in one piece too

@@ -15,19 +15,25 @@ SANCTION_ZH = {"reject_qualification": "驳回资质", "restrict_operations": "�
 ORDER = {"fail": 0, "warn": 1, "unknown": 2, "pass": 3, "n/a": 4}
 
 
-def _pointer(e: dict[str, Any]) -> str:
+def _where(e: dict[str, Any]) -> tuple[str, str]:
+    """An evidence pointer as (what: file or URL, where in it: page, bbox, second)."""
     if "url" in e:
-        return e["url"]
-    s = e.get("file") or ""
+        return e["url"], ""
+    name = e.get("file") or ""
     if e.get("field"):  # a value of the manifest
-        s += f": {e['field']}"
+        name += f": {e['field']}"
+    at = []
     if e.get("page") is not None:
-        s += f" p.{e['page']}"
+        at.append(f"p.{e['page']}")
     if e.get("bbox") is not None:
-        s += " [" + ",".join(f"{v:g}" for v in e["bbox"]) + "]"
+        at.append("[" + ",".join(f"{v:g}" for v in e["bbox"]) + "]")
     if e.get("t") is not None:
-        s += f" @{e['t']:g}s"
-    return s
+        at.append(f"@{e['t']:g}s")
+    return name, " ".join(at)
+
+
+def _pointer(e: dict[str, Any]) -> str:
+    return " ".join(x for x in _where(e) if x)
 
 
 def heading(report: dict[str, Any], source: str | None = None) -> str:
@@ -69,6 +75,7 @@ def render_text(report: dict[str, Any], console=None, verbose: bool = False, sou
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     con = console or Console(record=True, width=140)
     colour = {"approve": "green", "review": "yellow", "reject": "red"}[report["verdict"]]
@@ -80,18 +87,22 @@ def render_text(report: dict[str, Any], console=None, verbose: bool = False, sou
         con.print("Sanctions 处置: " + ", ".join(f"{s} ({SANCTION_ZH.get(s, s)})" for s in report["sanctions"]))
     t = Table(show_lines=False, expand=True)
     t.add_column("", width=8)
-    t.add_column("rule", style="bold", no_wrap=True)
-    t.add_column("subject", no_wrap=True)
+    t.add_column("rule / subject", no_wrap=True)
     # Long Chinese lines have no spaces to wrap at: fold them rather than cut them with an ellipsis.
-    t.add_column("message / 说明", ratio=3, overflow="fold")
-    t.add_column("evidence", ratio=1, overflow="fold")
+    # The evidence goes under the message, each file on a line and its page/bbox or second on the
+    # next: a column of its own beside the unwrappable rule and subject was too narrow for a file
+    # name, which then broke mid-name. Here a name breaks only if it is wider than the whole message.
+    t.add_column("message / 说明  ↳ evidence 证据", ratio=1, overflow="fold")
     style = {"fail": "red", "warn": "yellow", "unknown": "magenta", "pass": "green", "n/a": "dim"}
     for f in sorted_findings(report):
         if f["status"] in ("pass", "n/a") and not verbose:
             continue
-        t.add_row(f"[{style[f['status']]}]{STATUS_MARK[f['status']]} {f['status']}[/]", f["rule"], f["subject"],
-                  f"{f['message']['zh']}\n{f['message']['en']}",
-                  "\n".join(_pointer(e) for e in f.get("evidence", [])))
+        cell = Text(f"{f['message']['zh']}\n{f['message']['en']}")
+        for e in f.get("evidence", []):
+            name, at = _where(e)
+            cell.append(f"\n↳ {name}" + (f"\n  {at}" if at else ""), style="dim")
+        what = Text(f["rule"], style="bold").append(f"\n{f['subject']}", style="not bold")
+        t.add_row(f"[{style[f['status']]}]{STATUS_MARK[f['status']]} {f['status']}[/]", what, cell)
     if t.row_count:
         con.print(t)
     else:
