@@ -59,3 +59,21 @@ def test_the_text_report_keeps_file_names_whole_at_terminal_widths():
         for name in names:
             assert name in text, (width, name)
         assert "p.1 [50,97.25,197,107.8]" in text  # the location stays in one piece too
+
+
+def test_a_listing_observed_three_times_is_listed_once_with_its_observations():
+    url = "https://www.amazon.co.jp/dp/B000EXAMPL"
+    obs = [{"url": url, "warc_record_id": f"<urn:uuid:{i}>", "captured_at": at, "file": "captures.warc.gz"}
+           for i, at in enumerate(["2026-05-20T15:00:00+00:00", "2026-05-27T15:00:00+00:00",
+                                   "2026-06-03T23:30:00+08:00"])]
+    rep = report(finding("DIST.ONLINE.STABLE", obs, status="pass", subject="distribution.online[0]"))
+    for text in (render_markdown(rep), render_text(rep, verbose=True), render_html(rep)):
+        assert text.count(url) == 1
+        assert "observed 3× (UTC) 2026-05-20, 2026-05-27, 2026-06-03" in text
+    assert len(rep["findings"][0]["evidence"]) == 3  # the report itself keeps every observation's record
+
+
+def test_a_pointer_given_twice_is_shown_once():
+    at = {"file": "evidence/production/customs.pdf", "page": 1, "bbox": [50, 214.4, 382.2, 239.4]}
+    md = render_markdown(report(finding("CHAIN.ORIGIN", [at, dict(at)])))
+    assert md.count("evidence/production/customs.pdf p.1 [50,214.4,382.2,239.4]") == 1

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from importlib import resources
 from typing import Any
 
@@ -36,6 +37,33 @@ def _pointer(e: dict[str, Any]) -> str:
     return " ".join(x for x in _where(e) if x)
 
 
+def evidence_lines(evidence: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """A finding's evidence as (what, where) lines for a reader: a listing URL once, however many
+    observations point at it, with their count and days (each observation stays a pointer of its
+    own in report@1, with its WARC record); a pointer given twice, once."""
+    out: list[tuple[str, str]] = []
+    days: dict[str, list[str]] = {}
+    for e in evidence:
+        name, at = _where(e)
+        if "url" in e:
+            if name not in days:
+                days[name] = []
+                out.append((name, ""))
+            if e.get("captured_at"):
+                days[name].append(_utc_day(e["captured_at"]))
+        elif (name, at) not in out:
+            out.append((name, at))
+    return [(name, f"observed {len(days[name])}× (UTC) {', '.join(days[name])}" if days.get(name) else at)
+            for name, at in out]
+
+
+def _utc_day(instant: str) -> str:
+    try:
+        return datetime.fromisoformat(instant).astimezone(timezone.utc).date().isoformat()
+    except ValueError:
+        return instant
+
+
 def heading(report: dict[str, Any], source: str | None = None) -> str:
     """What the report is about: brand, origin and merchant from the manifest — or, when the package
     could not be opened as a dossier (a broken zip, no manifest), the package itself, named by
@@ -65,7 +93,8 @@ def render_markdown(report: dict[str, Any], source: str | None = None) -> str:
              "| | rule | subject | message | evidence |", "|---|---|---|---|---|"]
     for f in sorted_findings(report):
         msg = f"{f['message']['zh']}<br>{f['message']['en']}".replace("|", "\\|")
-        ev = "<br>".join(_pointer(e) for e in f.get("evidence", [])).replace("|", "\\|")
+        ev = "<br>".join(" ".join(x for x in line if x) for line in evidence_lines(f.get("evidence", [])))
+        ev = ev.replace("|", "\\|")
         lines.append(f"| {STATUS_MARK[f['status']]} {f['status']} | `{f['rule']}` | {f['subject']} | {msg} | {ev} |")
     return "\n".join(lines) + "\n"
 
@@ -98,8 +127,7 @@ def render_text(report: dict[str, Any], console=None, verbose: bool = False, sou
         if f["status"] in ("pass", "n/a") and not verbose:
             continue
         cell = Text(f"{f['message']['zh']}\n{f['message']['en']}")
-        for e in f.get("evidence", []):
-            name, at = _where(e)
+        for name, at in evidence_lines(f.get("evidence", [])):
             cell.append(f"\n↳ {name}" + (f"\n  {at}" if at else ""), style="dim")
         what = Text(f["rule"], style="bold").append(f"\n{f['subject']}", style="not bold")
         t.add_row(f"[{style[f['status']]}]{STATUS_MARK[f['status']]} {f['status']}[/]", what, cell)
@@ -113,7 +141,7 @@ def render_text(report: dict[str, Any], console=None, verbose: bool = False, sou
 
 
 _env = Environment(autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-_env.filters["pointer"] = _pointer
+_env.filters["evidence_lines"] = evidence_lines
 
 
 def render_html(report: dict[str, Any], source: str | None = None) -> str:
