@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     # Networks (CIDRs, comma-separated) where webhook receivers may be although not public — an internal
     # back office, a test receiver on loopback; plain http is accepted only there. Default: none.
     webhook_trusted_networks: str | None = None
+    # Failed console sign-ins allowed per user name and per client address within the window (then 429).
+    signin_failures_per_name: int = 5
+    signin_failures_per_client: int = 20
+    signin_window_s: int = 900
+    # Where those counts live (a `limits` storage URL: redis://…, memory://); default: the broker's Redis
+    # when checks run on Celery, else this process.
+    ratelimit_url: str | None = None
     executor: str = "embedded"  # the service's checks: embedded (in-process pool) | celery
     visibility_timeout: int = 1800  # Celery/Redis: seconds before a dead worker's unacknowledged task is redelivered
 

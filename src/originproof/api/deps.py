@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from originproof.accounts import service as accounts
 from originproof.accounts.schemas import Principal
+from originproof.accounts.throttle import SignInThrottle
 from originproof.api.errors import ApiError, forbidden, unauthenticated
 from originproof.pipeline.options import Operator
 from originproof.store import Store
@@ -31,6 +32,7 @@ class Service:
     operator: Operator
     dispatcher: Any  # worker.pool.Dispatcher
     webhook_targets: Targets = field(default_factory=Targets)  # where webhooks may go: public https only
+    signin_throttle: SignInThrottle = field(default_factory=SignInThrottle)  # in-process counts
     extras: dict[str, Any] = field(default_factory=dict)
 
 

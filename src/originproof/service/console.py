@@ -23,11 +23,11 @@ _env = Environment(autoescape=select_autoescape(["html", "j2"]), trim_blocks=Tru
 _env.filters["pointer"] = _pointer
 
 
-def page(name: str, status: int = 200, **kw: Any) -> HTMLResponse:
+def page(name: str, status: int = 200, headers: dict[str, str] | None = None, **kw: Any) -> HTMLResponse:
     tpl = _env.from_string(resources.files("originproof.service").joinpath("templates", name).read_text("utf-8"))
     return HTMLResponse(tpl.render(mark=STATUS_MARK, verdict_zh=VERDICT_ZH, severity_zh=SEVERITY_ZH,
                                    sanction_zh=SANCTION_ZH, **kw), status_code=status,
-                        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY"})
+                        headers={"Cache-Control": "no-store", "X-Frame-Options": "DENY", **(headers or {})})
 
 
 def signed_in(request: Request, svc: Service = Depends(service)) -> Principal | None:
@@ -50,10 +50,18 @@ def login_form() -> HTMLResponse:
 @router.post("/login")
 def login(request: Request, name: str = Form(..., max_length=128), password: str = Form(..., max_length=1024),
           svc: Service = Depends(service)) -> Response:
+    # Behind a reverse proxy, uvicorn's proxy headers (trusted from --forwarded-allow-ips) make this the real client.
+    client = request.client.host if request.client else ""
+    wait = svc.signin_throttle.retry_after(name, client)
+    if wait is not None:  # refused before the password is hashed: guessing costs the guesser, not us
+        return page("login.html.j2", status=429, headers={"Retry-After": str(wait)},
+                    error=f"登录失败次数过多，请 {wait} 秒后再试 Too many failed sign-ins: try again in {wait} s")
     with svc.store.Session.begin() as s:
         got = accounts.sign_in(s, name, password)
     if got is None:
+        svc.signin_throttle.failed(name, client)
         return page("login.html.j2", status=401, error="用户名或密码错误 Wrong user name or password")
+    svc.signin_throttle.succeeded(name)
     resp = RedirectResponse("/console", status_code=303)
     resp.set_cookie(SESSION_COOKIE, got[0], httponly=True, samesite="strict", path="/",
                     secure=request.url.scheme == "https", max_age=accounts.SESSION_HOURS * 3600)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from originproof.accounts.throttle import SignInThrottle
 from originproof.api.deps import Service
 from originproof.pipeline.options import Operator, load_operator
 from originproof.store import Store
@@ -38,7 +39,7 @@ def sweep_loop(store: Store, dispatcher, stop: threading.Event, visibility_s: fl
 def build_service(store: Store | None = None, blobs: BlobStore | None = None, operator: Operator | None = None,
                   executor: str | None = None, threads: int = 2, queue: str = "celery",
                   deliver_webhooks: bool = True, resume: bool = True,
-                  webhook_targets: Targets | None = None) -> Service:
+                  webhook_targets: Targets | None = None, signin_throttle: SignInThrottle | None = None) -> Service:
     """Embedded by default (in-process pool, SQLite, local blobs); `executor="celery"` hands checks to
     Celery workers, which must share the store and the blob store."""
     from originproof.config import settings
@@ -48,6 +49,7 @@ def build_service(store: Store | None = None, blobs: BlobStore | None = None, op
     blobs = blobs or BlobStore(cfg.resolved_blob_url())
     operator = operator or load_operator(monitor_archive=True)
     targets = webhook_targets or Targets.from_settings(cfg)
+    throttle = signin_throttle or SignInThrottle.from_settings(cfg)
     kind = executor or cfg.executor
     stops = []
     if kind == "celery":
@@ -69,4 +71,4 @@ def build_service(store: Store | None = None, blobs: BlobStore | None = None, op
         t.start()
         stops.insert(0, stop.set)
     return Service(store=store, blobs=blobs, operator=operator, dispatcher=dispatcher, webhook_targets=targets,
-                   extras={"on_shutdown": stops})
+                   signin_throttle=throttle, extras={"on_shutdown": stops})
