@@ -333,6 +333,7 @@ def original(ctx: RuleContext):
         fails: list[tuple[str, str, str]] = []  # (en, zh, severity)
         warns: list[tuple[str, str]] = []
         created = _created(v)
+        recorded_on = None  # set when the recording is merely too old
         ev_at = ctx.facts.evaluated_at
         if created is None:
             warns.append(("the recording has no creation time", "视频缺少拍摄时间"))
@@ -344,6 +345,7 @@ def original(ctx: RuleContext):
                 fails.append((f"it was recorded on {created:%Y-%m-%d %H:%M} UTC, after the submission",
                               f"拍摄时间 {created:%Y-%m-%d %H:%M}（UTC）晚于提交时间", "fraud"))
             elif (ev_at - created).days > pol.video_max_age_days:
+                recorded_on = created
                 fails.append((f"it was recorded {(ev_at - created).days} days before the submission, more than "
                               f"{pol.video_max_age_days}", f"拍摄于提交前 {(ev_at - created).days} 天，超过 "
                               f"{pol.video_max_age_days} 天", "nonconforming"))
@@ -371,10 +373,20 @@ def original(ctx: RuleContext):
                  "gps_country": lc.value if lc is not None else None,
                  "gps_distance_km": round(dist, 2) if dist is not None else None,
                  "editing_tools": [t.get("tool") for t in v.editing_tools]}
-        if fails:
-            sev = "fraud" if any(s == "fraud" for *_x, s in fails) else "nonconforming"
+        if recorded_on is not None and len(fails) == 1:
+            # Only too old: an honest video of a visit long ago, not a doubtful one — said as a date
+            # outside the window, and answered by a recent visit, not by "the original file".
+            days = (ev_at - recorded_on).days
+            yield failed(code, sub, f"The recording date {recorded_on:%Y-%m-%d} is outside the {pol.video_max_age_days}-day "
+                         f"window before submission (recorded {days} days before it)",
+                         f"视频拍摄日期 {recorded_on:%Y-%m-%d} 不在提交前 {pol.video_max_age_days} 天的期限内（拍摄于提交前 {days} 天）",
+                         severity="nonconforming", evidence=[ptr],
+                         remedy=(f"请补充一段近期到店购买的视频（拍摄于提交前 {pol.video_max_age_days} 天内）",
+                                 f"Supply a video of a recent store visit (recorded within {pol.video_max_age_days} "
+                                 "days before submission)"), **facts)
+        elif fails:
             yield failed(code, sub, "Recording metadata contradicts the claim: " + "; ".join(f[0] for f in fails),
-                         "录像元数据与申报不符：" + "；".join(f[1] for f in fails), severity=sev, evidence=[ptr],
+                         "录像元数据与申报不符：" + "；".join(f[1] for f in fails), severity="fraud", evidence=[ptr],
                          remedy=remedy, **facts)
         elif warns:
             yield failed(code, sub, "Recording metadata is doubtful: " + "; ".join(w[0] for w in warns),

@@ -1,0 +1,54 @@
+"""DIST.OFFLINE.VIDEO_ORIGINAL words a merely old recording neutrally, apart from a contradiction."""
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta, timezone
+
+from originproof.dossier.manifest import Manifest
+from originproof.facts import DossierFacts, Fact, VideoFacts
+from originproof.policy import load_policy
+from originproof.registry import default_registry
+from originproof.rules import run_rules
+from originproof.samples.ids import make_uscc
+
+POLICY, REG = load_policy(), default_registry()
+SUBMITTED = datetime(2026, 6, 15, 2, 0, tzinfo=timezone.utc)
+MANIFEST = Manifest.model_validate({
+    "format": "originproof/dossier@1", "submitted_at": SUBMITTED.isoformat(),
+    "merchant": {"id": "M-1", "name": "示例贸易有限公司", "uscc": make_uscc(random.Random(5))},
+    "brand": {"name": "Examplebrand", "origin_country": "JP", "owner": "Examplebrand Co., Ltd."},
+    "products": [{"sku": "P1", "name": "Examplebrand lotion", "category": "cosmetics"}],
+    "distribution": {"offline": [{"store": {"chain": "Examplemart", "country": "JP"}, "video": "v1.mp4"}]}})
+
+
+def original(created: datetime, **video) -> dict:
+    v = VideoFacts(files=["v1.mp4"], created_at=Fact(value=created.isoformat(), confidence=1.0), **video)
+    facts = DossierFacts(manifest=MANIFEST, evaluated_at=SUBMITTED, videos=[v])
+    [f] = [f for f in run_rules(facts, POLICY, REG) if f.rule == "DIST.OFFLINE.VIDEO_ORIGINAL"]
+    return f.to_report()
+
+
+def test_an_old_recording_is_a_date_outside_the_window_not_a_doubt_about_the_file():
+    f = original(SUBMITTED - timedelta(days=200))
+    assert f["status"] == "fail" and f["severity"] == "nonconforming"  # the outcome stays what it was
+    assert "2025-11-27" in f["message"]["en"] and "outside the 180-day window" in f["message"]["en"]
+    assert "2025-11-27" in f["message"]["zh"] and "180 天" in f["message"]["zh"]
+    said = f["message"]["en"] + f["remedy"]["en"]
+    for accusing in ("contradicts", "original file", "editing"):
+        assert accusing not in said
+    assert "与申报不符" not in f["message"]["zh"] and "原始视频" not in f["remedy"]["zh"]
+    assert "recent store visit" in f["remedy"]["en"] and "近期" in f["remedy"]["zh"]
+
+
+def test_a_recording_after_submission_is_still_a_contradiction():
+    f = original(SUBMITTED + timedelta(days=2))
+    assert f["status"] == "fail" and f["severity"] == "fraud"
+    assert "contradicts the claim" in f["message"]["en"] and "与申报不符" in f["message"]["zh"]
+    assert "original file" in f["remedy"]["en"]
+
+
+def test_old_and_filmed_abroad_stays_a_contradiction_naming_both():
+    f = original(SUBMITTED - timedelta(days=200), location_country=Fact(value="KR", confidence=0.99))
+    assert f["status"] == "fail" and f["severity"] == "fraud"
+    assert "contradicts the claim" in f["message"]["en"] and "200 days" in f["message"]["en"]
+    assert "KR" in f["message"]["en"]
