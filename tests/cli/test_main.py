@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from typer.testing import CliRunner
 
@@ -22,3 +23,31 @@ def test_a_broken_zip_is_reported_under_its_own_name(tmp_path):
     # nothing that the ladder reserves for fraud or lateness.
     assert rep["verdict"] == "reject" and rep["severity"] == "nonconforming"
     assert rep["sanctions"] == ["reject_qualification"]
+
+
+PAGE = """<html><head><title>Examplebrand Lotion 200ml</title><script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "Product", "name": "Examplebrand Lotion 200ml",
+ "brand": {"@type": "Brand", "name": "Examplebrand"},
+ "offers": {"@type": "Offer", "price": "1980", "priceCurrency": "JPY", "availability": "https://schema.org/InStock"}}
+</script></head><body><h1>Examplebrand Lotion 200ml</h1></body></html>"""
+
+
+def test_extract_prints_json_by_default_and_a_table_with_format_text(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, "utf-8")
+    url = ["--url", "https://www.amazon.co.jp/dp/B000EXAMPL"]
+    as_json = runner.invoke(app, ["extract", str(page), *url])
+    assert as_json.exit_code == 0 and json.loads(as_json.stdout)["fields"]["brand"]["value"] == "Examplebrand"
+    as_text = runner.invoke(app, ["extract", str(page), *url, "--format", "text"])
+    assert as_text.exit_code == 0
+    assert as_text.stdout.startswith("page.html — listing")
+    brand = next(line for line in as_text.stdout.splitlines() if " brand " in line)
+    assert "Examplebrand" in brand and re.search(r"\b[01]\.\d\d\b", brand)  # with its confidence
+    assert '"fields"' not in as_text.stdout  # not JSON
+
+
+def test_extract_refuses_a_format_it_has_no_rendering_for(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, "utf-8")
+    res = runner.invoke(app, ["extract", str(page), "--format", "md"])
+    assert res.exit_code == 2 and "json or text" in res.output

@@ -77,3 +77,33 @@ def test_a_pointer_given_twice_is_shown_once():
     at = {"file": "evidence/production/customs.pdf", "page": 1, "bbox": [50, 214.4, 382.2, 239.4]}
     md = render_markdown(report(finding("CHAIN.ORIGIN", [at, dict(at)])))
     assert md.count("evidence/production/customs.pdf p.1 [50,214.4,382.2,239.4]") == 1
+
+
+def test_one_files_reading_as_text_gives_each_field_its_value_confidence_and_place():
+    from originproof.report.render import render_extracted_text
+
+    obj = {"doc_type": "customs_declaration", "fields": {
+        "declared_on": {"value": "2026-05-02", "confidence": 0.97, "at": {"page": 1, "bbox": [50, 139.6, 148.7, 150.1]}},
+        "consignee": {"value": "示例贸易有限公司", "confidence": 0.62, "at": {"page": 1, "bbox": [50, 90, 440, 100]}},
+        "lines": {"value": [{"hs_code": "3304990099", "goods_name": "Examplebrand lotion", "origin_country": "JP"}],
+                  "confidence": 1.0, "at": None}},
+           "forensics": {"signals": [{"code": "pdf.incremental_update_changes_text", "severity": "fraud",
+                                      "at": {"page": 1, "bbox": [0, 0, 1, 1]}, "detail": "text changed"}],
+                         "signatures": []},
+           "notes": ["read from the text layer"]}
+    text = render_extracted_text(obj, "customs.pdf", min_confidence=0.8)
+    assert text.splitlines()[0] == "customs.pdf — customs_declaration"
+    row = next(line for line in text.splitlines() if "declared_on" in line)
+    assert "2026-05-02" in row and "0.97" in row and "p.1 [50,139.6,148.7,150.1]" in row
+    assert "0.62 low" in next(line for line in text.splitlines() if "consignee" in line)
+    assert "hs_code 3304990099 · goods_name Examplebrand lotion · origin_country JP" in text
+    assert "pdf.incremental_update_changes_text (fraud) p.1 [0,0,1,1] — text changed" in text
+    assert "read from the text layer" in text and "{" not in text  # a table, not JSON
+
+
+def test_a_file_no_reader_could_read_says_why_in_both_languages():
+    from originproof.report.render import render_extracted_text
+
+    text = render_extracted_text({"doc_type": None, "error": "too costly to read: 900 pages",
+                                  "error_zh": "读取代价过高：900 页"}, "big.pdf")
+    assert "big.pdf" in text and "too costly to read" in text and "读取代价过高" in text

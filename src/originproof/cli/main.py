@@ -110,20 +110,25 @@ def extract(
                                        "production_agreement|customs_declaration|video"),
     url: Optional[str] = typer.Option(None, "--url", help="For an HTML page: the address it was captured from."),
     origin: Optional[str] = typer.Option(None, "--origin", help="Origin-country prior for reading (ISO alpha-2)."),
-    fmt: Fmt = typer.Option(Fmt.json, "--format", "-f"),
+    fmt: Fmt = typer.Option(Fmt.json, "--format", "-f", help="json (the `extracted` object) or text (a table "
+                            "of the fields read, with confidences)."),
 ) -> None:
     """Read one file into the `extracted` object of report@1."""
     from originproof.pipeline.single import extract_file
+    from originproof.report.render import render_extracted_text
 
     kinds = {None, "receipt", "listing", "certificate_of_origin", "factory_licence", "production_agreement",
              "customs_declaration", "video"}
     if kind not in kinds:
         raise typer.BadParameter(f"--kind must be one of {sorted(k for k in kinds if k)}")
-    obj = extract_file(file, kind=kind, url=url, origin=origin, policy=get_policy(None), registry=get_registry(None))
+    if fmt not in (Fmt.json, Fmt.text):  # md and html are report renderings; one file's reading has none
+        raise typer.BadParameter(f"extract prints json or text, not {fmt.value}", param_hint="--format")
+    policy = get_policy(None)
+    obj = extract_file(file, kind=kind, url=url, origin=origin, policy=policy, registry=get_registry(None))
     if fmt == Fmt.json:
         sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
     else:
-        Console().print_json(json.dumps(obj, ensure_ascii=False))
+        render_extracted_text(obj, file.name, console=out_console(), min_confidence=policy.reading.min_field_confidence)
     raise typer.Exit(0 if obj.get("doc_type") else 1)
 
 

@@ -140,6 +140,59 @@ def render_text(report: dict[str, Any], console=None, verbose: bool = False, sou
     return con.export_text() if console is None else ""
 
 
+def _value_text(v: Any) -> str:
+    """A read value for a reader: list items one a line, objects as `key value` pairs; an inline
+    image (a video stage's thumbnail) is named, not dumped."""
+    if isinstance(v, str):
+        return "(image)" if v.startswith("data:image/") else v
+    if isinstance(v, dict):
+        return " · ".join(f"{k} {_value_text(x)}" for k, x in v.items() if x not in (None, "", []))
+    if isinstance(v, list):
+        return "\n".join(f"• {_value_text(x)}" for x in v) if v else "—"
+    return "—" if v is None else json.dumps(v, ensure_ascii=False)
+
+
+def render_extracted_text(obj: dict[str, Any], name: str, console=None, min_confidence: float = 0.8) -> str:
+    """`originproof extract --format text`: the fields one file gave, each with its confidence (those
+    below `min_confidence` marked: they cannot support a pass) and where it was read; then forensic
+    signals, signatures and the reader's notes. Returns the plain text too."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+
+    con = console or Console(record=True, width=140)
+    if not obj.get("doc_type"):
+        con.print(f"[bold]{escape(name)}[/] — [red]not read 未能读取[/]: "
+                  + escape(" / ".join(x for x in (obj.get("error_zh"), obj.get("error")) if x) or "no reader recognised it"))
+        return con.export_text() if console is None else ""
+    asked = f"  (asked for {obj['requested_kind']})" if obj.get("requested_kind") else ""
+    con.print(f"[bold]{escape(name)}[/] — {obj['doc_type']}{escape(asked)}")
+    t = Table(expand=True)
+    t.add_column("field 字段", no_wrap=True)
+    t.add_column("value 内容", ratio=1, overflow="fold")
+    t.add_column("confidence 置信度", justify="right", no_wrap=True)
+    t.add_column("at 位置", no_wrap=True)
+    for field_, f in (obj.get("fields") or {}).items():
+        c = f.get("confidence")
+        conf = Text("—") if c is None else Text(f"{c:.2f}" + (" low" if c < min_confidence else ""),
+                                                  style="yellow" if c < min_confidence else "")
+        t.add_row(field_, Text(_value_text(f.get("value"))), conf, _where(f["at"])[1] if f.get("at") else "—")
+    if t.row_count:
+        con.print(t)
+    else:
+        con.print("no fields read 未读出任何字段")
+    fz = obj.get("forensics") or {}
+    for sig in fz.get("signals") or []:
+        at = f" {_where(sig['at'])[1]}" if sig.get("at") else ""
+        con.print(Text(f"forensics 取证: {sig.get('code')} ({sig.get('severity')}){at} — {sig.get('detail', '')}"))
+    for sig in fz.get("signatures") or []:
+        con.print(Text("signature 签名: " + _value_text(sig)))
+    for note in obj.get("notes") or []:
+        con.print(Text(f"note 备注: {note}"))
+    return con.export_text() if console is None else ""
+
+
 _env = Environment(autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
 _env.filters["evidence_lines"] = evidence_lines
 
