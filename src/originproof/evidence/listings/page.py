@@ -25,6 +25,7 @@ from rapidfuzz import fuzz
 from stdnum import ean
 from w3lib.encoding import html_to_unicode
 
+from originproof.evidence.listings import brand as B
 from originproof.evidence.listings import markup as M
 from originproof.evidence.listings.reconcile import Candidates
 from originproof.evidence.listings.state import read_state
@@ -190,6 +191,21 @@ class Structured:
     products: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # (syntax, item)
     list_types: set[str] = field(default_factory=set)
     og: dict[str, str] = field(default_factory=dict)
+    crumbs: list[str] = field(default_factory=list)  # a BreadcrumbList's names, outermost first
+    ids: dict[str, dict[str, Any]] = field(default_factory=dict)  # JSON-LD nodes by @id, for references
+
+
+def _crumb_names(item: dict[str, Any]) -> list[str]:
+    elems = item.get("itemListElement")
+    elems = [e for e in (elems if isinstance(elems, list) else [elems]) if isinstance(e, dict)]
+
+    def pos(e: dict[str, Any]) -> float:
+        try:
+            return float(_first(e.get("position")))
+        except (TypeError, ValueError):
+            return 0.0
+    names = [_name_of(e.get("name")) or _name_of(e.get("item")) for e in sorted(elems, key=pos)]
+    return [n for n in names if n and "://" not in n]
 
 
 def read_structured(html: str, url: str | None, tree=None) -> Structured:
@@ -226,6 +242,10 @@ def read_structured(html: str, url: str | None, tree=None) -> Structured:
                 st.products.append((syntax, it))
             if tn & LIST_TYPES:
                 st.list_types |= tn & LIST_TYPES
+            if "breadcrumblist" in tn and not st.crumbs:
+                st.crumbs = _crumb_names(it)
+            if syntax == "json-ld" and isinstance(it.get("@id"), str) and len(it) > 1:
+                st.ids.setdefault(it["@id"], it)
     for og in data.get("opengraph") or []:
         for k, v in og.items():
             if k == "@type":
@@ -264,6 +284,24 @@ def _main_product(st: Structured, heading: str | None = None) -> tuple[str, dict
     with_offers = [p for p in st.products if p[1].get("offers")]
     top = [p for p in with_offers if not p[1].get("isSimilarTo")]
     return (top or with_offers or st.products)[0]
+
+
+def _brand_of(p: dict[str, Any], st: Structured) -> str | None:
+    """The product's brand as JSON-LD, microdata or RDFa give it: a name, a Brand or Organization object,
+    a list of them, a reference to a node elsewhere in the graph ({"@id": …}); else the maker, else the
+    brand of the product group a variant belongs to."""
+    def named(v: Any) -> str | None:
+        for x in (v if isinstance(v, list) else [v]):
+            if isinstance(x, dict) and set(x) <= {"@id", "@type"} and isinstance(x.get("@id"), str):
+                x = st.ids.get(x["@id"], x)
+            if isinstance(x, dict) and "name" not in x and "@value" not in x:
+                continue  # a bare reference we cannot follow
+            if (n := _name_of(x)):
+                return n
+        return None
+    group = p.get("isVariantOf")
+    return named(p.get("brand")) or named(p.get("manufacturer")) or \
+        (named(_first(group).get("brand")) if isinstance(_first(group), dict) else None)
 
 
 def _offers(p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -362,13 +400,12 @@ def _from_structured(main, st: Structured, country: str | None, cands: Candidate
     syn, p = main
     conf = CONF[syn]
     cands.add("title", _name_of(p.get("name")), syn, conf)
-    brand = _name_of(p.get("brand")) or _name_of(p.get("manufacturer"))
+    brand = _brand_of(p, st)
     if brand:
-        cleaned = clean_brand(brand)
+        cleaned = B.brand_value(brand)
         title = (_name_of(p.get("name")) or "").casefold()
         # A "brand" that is the page's title or a site banner ("Shop name | Site") is a filled-in field.
-        banner = len(cleaned) > 40 or " | " in cleaned or cleaned.casefold() == title
-        if not banner:
+        if cleaned and not (len(cleaned) > 40 or " | " in cleaned or cleaned.casefold() == title):
             cands.add("brand", cleaned, syn, conf if cleaned == brand else conf - 0.1)
     for k in ("gtin13", "gtin", "gtin12", "gtin14", "gtin8", "ean", "isbn"):
         if (g := _valid_gtin(p.get(k))):
@@ -561,6 +598,12 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
         hint = (cands.choose("title").value if cands.has("title") else None) or meta.get("og:title") or title_tag
         vis = read_visible(tree, hint)
         _from_visible(vis, url, country, cands)
+        sites = B.site_names(meta, st.og, url)
+        # The product's own name (structured data, the heading); a <title> tag also carries the shop's
+        # slogans, authors and publishers, and is read only when there is nothing else.
+        names = [cands.choose("title").value if cands.has("title") else None, vis.title]
+        name = B.product_name(names if any(names) else [title_tag], sites)
+        B.add_witnesses(cands, name, st.crumbs or vis.crumbs, sites)
     else:
         block_mark = product_mark = search_mark = False
         gone_mark = None
@@ -586,9 +629,13 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
         return pr
 
     f = pr.fields
+    brand_note = ""
     struck = {k for k in (_price_key(parse_price(t, country)[0]) for t in vis.struck) if k is not None}
     for name in ("title", "brand", "gtin", "sku", "price", "currency", "seller", "availability"):
-        ch = cands.choose(name, struck if name == "price" else None)
+        if name == "brand":
+            ch, brand_note = B.settle(cands)
+        else:
+            ch = cands.choose(name, struck if name == "price" else None)
         if ch is None:
             continue
         conf = ch.confidence
@@ -600,6 +647,8 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
             conf = min(conf, WEAK_CAP)
             pr.detail = pr.detail or f"availability sources disagree ({ch.rejected[0][1]} says {ch.rejected[0][0]})"
         f[name] = Read(ch.value, ch.source, conf, tuple(w for w in ch.witnesses if w != ch.source))
+    if brand_note:
+        pr.detail = f"{pr.detail}; {brand_note}" if pr.detail else brand_note
     if "price" in f and "currency" in f and f["currency"].source != f["price"].source:
         # The currency of the chosen price's own source, when it gave one.
         same = [c for c in cands.by_field.get("currency", []) if c.source == f["price"].source]

@@ -2,11 +2,11 @@
 
 Each candidate carries its source and a confidence (how far that kind of source is trusted for that
 field). Candidates with the same value (compared after normalising: prices as numbers, identifiers
-without separators, names without case) pool their confidence as independent witnesses —
-1 − Π(1 − cᵢ), one witness per source kind — so structured data, embedded state and the visible page
-agreeing on "in stock" outweigh any one of them; where they disagree the better-supported value wins
-and the others are kept as notes. A price the page shows struck through (the "was" price) is not the
-price to pay when the page shows another one."""
+without separators, names without case, brands without legal forms) pool their confidence as
+independent witnesses — 1 − Π(1 − cᵢ), one witness per source kind — so structured data, embedded
+state and the visible page agreeing on "in stock" outweigh any one of them; where they disagree the
+better-supported value wins and the others are kept as notes. A price the page shows struck through
+(the "was" price) is not the price to pay when the page shows another one."""
 from __future__ import annotations
 
 import re
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from originproof.text.names import strip_legal
 
 SHOWN = "visible:near-title"  # a current (not struck) price shown beside the title
 _PLACEHOLDER = re.compile(r"^\s*(?:\$\w+|\{\{.*\}\}|\$\{.*\}|%\w+%|undefined|null|none|n/?a)\s*$", re.I)
@@ -35,6 +36,7 @@ class Choice:
     witnesses: list[str] = field(default_factory=list)
     rejected: list[tuple[Any, str]] = field(default_factory=list)
     runner_up: float = 0.0  # pooled confidence of the best other value: a confident contrary reading
+    scores: list[float] = field(default_factory=list)  # pooled confidence of each rejected value
 
 
 def _key(name: str, value: Any) -> Any:
@@ -45,6 +47,9 @@ def _key(name: str, value: Any) -> Any:
             return str(value)
     if name in ("sku", "gtin"):
         return re.sub(r"[^0-9a-z]", "", str(value).casefold())
+    if name == "brand":
+        # "Acme GmbH" and "ACME" name one maker.
+        return strip_legal(str(value)) or str(value).casefold()
     if isinstance(value, str):
         return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value).casefold()).strip()
     return value
@@ -94,4 +99,5 @@ class Candidates:
         return Choice(value=top.value, source=top.source, confidence=round(min(score, 0.99), 3),
                       witnesses=sorted({c.source for c in cs}),
                       rejected=[(s[4].value, s[4].source) for s in scored[1:]],
-                      runner_up=round(scored[1][0], 3) if len(scored) > 1 else 0.0)
+                      runner_up=round(scored[1][0], 3) if len(scored) > 1 else 0.0,
+                      scores=[round(s[0], 3) for s in scored[1:]])

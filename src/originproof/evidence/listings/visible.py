@@ -94,6 +94,7 @@ class Visible:
     struck: list[str] = field(default_factory=list)  # raw texts of struck-through / "was" prices
     sku: list[tuple[str, str, float]] = field(default_factory=list)
     brand: list[tuple[str, str, float]] = field(default_factory=list)
+    crumbs: list[str] = field(default_factory=list)  # the breadcrumb trail's names, outermost first
 
 
 def _own_text(el) -> str:
@@ -122,6 +123,7 @@ def read_visible(tree, title_hint: str | None = None) -> Visible:
     _prices(els, h1, v)
     _captions(els, v)
     _byline(h1, v)
+    v.crumbs = _crumbs(els, h1)
     return v
 
 
@@ -371,7 +373,8 @@ _ID_VALUE = r"([A-Za-z0-9][A-Za-z0-9\-./_]{1,40})"
 
 def _label_rx(labels: tuple[str, ...]) -> re.Pattern[str]:
     alts = "|".join(re.escape(x) for x in labels)
-    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)\s*(?:[:#：.№]\s*|\s+|$)", re.I)
+    # One caption may join two labels of the same thing ("make/manufacturer:").
+    return re.compile(rf"(?<!\w)(?:{alts})(?:\s*/\s*(?:{alts}))*(?!\w)\s*(?:[:#：.№]\s*|\s+|$)", re.I)
 
 
 # A table row is read cell by cell: the caption's cell, then the next cell (a row may hold two pairs).
@@ -460,6 +463,36 @@ def clean_brand(text: str) -> str:
         _BRAND_TAIL = re.compile(rf"(?:^|\s)(?:{alts})\s*[:：]\s*(.+?)\s*$", re.I)
     m = _BRAND_TAIL.search(t)
     return norm(m.group(1)) if m else t
+
+
+# ------------------------------------------------------------------------------------ breadcrumb
+_CRUMB_SEPARATORS = re.compile(r"^[\s>›»→/]*$")
+
+
+def _crumbs(els, h1) -> list[str]:
+    """The breadcrumb trail above the title: the element named for it ("breadcrumb" in its class, id or
+    aria-label), else an unmarked trail — three links or more in a row with only arrows or slashes
+    between them ("Home > Outdoor > Acme"; a "|" row is a menu)."""
+    end = els.index(h1) if h1 is not None else len(els)
+    for el in els[:end]:
+        marks = f"{_classes(el)} {el.get('aria-label') or ''}" if el.attrib else ""
+        if "readcrumb" in marks.casefold():
+            if el.tag == "li" and el.getparent() is not None:
+                el = el.getparent()  # an item marked, its list not
+            items = [e for e in el.iter("li")] or [e for e in el.iter("a")]
+            names = [t for t in (_own_text(e).strip(" >›»/→‹«") for e in items) if t and len(t) <= 80]
+            if names:
+                return names
+    for el in els[:end]:
+        if len(el) < 3:
+            continue
+        links = [c for c in el if isinstance(c.tag, str)]
+        if len(links) < 3 or any(c.tag != "a" for c in links):
+            continue
+        between = (el.text or "") + "".join(c.tail or "" for c in links[:-1])
+        if between.strip() and _CRUMB_SEPARATORS.match(between):
+            return [t for t in (_own_text(c) for c in links) if t]
+    return []
 
 
 # ------------------------------------------------------------------------------------ URL

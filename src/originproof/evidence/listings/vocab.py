@@ -63,6 +63,11 @@ def brand_labels() -> tuple[str, ...]:
     return _phrases(_load("identifiers.yaml")["brand_labels"])
 
 
+@lru_cache(maxsize=None)
+def no_brand_words() -> frozenset[str]:
+    return frozenset(_phrases(_load("identifiers.yaml")["no_brand"]))
+
+
 def availability_of(value: Any) -> str | None:
     """in_stock / out_of_stock from a structured value: schema.org URL or word, feed word, boolean."""
     if isinstance(value, bool):
