@@ -11,13 +11,25 @@ from typer.testing import CliRunner
 from originproof.cli.main import app
 from originproof.evidence.listings.archive import WarcArchive, read_captures
 from originproof.evidence.listings.fetcher import FetchPolicy, ListingFetcher, loopback_fixture_route
-from originproof.evidence.listings.monitor import ListingMonitor, MonitorConfig
+from originproof.monitor import repository as monitor_repo
+from originproof.monitor.schemas import MonitorConfig
+from originproof.monitor.service import ListingMonitor
 from originproof.registry import default_registry
 from originproof.samples.listings import spec_for_listing, variant_response
 from originproof.samples.spec import clean_spec
 from originproof.store import Store
 
 from listings_support import FakeResolver
+
+
+def findings(store: Store, digest: str) -> list[dict]:
+    with store.Session() as s:
+        return monitor_repo.findings(s, digest)
+
+
+def observations(store: Store, digest: str) -> list[dict]:
+    with store.Session() as s:
+        return monitor_repo.observations(s, digest)
 
 
 def record(store: Store, spec, verdict: str, digest: str) -> None:
@@ -64,14 +76,14 @@ def test_one_pass_reopens_gone_and_out_of_stock_listings(world, socket_guard):
     reopened = {(r["dossier"][0], r["subject"], r["reason"]) for r in rep.reopened}
     assert reopened == {("a", "distribution.online[1]", "gone"), ("b", "distribution.online[0]", "out_of_stock")}
     # store: finding with WARC evidence, dossier flagged, hash-chained audit event
-    fa = store.listing_findings("a" * 64)
+    fa = findings(store, "a" * 64)
     assert len(fa) == 1 and fa[0]["open"] and fa[0]["finding"]["rule"] == "DIST.ONLINE.LISTING"
     ev = fa[0]["finding"]["evidence"][0]
     assert ev["url"] == approved.listings[1] and ev["warc_record_id"] and ev["file"].endswith(".warc.gz")
     assert fa[0]["finding"]["message"]["zh"] and fa[0]["finding"]["message"]["en"]
     assert store.dossier_flagged("a" * 64) and store.dossier_flagged("b" * 64)
     assert store.verify_audit_chain()
-    assert len(store.listing_observations("a" * 64)) == 2
+    assert len(observations(store, "a" * 64)) == 2
     # the archive is appended: every fetch (robots included) is there, with the record ids the store cites
     ids = {c.record_id for c in read_captures(archive.files())}
     assert ev["warc_record_id"] in ids
@@ -83,8 +95,8 @@ def test_second_pass_does_not_reopen_twice_and_blocks_never_reopen(world, socket
         mon.run_once()
         rep2 = mon.run_once()
     assert rep2.reopened == []
-    assert len(store.listing_findings("b" * 64)) == 1  # the captcha listing raised nothing
-    assert len(store.listing_observations("b" * 64)) == 4
+    assert len(findings(store, "b" * 64)) == 1  # the captcha listing raised nothing
+    assert len(observations(store, "b" * 64)) == 4
 
 
 def test_per_host_budget(world, socket_guard):

@@ -27,18 +27,15 @@ def register(app: typer.Typer) -> None:
         after approval re-opens its case (finding + audit log)."""
         from originproof.cli.common import get_policy, get_registry, open_store
         from originproof.evidence.listings import default_archive_dir
-        from originproof.evidence.listings.archive import WarcArchive
-        from originproof.evidence.listings.fetcher import FetchPolicy, ListingFetcher
-        from originproof.evidence.listings.monitor import ListingMonitor, MonitorConfig
+        from originproof.monitor.schemas import MonitorConfig
+        from originproof.monitor.service import build_monitor
 
         reg = get_registry(registry_dir)
         pol = get_policy(None)
         st = open_store(store)
-        archive = WarcArchive(warc_dir or default_archive_dir())
-        fetcher = ListingFetcher(reg, archive, policy=FetchPolicy(min_interval_s=min_interval))
-        mon = ListingMonitor(st, reg, fetcher, MonitorConfig(cadence_s=cadence, jitter_s=jitter,
-                                                             per_host_budget=per_host_budget),
-                             name_threshold=pol.reading.name_match_threshold)
+        mon = build_monitor(st, reg, warc_dir or default_archive_dir(),
+                            MonitorConfig(cadence_s=cadence, jitter_s=jitter, per_host_budget=per_host_budget),
+                            min_interval_s=min_interval, name_threshold=pol.reading.name_match_threshold)
 
         def emit(rep) -> None:
             sys.stdout.write(json.dumps(rep.summary(), ensure_ascii=False) + "\n")

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from originproof.store.models import (AuditEvent, Check, Dossier, EvidenceFile, ExtractionCache, FindingRow,
-                                      Fingerprint, ListingFindingRow, ListingObservationRow)
+                                      Fingerprint)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -259,58 +259,6 @@ class Store:
         with self.Session() as s:
             d = s.execute(select(Dossier).where(Dossier.digest == digest)).scalar_one_or_none()
             return bool(d and d.needs_recheck)
-
-    # ---------------------------------------------------------------- listing monitor
-    def monitored_dossiers(self, verdicts: tuple[str, ...] = ("approve", "review")) -> list[dict[str, Any]]:
-        """Dossiers whose listings the monitor re-observes: approved or pending review, with a manifest."""
-        with self.Session() as s:
-            q = select(Dossier).where(Dossier.last_verdict.in_(verdicts)).order_by(Dossier.id)
-            return [{"digest": d.digest, "merchant_id": d.merchant_id, "brand": d.brand,
-                     "origin_country": d.origin_country, "verdict": d.last_verdict, "manifest": d.manifest,
-                     "needs_recheck": d.needs_recheck} for d in s.execute(q).scalars() if d.manifest]
-
-    def record_listing_observation(self, digest: str, subject: str, obs: dict[str, Any]) -> None:
-        with self.Session.begin() as s:
-            d = s.execute(select(Dossier).where(Dossier.digest == digest)).scalar_one()
-            s.add(ListingObservationRow(dossier_id=d.id, subject=subject, url=obs["url"],
-                                        captured_at=datetime.fromisoformat(obs["captured_at"]), state=obs["state"],
-                                        http_status=obs.get("http_status"), warc_record_id=obs.get("warc_record_id"),
-                                        warc_file=obs.get("warc_file"), detail=obs.get("detail")))
-
-    def listing_observations(self, digest: str) -> list[dict[str, Any]]:
-        with self.Session() as s:
-            q = (select(ListingObservationRow).join(Dossier, Dossier.id == ListingObservationRow.dossier_id)
-                 .where(Dossier.digest == digest).order_by(ListingObservationRow.captured_at))
-            return [{"subject": r.subject, "url": r.url, "captured_at": r.captured_at, "state": r.state,
-                     "http_status": r.http_status, "warc_record_id": r.warc_record_id, "warc_file": r.warc_file,
-                     "detail": r.detail} for r in s.execute(q).scalars()]
-
-    def reopen_for_listing(self, digest: str, subject: str, url: str, rule: str, state: str,
-                           finding: dict[str, Any], actor: str = "monitor") -> bool:
-        """Record a monitor finding and flag the dossier for re-check; False when one is already open."""
-        with self.Session.begin() as s:
-            d = s.execute(select(Dossier).where(Dossier.digest == digest)).scalar_one()
-            already = s.execute(select(ListingFindingRow).where(
-                ListingFindingRow.dossier_id == d.id, ListingFindingRow.url == url,
-                ListingFindingRow.open.is_(True))).scalars().first()
-            if already is not None:
-                return False
-            s.add(ListingFindingRow(dossier_id=d.id, subject=subject, url=url, rule=rule, state=state,
-                                    created_at=datetime.now(timezone.utc), open=True, finding=finding))
-            d.needs_recheck = True
-            self._audit(s, actor, "listing_reopened", digest, {"subject": subject, "url": url, "rule": rule,
-                                                               "state": state, "previous_verdict": d.last_verdict,
-                                                               "evidence": finding.get("evidence", [])})
-            return True
-
-    def listing_findings(self, digest: str, open_only: bool = False) -> list[dict[str, Any]]:
-        with self.Session() as s:
-            q = (select(ListingFindingRow).join(Dossier, Dossier.id == ListingFindingRow.dossier_id)
-                 .where(Dossier.digest == digest).order_by(ListingFindingRow.id))
-            if open_only:
-                q = q.where(ListingFindingRow.open.is_(True))
-            return [{"subject": r.subject, "url": r.url, "rule": r.rule, "state": r.state, "open": r.open,
-                     "created_at": r.created_at, "finding": r.finding} for r in s.execute(q).scalars()]
 
 
 def since_days(days: int) -> datetime:

@@ -4,6 +4,7 @@ from sqlalchemy import engine_from_config, pool
 
 import originproof.accounts.models  # noqa: F401 — their tables belong to the same schema
 import originproof.cases.models  # noqa: F401
+import originproof.monitor.models  # noqa: F401
 import originproof.webhooks.models  # noqa: F401
 from originproof.store.models import Base
 

@@ -1,10 +1,13 @@
-"""Re-observe the listings of approved and pending dossiers; re-open a case whose listing went away.
+"""Re-observe the listings of approved and pending dossiers; re-open a dossier whose listing went away.
 
 One pass: for every dossier in the store whose last verdict is approve or review, fetch each online
 listing through the safe fetcher (appending to the WARC archive), index the observation in the store,
 and — when the listing is now gone, out of stock or no longer a product page — record a finding and
 flag the dossier for re-check (store + hash-chained audit log). Block/captcha/timeout/5xx observations
 are recorded but never re-open anything: they say nothing about the listing.
+
+`record_observation` and `reopen_for_listing` work in the caller's session; `ListingMonitor` owns the
+units of work of a pass (one per observation, one per re-opening).
 """
 from __future__ import annotations
 
@@ -12,47 +15,49 @@ import logging
 import random
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from originproof.text.names import contains_name, name_similarity
-from originproof.evidence.listings.fetcher import ListingFetcher
+from sqlalchemy.orm import Session
+
+from originproof.evidence.listings.archive import WarcArchive
+from originproof.evidence.listings.fetcher import FetchPolicy, ListingFetcher
 from originproof.evidence.listings.observe import observation_from_chain
 from originproof.facts.listings import Observation
+from originproof.monitor import repository as repo
+from originproof.monitor.schemas import MonitorConfig, PassReport
 from originproof.registry import Registry
 from originproof.store import Store
+from originproof.text.names import contains_name, name_similarity
 
 log = logging.getLogger(__name__)
+RULE = "DIST.ONLINE.LISTING"
 REOPEN_STATES = {"gone": ("已下架/不存在", "gone"), "out_of_stock": ("缺货", "out of stock"),
                  "not_product": ("不再是商品页", "no longer a product page"),
                  "wrong_brand": ("不再销售该品牌商品", "no longer offering the brand's product")}
 
 
-@dataclass
-class MonitorConfig:
-    cadence_s: float = 6 * 3600.0  # one pass every … (plus jitter)
-    jitter_s: float = 1800.0  # random delay added to each pass, so fetches do not form a fingerprint
-    per_host_budget: int = 50  # most listing fetches per host in one pass; the rest wait for the next
-    verdicts: tuple[str, ...] = ("approve", "review")
+def record_observation(s: Session, digest: str, subject: str, obs: dict[str, Any]) -> None:
+    repo.add_observation(s, repo.dossier(s, digest).id, subject, obs)
 
 
-@dataclass
-class PassReport:
-    started_at: datetime
-    dossiers: int = 0
-    fetched: int = 0
-    skipped_budget: int = 0
-    states: Counter = field(default_factory=Counter)
-    reopened: list[dict] = field(default_factory=list)
+def reopen_for_listing(s: Session, store: Store, digest: str, subject: str, url: str, rule: str, state: str,
+                       finding: dict[str, Any], actor: str = "monitor") -> bool:
+    """Record a monitor finding and flag the dossier for re-check; False when one is already open."""
+    d = repo.dossier(s, digest)
+    if repo.open_finding(s, d.id, url) is not None:
+        return False
+    repo.add_finding(s, d.id, subject, url, rule, state, finding, datetime.now(timezone.utc))
+    d.needs_recheck = True
+    store._audit(s, actor, "listing_reopened", digest, {"subject": subject, "url": url, "rule": rule,
+                                                       "state": state, "previous_verdict": d.last_verdict,
+                                                       "evidence": finding.get("evidence", [])})
+    return True
 
-    def summary(self) -> dict:
-        return {"started_at": self.started_at.isoformat(), "dossiers": self.dossiers, "fetched": self.fetched,
-                "skipped_budget": self.skipped_budget, "states": dict(self.states), "reopened": self.reopened}
 
-
-def _brand_gone(o: Observation, manifest: dict, threshold: float) -> bool:
+def brand_gone(o: Observation, manifest: dict, threshold: float) -> bool:
     """The page names another brand and nothing ties it to the dossier's brand or GTINs."""
     brand = manifest.get("brand") or {}
     names = [n for n in [brand.get("name"), *(brand.get("local_names") or [])] if n]
@@ -66,6 +71,29 @@ def _brand_gone(o: Observation, manifest: dict, threshold: float) -> bool:
     return not any(name_similarity(o.brand, n) >= threshold or contains_name(o.brand, n) for n in names)
 
 
+def reopen_reason(o: Observation, manifest: dict, name_threshold: float) -> str | None:
+    """Why this observation re-opens the dossier, or None (a block, a captcha, a live page of the brand)."""
+    if o.state in ("gone", "out_of_stock", "not_product"):
+        return o.state
+    if o.state == "live" and brand_gone(o, manifest, name_threshold):
+        return "wrong_brand"
+    return None
+
+
+def reopen_finding(o: Observation, subject: str, why: str, previous_verdict: str | None) -> dict[str, Any]:
+    """The report@1 finding a re-opening records, citing the archived capture."""
+    zh, en = REOPEN_STATES[why]
+    return {
+        "rule": RULE, "subject": subject, "status": "fail", "severity": "nonconforming",
+        "message": {"zh": f"复核发现：链接在 {o.captured_at.isoformat()} 抓取时{zh}。请撤回该链接或提供当前在售的链接",
+                    "en": f"Re-check: at {o.captured_at.isoformat()} the listing was {en}. "
+                          "Withdraw it or supply a listing that is on sale now"},
+        "evidence": [o.pointer()],
+        "facts": {"state": o.state, "reason": why, "http_status": o.http_status, "detail": o.detail,
+                  "previous_verdict": previous_verdict},
+    }
+
+
 class ListingMonitor:
     def __init__(self, store: Store, registry: Registry, fetcher: ListingFetcher, config: MonitorConfig | None = None,
                  name_threshold: float = 88, clock: Callable[[], datetime] | None = None):
@@ -77,7 +105,9 @@ class ListingMonitor:
     def run_once(self) -> PassReport:
         rep = PassReport(started_at=self.clock())
         per_host: Counter = Counter()
-        for d in self.store.monitored_dossiers(self.config.verdicts):
+        with self.store.Session() as s:
+            dossiers = repo.monitored_dossiers(s, self.config.verdicts)
+        for d in dossiers:
             rep.dossiers += 1
             m = d["manifest"] or {}
             online = ((m.get("distribution") or {}).get("online")) or []
@@ -104,26 +134,17 @@ class ListingMonitor:
         rep.fetched += 1
         o = observation_from_chain(url, outcome.hops, self.registry)
         rep.states[o.state] += 1
-        self.store.record_listing_observation(d["digest"], subject, {
-            "url": url, "captured_at": o.captured_at.isoformat(), "state": o.state, "http_status": o.http_status,
-            "warc_record_id": o.warc_record_id, "warc_file": o.warc_file, "detail": o.detail})
-        why = o.state if o.state in ("gone", "out_of_stock", "not_product") else None
-        if why is None and o.state == "live" and _brand_gone(o, m, self.name_threshold):
-            why = "wrong_brand"
+        with self.store.Session.begin() as s:
+            record_observation(s, d["digest"], subject, {
+                "url": url, "captured_at": o.captured_at.isoformat(), "state": o.state, "http_status": o.http_status,
+                "warc_record_id": o.warc_record_id, "warc_file": o.warc_file, "detail": o.detail})
+        why = reopen_reason(o, m, self.name_threshold)
         if why is None:
             return
-        zh, en = REOPEN_STATES[why]
-        rule = "DIST.ONLINE.LISTING"
-        finding = {
-            "rule": rule, "subject": subject, "status": "fail", "severity": "nonconforming",
-            "message": {"zh": f"复核发现：链接在 {o.captured_at.isoformat()} 抓取时{zh}。请撤回该链接或提供当前在售的链接",
-                        "en": f"Re-check: at {o.captured_at.isoformat()} the listing was {en}. "
-                              "Withdraw it or supply a listing that is on sale now"},
-            "evidence": [o.pointer()],
-            "facts": {"state": o.state, "reason": why, "http_status": o.http_status, "detail": o.detail,
-                      "previous_verdict": d.get("verdict")},
-        }
-        if self.store.reopen_for_listing(d["digest"], subject, url, rule, why, finding):
+        with self.store.Session.begin() as s:
+            reopened = reopen_for_listing(s, self.store, d["digest"], subject, url, RULE, why,
+                                          reopen_finding(o, subject, why, d.get("verdict")))
+        if reopened:
             rep.reopened.append({"dossier": d["digest"], "subject": subject, "url": url, "reason": why})
 
     def run_forever(self, stop: threading.Event, max_passes: int | None = None,
@@ -144,3 +165,10 @@ class ListingMonitor:
                 break
         return passes
 
+
+def build_monitor(store: Store, registry: Registry, archive_dir: Path, config: MonitorConfig,
+                  min_interval_s: float, name_threshold: float) -> ListingMonitor:
+    """The monitor as `originproof monitor` runs it: the safe fetcher, appending to the WARC archive
+    that every service check reads."""
+    fetcher = ListingFetcher(registry, WarcArchive(archive_dir), policy=FetchPolicy(min_interval_s=min_interval_s))
+    return ListingMonitor(store, registry, fetcher, config, name_threshold=name_threshold)
