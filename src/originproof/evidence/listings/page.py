@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 
 import extruct
 import lxml.html
+from lxml import etree
 from rapidfuzz import fuzz
 from stdnum import ean
 from w3lib.encoding import html_to_unicode
@@ -82,6 +84,23 @@ def _has(text: str, phrases: tuple[str, ...]) -> str | None:
 def decode_html(body: bytes, content_type: str | None) -> str:
     _enc, text = html_to_unicode(content_type, body)
     return text[:MAX_HTML_CHARS]
+
+
+_parsers = threading.local()  # an lxml parser is not to be shared between threads
+
+
+def parse_html(html: str):
+    """The page's one lxml tree. Every element is an HtmlElement found by a C-level lookup: lxml.html's
+    own lookup (a Python call per element touched, to give forms and inputs their own classes) costs
+    as much as the rest of the reading on a large page, and no reader here uses those classes."""
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = lxml.html.HTMLParser()
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity))
+        _parsers.parser = parser
+    return lxml.html.fromstring(html, parser=parser)
 
 
 # Signs as shops print them (longest first where one contains another: "NT$" before "$").
@@ -569,7 +588,7 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
     mk = M.PLATFORM_MARKUP.get(family or "", {})
     country = platform.country if platform else None
     try:
-        tree = lxml.html.fromstring(html) if html.strip() else None
+        tree = parse_html(html) if html.strip() else None
     except Exception:  # noqa: BLE001
         tree = None
     title_tag = _norm(tree.findtext(".//title") or "") if tree is not None else ""

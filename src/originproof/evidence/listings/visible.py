@@ -28,8 +28,9 @@ _NOT_PRICE = re.compile(r"saving|save|discount|instal|month|unit|per-|perunit|sh
                         r"reward|filter|range|minimum|maximum|total|cart|basket|bag", re.I)
 _STRUCK_TAGS = {"del", "s", "strike"}
 _PRICE_TEXT = re.compile(r"\d")
-# "price" in the class names of shop themes, in the languages they are written in.
-_PRICE_CLASS = re.compile(r"price|preis|prix|prezzo|precio|preco|preço|cena|cijena|hinta|pris|fiyat|kakaku|jiage", re.I)
+# "price" in the class names of shop themes, in the languages they are written in. Matched on case-folded
+# names: re.I costs four times as much, and this runs on every element of the page.
+_PRICE_CLASS = re.compile(r"price|preis|prix|prezzo|precio|preco|preço|cena|cijena|hinta|pris|fiyat|kakaku|jiage")
 _UNIT_PRICE = re.compile(r"/\s*(?:kg|g|l|ml|m|cm|100\s*g|100\s*ml|unit|st|stk|pc|pcs|each)\b|\bper\b|\bpro\b|\bje\b", re.I)
 
 
@@ -55,11 +56,13 @@ def _hidden(el) -> bool:
     return bool(cls) and any(c.casefold() in _HIDDEN_CLASS for c in cls.split())
 
 
+# Each contains() is a call per element of the page: the attribute's presence is tested first (and
+# short-circuits), and a few short needles cover the class names _hidden then confirms ("hid": hidden,
+# hide; "-none": d-none, display-none).
 _PRUNE_XPATH = ("//script|//style|//noscript|//template|//svg|//head|//comment()|//processing-instruction()|"
-                "//*[@hidden or contains(@style,'none') or contains(@style,'hidden') or "
-                "contains(@style,'NONE') or contains(@class,'hidden') or contains(@class,'hide') or "
-                "contains(@class,'d-none') or contains(@class,'invisible') or contains(@class,'Hidden') or "
-                "contains(@class,'display-none')]")
+                "//*[@hidden or (@style and (contains(@style,'none') or contains(@style,'hidden') or "
+                "contains(@style,'NONE'))) or (@class and (contains(@class,'hid') or contains(@class,'Hid') or "
+                "contains(@class,'-none') or contains(@class,'invisible')))]")
 
 
 def prune(tree) -> None:
@@ -113,17 +116,20 @@ def read_visible(tree, title_hint: str | None = None) -> Visible:
     # One list of the page's elements, walked by every reader below (lxml makes a new Python proxy per
     # element on every walk; holding them once keeps the page in milliseconds).
     els = [e for e in root.iter() if isinstance(e.tag, str)]
+    # … and each one's class and id, read once for the readers that look for named elements.
+    cls = [f"{e.get('class') or ''} {e.get('id') or ''}" for e in els]
     v.root = root
     h1 = _title_heading(els, title_hint)
     if h1 is not None:
         v.title = _own_text(h1)[:300]
         v.title_at = v.text.find(v.title[:60])
         v.title_el = h1
-    _availability(els, v)
-    _prices(els, h1, v)
+    at = els.index(h1) if h1 is not None else -1
+    _availability(els, cls, at, v)
+    _prices(els, cls, at, v)
     _captions(els, v)
     _byline(h1, v)
-    v.crumbs = _crumbs(els, h1)
+    v.crumbs = _crumbs(els, cls, at)
     return v
 
 
@@ -204,11 +210,11 @@ def _stock_words(texts) -> tuple[str | None, str | None]:
     return first_oos, first_in
 
 
-def _availability(els, v: Visible) -> None:
+def _availability(els, cls: list[str], at: int, v: Visible) -> None:
     oos, ins = V.oos_phrases(), V.instock_phrases()
     enabled, disabled = _buy_buttons(els)
     # Elements named for availability or stock: what they say is meant about this product.
-    zone_oos, zone_in = _stock_words(_short_texts(_zone(v.root)))
+    zone_oos, zone_in = _stock_words(_short_texts(_zone(els, cls)))
     if zone_oos and not zone_in:
         # A shop that renders both labels and toggles them with CSS is not read from its labels; an
         # enabled buy button beside an "unavailable" label leaves the label weaker than the button.
@@ -216,8 +222,7 @@ def _availability(els, v: Visible) -> None:
     elif zone_in and not zone_oos:
         v.availability.append(("in_stock", "zone", 0.8))
     # Status labels right under the title: the buy box of most shops.
-    if v.title_el is not None:
-        at = els.index(v.title_el)
+    if at >= 0:
         box_oos, box_in = _stock_words(_short_texts(els[at + 1: at + 201], 60))
         if box_oos and not box_in:
             v.availability.append(("out_of_stock", "buybox", 0.7))
@@ -243,14 +248,13 @@ def _availability(els, v: Visible) -> None:
 _ZONE_WORDS = re.compile(r"availab|stock|soldout|sold-out", re.I)
 
 
-_ZONE_XPATH = ("//*[" + " or ".join(f"contains(@{a},'{w}')" for a in ("class", "id")
-                                   for w in ("vailab", "tock", "oldout", "old-out", "old_out")) + "]")
+_ZONE_NEEDLE = re.compile(r"vailab|tock|oldout|old-out|old_out")  # case-sensitive: cheap on every element
 
 
-def _zone(root, limit: int = 60) -> list:
+def _zone(els, cls: list[str], limit: int = 60) -> list:
     """Elements whose id or class names availability or stock ("Availability", "in-stock", "soldOut" …):
-    found by XPath in C, confirmed by the word list."""
-    return [el for el in root.xpath(_ZONE_XPATH) if _ZONE_WORDS.search(_classes(el))][:limit]
+    found by a case-sensitive needle, confirmed by the word list."""
+    return [el for el, c in zip(els, cls) if _ZONE_NEEDLE.search(c) and _ZONE_WORDS.search(c)][:limit]
 
 
 # ------------------------------------------------------------------------------------ price
@@ -279,7 +283,7 @@ def _beside_current(old) -> bool:
             # Another element: neither the old price nor its parts nor a box that holds it.
             if not isinstance(e.tag, str) or not e.attrib or e in inside or e in around:
                 continue
-            cls = _classes(e)
+            cls = _classes(e).casefold()
             # (the same price with or without tax is no reduction either)
             if _PRICE_CLASS.search(cls) and not _OLD_PRICE.search(cls) and not _NOT_PRICE.search(cls) \
                     and not _TAX.search(cls) \
@@ -313,19 +317,14 @@ def _plausible_price(raw: str) -> bool:
 BUY_BOX = 300  # elements after the title that make up its buy box
 
 
-def _prices(els, h1, v: Visible) -> None:
-    after_title = h1 is None
+def _prices(els, classes: list[str], at: int, v: Visible) -> None:
     seen = 0
-    since = 0  # elements since the title
-    for el in els:
-        if el is h1:
-            after_title = True
+    for i, (el, cls) in enumerate(zip(els, classes)):
+        if i == at or not el.attrib:
             continue
-        if after_title:
-            since += 1
-        if not el.attrib:
-            continue
-        cls = _classes(el).casefold()
+        after_title = i > at
+        since = i - at if at >= 0 else i + 1  # elements since the title
+        cls = cls.casefold()
         if el.get("itemprop") == "price":
             raw = el.get("content") or _own_text(el)
             if raw and _PRICE_TEXT.search(raw):
@@ -360,7 +359,7 @@ def _prices(els, h1, v: Visible) -> None:
             # The first current price after the product's title is the price next to it.
             v.prices.append((raw, "visible:near-title", 0.7 if seen == 0 else 0.5))
             seen += 1
-    start = els.index(h1) if h1 is not None else 0
+    start = max(at, 0)
     for el in (e for e in els[start: start + BUY_BOX] if e.tag in _STRUCK_TAGS):
         raw = _own_text(el)
         if raw and len(raw) <= 40 and _PRICE_TEXT.search(raw):
@@ -384,7 +383,7 @@ _CAPTION_TAGS = {"td", "th", "dt", "dd", "li", "span", "div", "p", "strong", "b"
 @lru_cache(maxsize=None)
 def _label_start() -> re.Pattern[str]:
     alts = "|".join(re.escape(x) for x in V.sku_labels() + V.brand_labels())
-    return re.compile(rf"\s*(?:{alts})(?!\w)", re.I)
+    return re.compile(rf"\s*(?:{alts})(?!\w)")  # on case-folded text (the labels are): re.I is slow
 
 
 def _captions(els, v: Visible) -> None:
@@ -395,7 +394,7 @@ def _captions(els, v: Visible) -> None:
             continue
         # Cheap look at the element's first words before reading all its text.
         head = (el.text or "").strip() or next(((c.text or "").strip() for c in el if isinstance(c.tag, str)), "")
-        if not head or not start.match(head):
+        if not head or not start.match(head.casefold()):
             continue
         t = _own_text(el)
         if not t or len(t) > 90:
@@ -469,14 +468,13 @@ def clean_brand(text: str) -> str:
 _CRUMB_SEPARATORS = re.compile(r"^[\s>›»→/]*$")
 
 
-def _crumbs(els, h1) -> list[str]:
+def _crumbs(els, cls: list[str], at: int) -> list[str]:
     """The breadcrumb trail above the title: the element named for it ("breadcrumb" in its class, id or
     aria-label), else an unmarked trail — three links or more in a row with only arrows or slashes
     between them ("Home > Outdoor > Acme"; a "|" row is a menu)."""
-    end = els.index(h1) if h1 is not None else len(els)
-    for el in els[:end]:
-        marks = f"{_classes(el)} {el.get('aria-label') or ''}" if el.attrib else ""
-        if "readcrumb" in marks.casefold():
+    end = at if at >= 0 else len(els)
+    for el, c in zip(els[:end], cls):
+        if "readcrumb" in f"{c} {el.get('aria-label') or ''}".casefold():
             if el.tag == "li" and el.getparent() is not None:
                 el = el.getparent()  # an item marked, its list not
             items = [e for e in el.iter("li")] or [e for e in el.iter("a")]
