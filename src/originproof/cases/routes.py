@@ -80,7 +80,7 @@ async def submit_dossier(request: Request, precheck: bool = Query(False, descrip
         if precheck:
             # The seller's pre-check: no store at all — no row, no cache entry, no look at others' evidence.
             opts = check_options(svc.operator, store=None, blobs=None, record=False, received_at=received,
-                                 actor=p.name)
+                                 actor=p.name, entry="service")
             res = await run_in_threadpool(check_path, up.path, opts)
             return JSONResponse(_report_for(p, res.report), status_code=200)
         if ident is None:

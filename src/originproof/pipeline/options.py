@@ -83,8 +83,8 @@ def check_options(op: Operator, *, store: Any = None, blobs: Any = None, record:
                   as_of: datetime | None = None, received_at: datetime | None = None, actor: str = "cli",
                   entry: Entry | None = None, **overrides: Any) -> CheckOptions:
     """`entry`: the door the dossier came in by, so a report advises what its reader can do there.
-    A service stamps the instant it received a dossier (`received_at`) and only a service does, so
-    that is where a check reported to a seller through the API is told from a command-line one."""
+    The service's doors say so; otherwise a dossier stamped with its receipt instant (`received_at`,
+    which only a service stamps) came through the service."""
     opts = CheckOptions(policy=op.policy, registry=op.registry, store=store, record=record, as_of=as_of,
                         web_archives=warc_files(op.archive_sources), allow_network=op.allow_network,
                         workers=op.workers, blobs=blobs, actor=actor, received_at=received_at,

@@ -29,7 +29,7 @@ def run_version(ctx: WorkerContext, version_pk: int) -> str:
                     out.write(chunk)
             # The service's receipt instant, not the seller's `submitted_at`: a re-run judges alike.
             opts = check_options(ctx.operator, store=ctx.store, blobs=ctx.blobs, received_at=job.submitted_at,
-                                 actor=job.submitted_by)
+                                 actor=job.submitted_by, entry="service")
             report = check_path(local, opts).report
     except Exception as e:  # noqa: BLE001 — recorded on the version; the task may be retried
         log.exception("check of %s v%d failed", job.case_id, job.number)
