@@ -46,6 +46,11 @@ def test_page_state_alone_gives_no_brand_unless_the_product_name_confirms_it():
     assert titled.get("brand") is None
     named = page(body="<h1>Acme Kettle 1.7 l</h1>" + state({**product, "name": "Acme Kettle 1.7 l", "brand": "Acme"}))
     assert named.get("brand") == "Acme" and "title" in named.fields["brand"].also
+    # A two-letter code is spelt by many a title ("Pull on …"); a two-letter name in capitals is not.
+    code = page(body="<h1>Pull on boots</h1>" + state({**product, "name": "Pull on boots", "brand": "on"}))
+    assert code.get("brand") is None
+    caps = page(body="<h1>HP Laptop 15</h1>" + state({**product, "name": "HP Laptop 15", "brand": "HP"}))
+    assert caps.get("brand") == "HP"
     # A breadcrumb step named for the brand confirms it too (an unmarked trail of links).
     trail = ("<div><a href='/'>Home</a> &gt; <a href='/k'>Kitchen</a> &gt; <a href='/k/acme'>Acme</a></div>"
              "<h1>Kettle 1.7 l</h1>")
@@ -65,10 +70,11 @@ def test_json_ld_breadcrumb_list_is_a_witness_never_a_source():
 
 
 def test_values_that_name_no_brand_are_no_brand():
-    for v in ("Unbranded", "Does not apply", "Generic", "N/A", "https://shopco.example/brands/acme"):
+    for v in ("Unbranded", "Does not apply", "Generic", "N/A", "https://shopco.example/brands/acme", "/brands/acme",
+              "100234"):
         assert brand_value(v) is None, v
         assert page(ld({"@type": "Product", "name": "Kettle", "brand": v}), "<h1>Kettle</h1>").get("brand") is None
-    assert brand_value("Visit the Acme Store") == "Acme"
+    assert brand_value("Visit the Acme Store") == "Acme" and brand_value("Acme.com") == "Acme.com"
 
 
 def test_a_caption_may_join_two_labels():

@@ -61,9 +61,9 @@ def brand_value(raw: Any) -> str | None:
     if raw is None or isinstance(raw, bool):
         return None
     t = clean_brand(str(raw)).strip(" -–—:;,.")
-    if not t or len(t) > MAX_LEN or not re.search(r"\w", t):
-        return None
-    if re.search(r"://|^www\.|\.(?:com|html?|php)\b", t, re.I):
+    if not t or len(t) > MAX_LEN or not re.search(r"[^\W\d_]", t):
+        return None  # nothing, or no letter: an internal number
+    if re.search(r"://|^www\.|^/|\.(?:html?|php|aspx?)\b", t, re.I):
         return None  # an address where a name belongs
     if fold(t) in no_brand_words():
         return None
@@ -117,6 +117,8 @@ def add_witnesses(cands: Candidates, name: str, crumbs: list[str], sites: list[s
         if key in seen or is_site_name(c.value, sites):
             continue
         seen.add(key)
+        if len(key) < 3 and not _dense(key) and not c.value.isupper():
+            continue  # "on", "jj": a code that any title may spell; "HP", "LG" are names
         if names_in(c.value, name):
             cands.add("brand", c.value, "title", TITLE_CONF)
         if any(names_in(c.value, step) for step in steps):

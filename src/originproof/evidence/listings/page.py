@@ -224,7 +224,7 @@ def _crumb_names(item: dict[str, Any]) -> list[str]:
         except (TypeError, ValueError):
             return 0.0
     names = [_name_of(e.get("name")) or _name_of(e.get("item")) for e in sorted(elems, key=pos)]
-    return [n for n in names if n and "://" not in n]
+    return [n for n in names if n and "://" not in n and not n.startswith("/")]  # a bare address is no name
 
 
 def read_structured(html: str, url: str | None, tree=None) -> Structured:
