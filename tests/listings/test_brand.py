@@ -98,3 +98,19 @@ def test_names_in_titles_and_shop_names():
     sites = site_names({"og:site_name": "Shopco Online"}, {}, "https://www.shopco.co.uk/p/1")
     assert sites == ["shopco online", "shopco"]
     assert product_name(["Acme Kettle 1.7 l | Shopco"], sites) == "Acme Kettle 1.7 l"
+
+
+def test_the_theme_s_brand_element_beside_the_title():
+    body = ("<div class='pdp'><div class='product-brand'><a href='/b/acme'>Acme</a></div><h1>Kettle 1.7 l</h1>"
+            "<span class='price'>€ 24,90</span></div>")
+    pr = page(body=body)
+    assert pr.get("brand") == "Acme" and pr.fields["brand"].source == "visible:brand-box"
+    # The site's logo in the navigation bar, or the shop's own name, is no brand of the product.
+    logo = page("<meta property='og:site_name' content='Shopco'>",
+                "<nav><a class='navbar-brand'>Shopco</a></nav><h1>Kettle 1.7 l</h1>"
+                "<div class='brand-logo'>Shopco</div>")
+    assert logo.get("brand") is None
+    # A tile of another product further down names another brand.
+    tiles = "".join(f"<p>Feature {i}</p>" for i in range(40))
+    far = page(body=f"<h1>Kettle 1.7 l</h1>{tiles}<div class='tile'><span class='tile-brand'>Zenit</span></div>")
+    assert far.get("brand") is None

@@ -105,6 +105,8 @@ def add_witnesses(cands: Candidates, name: str, crumbs: list[str], sites: list[s
     ("Puzzle", "Montre") is as often a kind of product as a maker."""
     kept = []
     for c in cands.by_field.get("brand", []):
+        if c.source == "visible:brand-box" and is_site_name(c.value, sites):
+            continue  # a logo beside the title
         if (v := brand_value(c.value)):
             c.value = v
             kept.append(c)

@@ -129,6 +129,7 @@ def read_visible(tree, title_hint: str | None = None) -> Visible:
     _prices(els, cls, at, v)
     _captions(els, v)
     _byline(h1, v)
+    _brand_box(els, cls, at, v)
     v.crumbs = _crumbs(els, cls, at)
     return v
 
@@ -423,6 +424,27 @@ def _captions(els, v: Visible) -> None:
 def _next_text(el) -> str:
     nxt = el.getnext()
     return _own_text(nxt)[:60] if nxt is not None else ""
+
+
+_BRAND_CLASS = re.compile(r"brand|vendor|manufacturer", re.I)
+BRAND_BOX = (15, 25)  # elements before and after the title that make up its box
+
+
+def _brand_box(els, cls: list[str], at: int, v: Visible) -> None:
+    """The element the shop's theme names for the brand beside the title ("product-brand",
+    "product__vendor", "PdpTitle--brand"): the one closest to the title. Not a navigation bar's brand
+    (the site's logo), nor one further away (a tile of another product)."""
+    if at < 0:
+        return
+    near = sorted(range(max(0, at - BRAND_BOX[0]), min(len(els), at + BRAND_BOX[1] + 1)), key=lambda i: abs(i - at))
+    for i in near:
+        c = cls[i]
+        if i == at or not _BRAND_CLASS.search(c) or "navbar" in c.casefold() or len(els[i]) > 3:
+            continue
+        t = clean_brand(_own_text(els[i]))
+        if 1 < len(t) <= 40:
+            v.brand.append((t, "visible:brand-box", 0.7))
+            return
 
 
 def _byline(h1, v: Visible) -> None:
