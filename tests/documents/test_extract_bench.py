@@ -11,6 +11,8 @@ def test_text_pdfs_meet_the_bar():
     m = res["per_variant"]["text"]
     assert m["expected"] > 50
     assert m["recall"] >= 0.98 and m["precision"] >= 0.98, res["errors"]
+    # Text PDFs are read with confidence, and what is read with confidence is right.
+    assert m["confident_reads"] >= m["right"] - 2 and m["confident_wrong"] <= m["read"] - m["right"]
     assert set(res["per_type"]["text"]) == {"certificate_of_origin", "factory_licence", "production_agreement",
                                             "customs_declaration"}
 

@@ -113,6 +113,10 @@ def run_extract_bench(n_per_variant: int = 1, seed: int = 0, countries: tuple[st
     # (variant, family, doc_type, field) -> right, read, expected
     counts: dict[tuple[str, str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     type_ok: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])  # (variant, family) -> right, n
+    # A value read at or above the policy's bar can support a pass or a fail: how many such reads are wrong
+    # is the false-fail risk, which recall and precision alone do not show. (variant, family) -> sure, wrong
+    sure: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    bar = policy.reading.min_field_confidence
     errors: list[dict[str, Any]] = []
     secs: dict[str, float] = defaultdict(float)
     jobs = [(c, dt, v, f, k) for v in variants for f in families for c in countries for dt in doc_types
@@ -136,8 +140,12 @@ def run_extract_bench(n_per_variant: int = 1, seed: int = 0, countries: tuple[st
                 if name in fields:
                     cell[1] += 1
                     got = _project(name, fields[name]["value"])
+                    confident = float(fields[name].get("confidence") or 0.0) >= bar
+                    sure[(v, fam)][0] += int(confident)
                     if _same(name, wv, got):
                         cell[0] += 1
+                    elif confident:
+                        sure[(v, fam)][1] += 1
                     elif listed and len(errors) < 400:
                         errors.append(err | {"got": got})
                 elif listed and len(errors) < 400:
@@ -168,7 +176,9 @@ def run_extract_bench(n_per_variant: int = 1, seed: int = 0, countries: tuple[st
                                                     and ff != HELD_OUT_FAMILY))
             per_type[v][dt] = _pr(*total(lambda vv, ff, d2, n: (vv, d2) == (v, dt) and ff != HELD_OUT_FAMILY))
         n_docs = sum(cnt[1] for (vv, _), cnt in type_ok.items() if vv == v)
+        sv = [sum(x) for x in zip(*[cnt for (vv, _f), cnt in sure.items() if vv == v])] or [0, 0]
         per_variant[v] = _pr(*total(lambda vv, ff, d2, n: vv == v)) | {
+            "confident_reads": sv[0], "confident_wrong": sv[1],
             "doc_type_accuracy": types_ok(lambda vv, ff: vv == v),
             "seconds_per_document": round(secs[v] / max(1, n_docs), 2)}
         for fam in families:
@@ -196,6 +206,10 @@ def print_extract(res: dict[str, Any], console: Any) -> None:
         t.add_row(f"[b]{v}[/b]", "[b]all[/b]", f"[b]{m['precision']:.1%}[/b]", f"[b]{m['recall']:.1%}[/b]",
                   f"{m['right']}/{m['expected']} · type {m['doc_type_accuracy']:.0%} · {m['seconds_per_document']}s/doc")
     console.print(t)
+    for v, m in res["per_variant"].items():
+        # Wrong values read with confidence are what could fail an honest seller; the rest go to a person.
+        console.print(f"{v}: confident reads (≥ the policy's bar) {m['confident_reads']}, of them wrong "
+                      f"{m['confident_wrong']} ({m['confident_wrong'] / max(1, m['confident_reads']):.1%})")
     held = res.get("held_out_family")
     variants = list(res["per_variant"])
     f = Table(title=f"Field recall per layout family and variant — held-out family: {held} "

@@ -565,6 +565,39 @@ def ocr_tesseract(gray: np.ndarray, lang: str = "en", page: int = 1, psm: int = 
     return merge_rows(lines)
 
 
+def second_read(crop: np.ndarray, first_engine: str, lang: str = "en") -> str:
+    """One text line read again by the engine that did *not* read the page (PP-OCR's recogniser or
+    Tesseract in single-line mode): two independent engines agreeing on a value is evidence that one
+    engine's low confidence is not."""
+    if crop.size == 0 or min(crop.shape[:2]) < 6:
+        return ""
+    if first_engine == "tesseract":
+        ink = _ink_box(crop)
+        if ink is None:
+            return ""
+        # The recogniser wants the ink's own box (as its detector would give it), not the margin around it.
+        tight = crop[ink[1]:ink[3], ink[0]:ink[2]]
+        img = np.stack([tight] * 3, axis=-1) if tight.ndim == 2 else tight
+        rec, _ = _rapidocr().text_rec([img[:, x0:x1] for x0, x1, _g in rec_chunks(tight)])
+        return " ".join(str(r[0]).strip() for r in rec if str(r[0]).strip())
+    import pytesseract
+    from PIL import Image
+    return pytesseract.image_to_string(Image.fromarray(crop), lang=TESS_LANG.get(lang, lang), config="--psm 7").strip()
+
+
+def _ink_box(gray: np.ndarray, pad: int = 2) -> tuple[int, int, int, int] | None:
+    """(x0, y0, x1, y1) around the dark ink of a crop (Otsu's threshold), padded a little."""
+    import cv2
+    g = gray if gray.ndim == 2 else cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
+    _t, bw = cv2.threshold(g, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ys, xs = np.nonzero(bw)
+    if len(xs) < 8:
+        return None
+    h, w = g.shape
+    return (max(0, int(xs.min()) - pad), max(0, int(ys.min()) - pad), min(w, int(xs.max()) + pad + 1),
+            min(h, int(ys.max()) + pad + 1))
+
+
 def _is_cjk(ch: str) -> bool:
     o = ord(ch)
     return 0x3000 <= o <= 0x9FFF or 0xAC00 <= o <= 0xD7AF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from originproof.evidence.common.ocr import OcrLine
 from originproof.facts.base import At, Fact
@@ -37,6 +37,8 @@ class DocText:
     ocr: bool = False
     country: str | None = None
     models: list[Any] = field(default_factory=list)  # evidence.layout PageModel per page, in page order
+    # Reads the runs again with the other OCR engine and says whether it finds the value (scanned pages).
+    confirm: Callable[[list[Any], str, Callable[[str], list[str]] | None], bool] | None = None
 
     @property
     def text(self) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Callable
 
 from originproof.evidence.common import ocr as O
 from originproof.evidence.documents.layout import DocText
@@ -92,9 +92,41 @@ def _ocr_page(p: _Page, lang: str) -> None:
 
 def _doc_text(pages: list[_Page], files: list[str], country: str | None) -> DocText:
     lines = [l for p in pages for l in p.lines]
+    scanned = {p.number: p for p in pages if p.gray is not None}
     return DocText(lines=lines, files=files, page_files={p.number: p.file for p in pages},
-                   ocr=any(p.gray is not None for p in pages), country=country,
-                   models=[p.model for p in pages if p.model is not None])
+                   ocr=bool(scanned), country=country, models=[p.model for p in pages if p.model is not None],
+                   confirm=(lambda runs, value, reread: _confirmed(scanned, runs, value, reread)) if scanned else None)
+
+
+# Glyphs that engines confuse because many fonts draw them alike: two reads agree across them.
+CONFUSABLE = str.maketrans({"o": "0", "i": "1", "l": "1", "|": "1"})
+
+
+def _alnum(text: str) -> str:
+    return "".join(ch for ch in text.casefold().translate(CONFUSABLE) if ch.isalnum())
+
+
+def _confirmed(pages: dict[int, _Page], runs: list[Any], value: str,
+               reread: Callable[[str], list[str]] | None = None) -> bool:
+    """Does the other OCR engine, reading each run's box again, find the same value? By `reread` (the
+    values that text holds), else by its letters and digits in order. Short values are never
+    confirmed: a two-character match proves nothing."""
+    want = _alnum(value)
+    if len(want) < 4 or not runs:
+        return False
+    texts = []
+    for r in runs:
+        p = pages.get(r.page)
+        img = getattr(p, "_upright", None) if p is not None else None
+        if img is None or p.lang is None:
+            return False
+        m = 0.25 * r.h  # the box hugs the ink; the engine wants a little margin
+        x0, y0, x1, y1 = (max(0, int(r.bbox[0] - m)), max(0, int(r.bbox[1] - m)),
+                          int(r.bbox[2] + m) + 1, int(r.bbox[3] + m) + 1)
+        texts.append(O.second_read(img[y0:y1, x0:x1], O.engine_for(p.lang), p.lang))
+    if reread is not None:
+        return value in reread(" ".join(texts))
+    return want in "".join(_alnum(t) for t in texts)
 
 
 def _attach_codes(facts: EvidenceFacts, files: list[FileRef], pages: list[_Page]) -> None:

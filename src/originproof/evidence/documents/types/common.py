@@ -3,7 +3,7 @@ that points at the runs it was read from. A value that fails validation is not a
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.layout.captions import Lexicon, is_caption, near_caption
@@ -17,6 +17,10 @@ UNCHECKED = 0.9
 # A value found under a garbled caption (known by its place and a near spelling): usable, but the
 # first to give way when another source disagrees.
 FUZZY_CAPTION = 0.82
+# A doubtful OCR value (below the policy's default bar for a pass) is read again by the other engine;
+# when both find the same letters and digits it is as good as a clean read of one engine.
+CONFIRM_BELOW = 0.80
+CONFIRMED = 0.90
 
 LEGAL_FORM_RE = re.compile(
     r"(株式会社|有限会社|合同会社|주식회사|유한회사|有限公司|"
@@ -41,17 +45,35 @@ def value_runs(v: Value) -> list[Run]:
     return ([v.caption] if v.inline else []) + v.runs or [v.caption]
 
 
-def fact(doc: DocText, v: Value | None, value: Any, conf: float | None = None, runs: list[Run] | None = None) -> Fact | None:
-    """A fact read from value `v` (confidence: the OCR's, capped by `conf`; 1.0 on a text layer)."""
+def fact(doc: DocText, v: Value | None, value: Any, conf: float | None = None, runs: list[Run] | None = None,
+         reread: Callable[[str], list[str]] | None = None) -> Fact | None:
+    """A fact read from value `v` (confidence: the OCR's, capped by `conf`; 1.0 on a text layer).
+
+    A doubtful OCR read is read again by the other engine: `reread` turns that text into the values it
+    holds (dates, say), else the value's letters and digits must be found in it."""
     if v is None or value in (None, "", []):
         return None
     rs = runs if runs is not None else value_runs(v)
-    c = min((r.confidence for r in rs), default=1.0) if doc.ocr else 1.0
-    if conf is not None:
-        c = min(c, conf)
-    if v.fuzzy:
-        c = min(c, FUZZY_CAPTION)
-    return Fact(value=value, confidence=round(float(c), 3), at=runs_at(doc, rs))
+    cap = min(conf if conf is not None else 1.0, FUZZY_CAPTION if v.fuzzy else 1.0)
+    if not doc.ocr:
+        ocr_c = 1.0
+    elif not isinstance(value, str):
+        ocr_c = runs_confidence(doc, rs) if cap >= CONFIRM_BELOW else min((r.confidence for r in rs), default=1.0)
+    else:
+        ocr_c = min((r.confidence for r in rs), default=1.0)
+        if ocr_c < CONFIRM_BELOW <= cap and doc.confirm is not None and doc.confirm(rs, value, reread):
+            ocr_c = CONFIRMED  # a second engine read the same value in the same box
+    return Fact(value=value, confidence=round(float(min(ocr_c, cap)), 3), at=runs_at(doc, rs))
+
+
+def runs_confidence(doc: DocText, runs: list[Run]) -> float:
+    """The OCR confidence of a value read from several runs (a table's cells): the least sure run's,
+    after each doubtful run has been read again by the other engine and, found the same, confirmed."""
+    if not doc.ocr:
+        return 1.0
+    cs = [CONFIRMED if r.confidence < CONFIRM_BELOW and doc.confirm is not None and doc.confirm([r], r.text, None)
+          else r.confidence for r in runs]
+    return min(cs, default=1.0)
 
 
 def run_fact(doc: DocText, run: Run, value: Any, conf: float | None = None) -> Fact:
@@ -129,4 +151,5 @@ def date_fact(doc: DocText, v: Value | None, country: str | None, index: int = 0
     if len(found) <= index:
         return None
     f = found[index]
-    return fact(doc, v, f.value.isoformat(), conf=f.confidence)
+    return fact(doc, v, f.value.isoformat(), conf=f.confidence,
+                reread=lambda text: [d.value.isoformat() for d in find_dates(text, country)])

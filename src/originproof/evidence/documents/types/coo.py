@@ -6,7 +6,7 @@ from typing import Any
 
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.common import (UNCHECKED, date_fact, fact, looks_like_name, name_of,
-                                                         number_of, run_fact, runs_at)
+                                                         number_of, run_fact, runs_at, runs_confidence)
 from originproof.evidence.layout.captions import load_data, fold, lexicon, match
 from originproof.evidence.layout.pairing import Fields, pair, read_table
 from originproof.facts.base import Fact
@@ -206,7 +206,7 @@ def _goods(doc: DocText, fields: Fields) -> Any:
             return doc.union_fact(inline, lines)
     if not goods:
         return None
-    c = min((r.confidence for r in runs), default=1.0) if doc.ocr else 1.0
+    c = runs_confidence(doc, runs)
     if any(not g["description"] for g in goods):
         c = min(c, 0.7)  # a goods row without its description: the table was not read whole
     return Fact(value=goods, confidence=round(float(c), 3), at=runs_at(doc, runs))

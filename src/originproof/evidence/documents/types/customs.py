@@ -5,7 +5,8 @@ import re
 from typing import Any
 
 from originproof.evidence.documents.layout import DocText, norm
-from originproof.evidence.documents.types.common import UNCHECKED, date_fact, fact, looks_like_name, name_of, runs_at
+from originproof.evidence.documents.types.common import (UNCHECKED, date_fact, fact, looks_like_name, name_of, runs_at,
+                                                         runs_confidence)
 from originproof.evidence.layout.captions import lexicon
 from originproof.evidence.layout.pairing import Fields, pair, read_table
 from originproof.facts.base import Fact
@@ -121,7 +122,7 @@ def _lines(doc: DocText, fields: Fields) -> Fact | None:
     if not lines:
         lines, runs = _item_blocks(fields)
     if lines:
-        c = min((r.confidence for r in runs), default=1.0) if doc.ocr else 1.0
+        c = runs_confidence(doc, runs)
         if ambiguous:
             c = min(c, 0.6)
         return Fact(value=lines, confidence=round(float(c), 3), at=runs_at(doc, runs))
