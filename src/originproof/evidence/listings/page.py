@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -31,7 +30,7 @@ from originproof.evidence.listings import brand as B
 from originproof.evidence.listings import markup as M
 from originproof.evidence.listings.reconcile import Candidates
 from originproof.evidence.listings.state import read_state
-from originproof.evidence.listings.visible import Visible, clean_brand, prune, read_visible, url_ids
+from originproof.evidence.listings.visible import Visible, clean_brand, norm, prune, read_visible, url_ids
 from originproof.evidence.listings.vocab import (availability_of, buy_phrases, find_phrase, instock_phrases,
                                                  oos_phrases)
 from originproof.registry import Registry
@@ -72,10 +71,6 @@ class PageReading:
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
-
-
 def _has(text: str, phrases: tuple[str, ...]) -> str | None:
     low = text.casefold()
     return next((p for p in phrases if p.casefold() in low), None)
@@ -116,7 +111,7 @@ def parse_price(text: Any, country: str | None = None) -> tuple[str | None, str 
     """(decimal string, ISO 4217) from "￥1,280", "1.280,50 €", "₩15,900", "$14.99" …"""
     if text is None:
         return None, None
-    s = _norm(str(text))
+    s = norm(str(text))
     cur = None
     for sign, code in _CURRENCY_SIGNS:
         if sign in s:
@@ -156,7 +151,7 @@ def _name_of(v: Any) -> str | None:
     if isinstance(v, dict):
         v = _first(v.get("name") or v.get("@value"))
     if isinstance(v, (str, int, float)):
-        s = _norm(str(v))
+        s = norm(str(v))
         return s or None
     return None
 
@@ -357,7 +352,7 @@ def _xp_text(tree, exprs: list[str]) -> str | None:
         except Exception:  # noqa: BLE001 — a bad selector in data must not break reading
             continue
         for r in res:
-            t = _norm(r if isinstance(r, str) else r.text_content())
+            t = norm(r if isinstance(r, str) else r.text_content())
             if t:
                 return t
     return None
@@ -484,7 +479,7 @@ def _from_meta(meta: dict[str, str], og: dict[str, str], country: str | None, ca
     og_product = (get("og:type") or "").casefold() in ("product", "og:product", "product.item", "product.group")
     if og_product or any(k.startswith(("product:", "og:price:")) for k in (*meta, *og)):
         if (t := get("og:title")):
-            cands.add("title", _norm(t), "opengraph", CONF["opengraph"] - 0.05)
+            cands.add("title", norm(t), "opengraph", CONF["opengraph"] - 0.05)
     if (b := get("product:brand", "og:brand")):
         cands.add("brand", clean_brand(b), "opengraph", CONF["opengraph"])
     if (a := availability_of(get("product:availability", "og:availability"))):
@@ -497,14 +492,14 @@ def _from_meta(meta: dict[str, str], og: dict[str, str], country: str | None, ca
             cands.add("gtin", g, "opengraph", CONF["opengraph"])
             break
     if (s := get("product:retailer_item_id", "product:sku")):
-        cands.add("sku", _norm(s), "opengraph", CONF["opengraph"])
+        cands.add("sku", norm(s), "opengraph", CONF["opengraph"])
     # itemprop metas that sit outside any itemscope (extruct reads only those inside an item).
     if (a := availability_of(meta.get("availability"))):
         cands.add("availability", a, "meta", 0.85)
     if (p := meta.get("price")):
         _add_price(cands, p, "meta", 0.8, country, meta.get("pricecurrency"))
     if (s := meta.get("sku")) and re.search(r"\d", s):
-        cands.add("sku", _norm(s), "meta", 0.8)
+        cands.add("sku", norm(s), "meta", 0.8)
     if (b := meta.get("brand")):
         cands.add("brand", clean_brand(b), "meta", 0.8)
 
@@ -591,7 +586,7 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
         tree = parse_html(html) if html.strip() else None
     except Exception:  # noqa: BLE001
         tree = None
-    title_tag = _norm(tree.findtext(".//title") or "") if tree is not None else ""
+    title_tag = norm(tree.findtext(".//title") or "") if tree is not None else ""
 
     # Every source is read once from the one tree, in the order that needs the tree whole: structured
     # data, page state and meta tags (in scripts and head), platform markup; then hidden parts are dropped
