@@ -223,3 +223,12 @@ def test_an_old_classed_price_alone_is_the_price_and_og_price_is_read():
     assert page(body=beside).get("price") == "40"
     assert page("<meta property='og:price' content='2,900원~'>", "<h1>Acme Bra</h1>",
                 url="https://shop.example.kr/deal/1").get("price") == "2900"
+
+
+def test_hyphenated_buy_wordings_also_stand_spaced():
+    # Buttons' class names are searched once with hyphens and underscores turned to spaces.
+    from originproof.evidence.listings.vocab import buy_phrases
+    buy = buy_phrases()
+    assert [p for p in buy if p.replace("-", " ").replace("_", " ") not in buy] == []
+    pr = page(body="<h1>Acme Kettle</h1><span class='price'>€ 24,90</span><a class='btn js-add-to-cart' href='#'>+</a>")
+    assert pr.get("availability") == "in_stock" and pr.fields["availability"].source == "button"

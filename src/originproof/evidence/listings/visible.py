@@ -170,7 +170,9 @@ def _buy_buttons(els) -> tuple[int, int]:
         label = " ".join(filter(None, (el.get("value"), el.get("title"), el.get("aria-label"), el.get("name"),
                                        el.get("id"), el.get("class"), el.get("data-action"), el.get("alt"),
                                        _short_own(el) if el.tag not in ("input", "img") else "")))
-        if len(label) > 300 or not V.find_phrase(f'{label} {label.replace("_", " ").replace("-", " ")}', buy):
+        # Class names and ids spell the wording with hyphens ("add-to-cart"); every such phrase of the
+        # vocabulary also stands with spaces, so the label is searched once, spaced.
+        if len(label) > 300 or not V.find_phrase(label.replace("_", " ").replace("-", " "), buy):
             continue
         off = el.get("disabled") is not None or el.get("aria-disabled") == "true" or \
             "disabled" in (el.get("class") or "").casefold()
