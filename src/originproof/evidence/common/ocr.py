@@ -464,6 +464,7 @@ def _rapid_lines(gray: np.ndarray, page: int, spot_latin: bool) -> list[OcrLine]
 
 
 LATIN_SAMPLE = 60
+LATIN_BATCH = 6  # the recogniser's own batch
 
 
 def _latin_page(eng: Any, crops: list[np.ndarray]) -> bool:
@@ -474,10 +475,16 @@ def _latin_page(eng: Any, crops: list[np.ndarray]) -> bool:
         return False
     step = max(1, len(crops) // LATIN_SAMPLE)
     sample = [c[:, : max(1, min(c.shape[1], 3 * c.shape[0]))] for c in crops[::step]]
-    rec, _ = eng.text_rec(sample)
-    text = "".join(str(r[0]) for r in rec)
-    if any(0x3040 <= ord(ch) <= 0x30FF or 0x3400 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF for ch in text):
-        return False  # Han, kana or Hangul (full-width punctuation alone proves nothing)
+    text = ""
+    # A few heads at a time, in reading order: on a Chinese page the first few already hold Han (the
+    # form's title), so the rest of the sample is never read.
+    for k in range(0, len(sample), LATIN_BATCH):
+        rec, _ = eng.text_rec(sample[k:k + LATIN_BATCH])
+        part = "".join(str(r[0]) for r in rec)
+        if any(0x3040 <= ord(ch) <= 0x30FF or 0x3400 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
+               for ch in part):
+            return False  # Han, kana or Hangul (full-width punctuation alone proves nothing)
+        text += part
     return sum(ch.isascii() and ch.isalpha() for ch in text) >= 12
 
 
@@ -531,18 +538,14 @@ TESS_LANG = {"ja": "jpn+eng", "ko": "kor+eng", "de": "deu+eng", "fr": "fra+eng",
              "nl": "nld+eng", "th": "tha+eng", "en": "eng", "zh": "chi_sim+eng"}
 
 
-def ocr_tesseract(gray: np.ndarray, lang: str = "en", page: int = 1, psm: int = 6) -> list[OcrLine]:
-    import pytesseract
-    from PIL import Image
-    d = pytesseract.image_to_data(Image.fromarray(gray), lang=TESS_LANG.get(lang, lang),
-                                  config=f"--psm {psm}", output_type=pytesseract.Output.DICT)
-    groups: dict[tuple[int, int, int], list] = {}
-    for i, w in enumerate(d["text"]):
-        if not w or not w.strip():
-            continue
-        key = (d["block_num"][i], d["par_num"][i], d["line_num"][i])
-        x, y, ww, hh = d["left"][i], d["top"][i], d["width"][i], d["height"][i]
-        groups.setdefault(key, []).append((w.strip(), [x, y, x + ww, y + hh], float(d["conf"][i])))
+def ocr_tesseract(gray: np.ndarray, lang: str = "en", page: int = 1, psm: int = 6,
+                  kept_loaded: bool = False) -> list[OcrLine]:
+    """Lines of Tesseract's words (`kept_loaded`: the in-process library, see `tess`)."""
+    from originproof.evidence.common import tess
+    code = TESS_LANG.get(lang, lang)
+    groups = tess.words(gray, code, psm, kept_loaded)
+    if lang not in ("ja", "zh", "ko"):  # a Tesseract code given for the language: its script decides
+        lang = {"jpn": "ja", "kor": "ko", "chi_sim": "zh"}.get(code.split("+")[0], lang)
     lines = []
     # Tesseract spaces out CJK characters. Chinese and Japanese print no spaces between words; Korean
     # does, but Tesseract also cuts Korean words into syllables: a space stands there only where the ink
@@ -580,9 +583,9 @@ def second_read(crop: np.ndarray, first_engine: str, lang: str = "en") -> str:
         img = np.stack([tight] * 3, axis=-1) if tight.ndim == 2 else tight
         rec, _ = _rapidocr().text_rec([img[:, x0:x1] for x0, x1, _g in rec_chunks(tight)])
         return " ".join(str(r[0]).strip() for r in rec if str(r[0]).strip())
-    import pytesseract
-    from PIL import Image
-    return pytesseract.image_to_string(Image.fromarray(crop), lang=TESS_LANG.get(lang, lang), config="--psm 7").strip()
+    from originproof.evidence.common import tess
+    found = tess.words(crop, TESS_LANG.get(lang, lang), psm=7)
+    return " ".join(w for key in sorted(found) for w, _b, _c in found[key])
 
 
 def _ink_box(gray: np.ndarray, pad: int = 2) -> tuple[int, int, int, int] | None:

@@ -236,7 +236,7 @@ def row_strips(gray: np.ndarray, rows: list[list[int]]) -> list[Strip]:
 
 # A sign or a till display (a few rows) is read with the script's own model alone: a second model
 # (jpn+eng) reads every word twice. Receipts (many rows, Latin words and prices among the local
-# script) get the full pair. The models stay loaded between calls (`video.tess`).
+# script) get the full pair. The models stay loaded between calls (`evidence.common.tess`).
 SINGLE_MODEL = {"ja": "jpn", "ko": "kor", "de": "deu", "fr": "fra", "it": "ita", "es": "spa", "nl": "nld", "th": "tha",
                 "en": "eng"}
 FEW_ROWS = 3
@@ -244,8 +244,10 @@ _CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]) (?=[\u300
 
 
 def _ocr(comp: np.ndarray, lang: str, rows: int) -> list[Any]:
-    from originproof.evidence.common.ocr import engine_for, ocr_image
-    from originproof.evidence.video.tess import ocr_block
+    from functools import partial
+
+    from originproof.evidence.common.ocr import engine_for, ocr_image, ocr_tesseract
+    ocr_block = partial(ocr_tesseract, kept_loaded=True)
     single = SINGLE_MODEL.get(lang)
     if engine_for(lang) != "tesseract":
         return ocr_image(comp, lang)
