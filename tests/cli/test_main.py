@@ -51,3 +51,20 @@ def test_extract_refuses_a_format_it_has_no_rendering_for(tmp_path):
     page.write_text(PAGE, "utf-8")
     res = runner.invoke(app, ["extract", str(page), "--format", "md"])
     assert res.exit_code == 2 and "json or text" in res.output
+
+
+def test_a_broken_or_invalid_policy_file_is_a_usage_error_not_a_traceback(tmp_path):
+    dossier = tmp_path / "d"
+    dossier.mkdir()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("offline: [1,\n  min: {", "utf-8")
+    res = runner.invoke(app, ["check", str(dossier), "--policy", str(broken), "--no-record"])
+    assert res.exit_code == 2 and isinstance(res.exception, SystemExit)  # a usage error, nothing raised
+    text = " ".join(res.output.split())
+    assert "not valid YAML" in text and "line 2" in text and "Traceback" not in text
+    invalid = tmp_path / "invalid.yaml"
+    invalid.write_text("offline:\n  min_stores: three\n", "utf-8")
+    res = runner.invoke(app, ["check", str(dossier), "--policy", str(invalid), "--no-record"])
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2
+    assert "offline.min_stores" in text and "errors.pydantic.dev" not in text

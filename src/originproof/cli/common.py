@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import typer
+import yaml
 
 from originproof.config import settings
 from originproof.policy import Policy, load_policy
@@ -30,7 +31,7 @@ def get_operator(policy: Path | None, registry_dirs: list[Path] | None, web_arch
 
     try:
         return load_operator(policy, registry_dirs, web_archives, allow_network, workers, monitor_archive)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, yaml.YAMLError) as e:  # a PolicyError is a ValueError with its own short text
         raise typer.BadParameter(f"operator configuration: {e}")
 
 
@@ -48,7 +49,10 @@ def get_registry(dirs: list[Path] | None) -> Registry:
     env = settings().registry_dirs
     if env:
         extra += [Path(d) for d in env.split(os.pathsep) if d]
-    return Registry.load(extra)
+    try:
+        return Registry.load(extra)
+    except (OSError, yaml.YAMLError) as e:
+        raise typer.BadParameter(f"registry files: {e}")
 
 
 def open_store(url: str | None) -> Store:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 DEFAULT_POLICY = "haitao-provenance-1.yaml"
 
@@ -84,12 +84,34 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class PolicyError(ValueError):
+    """An operator's policy file that cannot be used, said in a line an operator can act on
+    (not a parser's traceback nor pydantic's report with its documentation links)."""
+
+
+def _yaml_problem(e: yaml.YAMLError) -> str:
+    mark = getattr(e, "problem_mark", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return where + str(getattr(e, "problem", None) or e)
+
+
+def _validation_problems(e: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(x) for x in err['loc']) or '(top level)'}: {err['msg']}"
+                     for err in e.errors(include_url=False))
+
+
 def load_policy(path: str | Path | None = None) -> Policy:
     """The shipped policy, with an operator file merged over it when given."""
     data = yaml.safe_load(resources.files("originproof.policy").joinpath("data", DEFAULT_POLICY).read_text("utf-8"))
     if path is not None:
-        over = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+        try:
+            over = yaml.safe_load(Path(path).read_text("utf-8")) or {}
+        except yaml.YAMLError as e:
+            raise PolicyError(f"policy file {path} is not valid YAML (策略文件不是有效的 YAML): {_yaml_problem(e)}")
         if not isinstance(over, dict):
-            raise ValueError(f"policy file {path} must hold a mapping")
+            raise PolicyError(f"policy file {path} must hold a mapping (策略文件须为键值映射)")
         data = _merge(data, over)
-    return Policy.model_validate(data)
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as e:
+        raise PolicyError(f"policy file {path or DEFAULT_POLICY} has invalid settings (策略设置无效): {_validation_problems(e)}")
