@@ -58,3 +58,24 @@ def test_letters_where_the_standard_allows_none_are_not_called_a_check_character
     [f] = _manifest_findings(tmp_path, "Z" + GOOD[1:])
     assert f.status == "fail" and "check character" not in f.message.en and "form" in f.message.en
 
+
+
+@pytest.mark.parametrize("written, meant", [("Japan", "JP"), ("日本", "JP"), ("JPN", "JP")])
+def test_a_country_written_by_name_is_the_manifests_error_but_the_evidence_is_judged_against_it(tmp_path, written,
+                                                                                              meant):
+    m = _manifest(GOOD)
+    m["brand"]["origin_country"] = written
+    (tmp_path / "dossier.json").write_text(json.dumps(m, ensure_ascii=False), "utf-8")
+    with open_dossier(tmp_path, POLICY.intake, REG) as it:
+        assert it.manifest.brand.origin_country == meant  # rules compare evidence with Japan, not with "Japan"
+        [p] = [p for p in it.problems if p.code == "bad_country"]
+        assert meant in p.message_en and meant in p.message_zh and p.facts["value"] == written
+
+
+def test_a_country_code_that_names_nothing_stays_as_written(tmp_path):
+    m = _manifest(GOOD)
+    m["brand"]["origin_country"] = "XX"
+    (tmp_path / "dossier.json").write_text(json.dumps(m, ensure_ascii=False), "utf-8")
+    with open_dossier(tmp_path, POLICY.intake, REG) as it:
+        assert it.manifest.brand.origin_country == "XX"
+        assert [p.code for p in it.problems] == ["bad_country"]

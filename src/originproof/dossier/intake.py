@@ -25,6 +25,7 @@ from originproof.dossier.sniff import DOC_KINDS, IMAGE_KINDS, VIDEO_KINDS, exten
 from originproof.facts import IntakeProblem
 from originproof.policy import IntakePolicy
 from originproof.registry import Registry
+from originproof.text.countries import country_from_name
 from originproof.text.identifiers import USCC_CHARS, compact, uscc_valid
 
 MANIFEST_NAMES = ("dossier.yaml", "dossier.yml", "dossier.json")
@@ -247,10 +248,16 @@ def _check_codes(it: Intake, registry: Registry) -> None:
             bad.append((f"distribution.offline[{i}].store.country", v.store.country))
     where = it.manifest_name  # the findings point at the manifest's field
     for field_, value in bad:
+        meant = country_from_name(value) if value and len(value) <= 60 else None
+        hint_zh, hint_en = (f"，应写作 {meant}", f"; write {meant}") if meant else ("", "")
         it.problem("INTAKE.MANIFEST", "dossier", "bad_country",
-                   f"{field_} 的国家代码 “{value}” 不是有效的 ISO 3166-1 二位代码（如 JP、KR、DE）",
-                   f"{field_} = {value!r} is not an ISO 3166-1 alpha-2 country code (e.g. JP, KR, DE)",
+                   f"{field_} 的国家代码 “{value}” 不是有效的 ISO 3166-1 二位代码（如 JP、KR、DE）{hint_zh}",
+                   f"{field_} = {value!r} is not an ISO 3166-1 alpha-2 country code (e.g. JP, KR, DE){hint_en}",
                    file=where, field=field_, value=value)
+    # A country written by name ("Japan", "日本", "JPN") is still this manifest's error, but the evidence is
+    # judged against the country it names: left as written, every rule comparing a country would fail it
+    # (as fraud, for the origin) on a typo.
+    it.manifest = _with_countries(m, {f: country_from_name(v) for f, v in bad if v and len(v) <= 60})
     if not uscc_valid(m.merchant.uscc):
         _bad_uscc(it, "merchant.uscc", m.merchant.uscc)
     for j, p in enumerate(m.products):
@@ -264,6 +271,21 @@ def _check_codes(it: Intake, registry: Registry) -> None:
                        f"products[{j}].gtin “{p.gtin}” 应为 8/12/13/14 位数字",
                        f"products[{j}].gtin {p.gtin!r} must be GTIN-8/12/13/14 digits", file=where,
                        field=f"products[{j}].gtin")
+
+
+def _with_countries(m: Manifest, meant: dict[str, str | None]) -> Manifest:
+    """The manifest with each country field that names a country (`meant`: field → code) set to the code."""
+    if not any(meant.values()):
+        return m
+    brand = m.brand
+    if meant.get("brand.origin_country"):
+        brand = brand.model_copy(update={"origin_country": meant["brand.origin_country"]})
+    visits = [v if not meant.get(f"distribution.offline[{i}].store.country") else
+              v.model_copy(update={"store": v.store.model_copy(
+                  update={"country": meant[f"distribution.offline[{i}].store.country"]})})
+              for i, v in enumerate(m.distribution.offline)]
+    return m.model_copy(update={"brand": brand,
+                                "distribution": m.distribution.model_copy(update={"offline": visits})})
 
 
 def _bad_uscc(it: Intake, field_: str, value: str) -> None:
