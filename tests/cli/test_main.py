@@ -68,3 +68,20 @@ def test_a_broken_or_invalid_policy_file_is_a_usage_error_not_a_traceback(tmp_pa
     text = " ".join(res.output.split())
     assert res.exit_code == 2
     assert "offline.min_stores" in text and "errors.pydantic.dev" not in text
+
+
+def test_extract_of_a_file_no_reader_takes_says_so_in_both_languages_and_exits_1(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a document\n", "utf-8")
+    res = runner.invoke(app, ["extract", str(notes)])
+    assert res.exit_code == 1 and isinstance(res.exception, SystemExit)  # the exit code, nothing raised
+    obj = json.loads(res.stdout)
+    assert obj["doc_type"] is None and "notes.txt" in obj["error"] and "pdf" in obj["error"]
+    assert "不是" in obj["error_zh"]
+    as_text = runner.invoke(app, ["extract", str(notes), "--format", "text"])
+    assert as_text.exit_code == 1 and "未能读取" in as_text.stdout and "Traceback" not in as_text.output
+    # Bytes that begin like a JPEG but do not decode: an error too, not the image library's traceback.
+    broken = tmp_path / "photo.jpg"
+    broken.write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    res = runner.invoke(app, ["extract", str(broken)])
+    assert res.exit_code == 1 and json.loads(res.stdout)["error"].startswith("photo.jpg could not be read")

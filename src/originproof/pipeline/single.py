@@ -1,16 +1,19 @@
 """`originproof extract`: one file through one reader, no dossier around it."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
 from originproof.dossier.intake import sha256_file
 from originproof.dossier.probe import probe_image, probe_pdf, probe_video
-from originproof.dossier.sniff import VIDEO_KINDS, sniff
+from originproof.dossier.sniff import DOC_KINDS, VIDEO_KINDS, sniff
 from originproof.evidence.readers import FileRef, ReadContext, reader
 from originproof.facts import EvidenceFacts
 from originproof.policy import Policy
 from originproof.registry import Registry
+
+log = logging.getLogger(__name__)
 
 
 def extract_file(path: Path, *, kind: str | None, url: str | None, origin: str | None, policy: Policy,
@@ -30,21 +33,26 @@ def extract_file(path: Path, *, kind: str | None, url: str | None, origin: str |
             kind = "video"
         elif ftype is None and path.suffix.lower() in (".html", ".htm", ".xhtml"):
             kind = "listing"
-    if kind == "listing":
-        spec = reader("listing_page")
-        if spec is None:
-            return {"doc_type": None, "error": "no listing page reader is built yet"}
-        facts: EvidenceFacts = spec.fn(path, url, ctx)
-    elif kind == "video":
-        spec = reader("video")
-        if spec is None:
-            return {"doc_type": None, "error": "no video reader is built yet"}
-        facts = spec.fn(ref, ctx)
-    else:
-        spec = reader("document")
-        if spec is None:
-            return {"doc_type": None, "error": "no document reader is built yet"}
-        facts = spec.fn([ref], kind, ctx)
+    # What the file's bytes say it is must be something the chosen reader reads: a text file handed
+    # to the document reader would otherwise end in the image library's traceback.
+    wanted = None if kind == "listing" else VIDEO_KINDS if kind == "video" else DOC_KINDS
+    if wanted is not None and ftype not in wanted:
+        return _unreadable(path, ftype, wanted)
+    spec = reader("listing_page" if kind == "listing" else "video" if kind == "video" else "document")
+    if spec is None:
+        return {"doc_type": None, "error": f"no {kind or 'document'} reader is built yet",
+                "error_zh": f"尚无 {kind or 'document'} 读取器"}
+    try:
+        if kind == "listing":
+            facts: EvidenceFacts = spec.fn(path, url, ctx)
+        elif kind == "video":
+            facts = spec.fn(ref, ctx)
+        else:
+            facts = spec.fn([ref], kind, ctx)
+    except Exception as e:  # noqa: BLE001 — as in a dossier: a file whose bytes do not decode is an error, not a crash
+        log.info("reader %s failed on %s", spec.name, path, exc_info=True)  # the details: -v
+        return {"doc_type": None, "error": f"{path.name} could not be read ({ftype or 'unknown type'}): {e}",
+                "error_zh": f"{path.name} 无法读取（{ftype or '未知类型'}）：{e}"}
     fz = reader("forensics")
     if fz is not None and facts.forensics is None and kind != "listing":
         try:
@@ -55,3 +63,16 @@ def extract_file(path: Path, *, kind: str | None, url: str | None, origin: str |
     if kind and kind not in ("video", "listing") and facts.doc_type != kind:
         out["requested_kind"] = kind
     return out
+
+
+def _unreadable(path: Path, ftype: str | None, wanted: set[str]) -> dict[str, Any]:
+    accepted = ", ".join(sorted(wanted))
+    if ftype:
+        return {"doc_type": None, "error": f"{path.name} is a {ftype} file; this reader takes {accepted}",
+                "error_zh": f"{path.name} 是 {ftype} 文件；此读取器只接受 {accepted}"}
+    # Nothing the sniffer knows: perhaps a saved page, which only the listing reader takes.
+    return {"doc_type": None,
+            "error": f"{path.name} is not a file type OriginProof reads; this reader takes {accepted} "
+                     "(an HTML page: --kind listing)",
+            "error_zh": f"{path.name} 不是 OriginProof 可读取的文件类型；此读取器只接受 {accepted}"
+                        "（HTML 页面请加 --kind listing）"}
