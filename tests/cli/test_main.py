@@ -85,3 +85,13 @@ def test_extract_of_a_file_no_reader_takes_says_so_in_both_languages_and_exits_1
     broken.write_bytes(b"\xff\xd8\xff\xe0 truncated")
     res = runner.invoke(app, ["extract", str(broken)])
     assert res.exit_code == 1 and json.loads(res.stdout)["error"].startswith("photo.jpg could not be read")
+
+
+def test_demo_for_a_country_without_a_sample_names_the_ones_it_has(tmp_path):
+    from originproof.samples.spec import COUNTRIES
+
+    res = runner.invoke(app, ["demo", "--country", "CN", "--out", str(tmp_path / "demo")])
+    assert res.exit_code == 2 and isinstance(res.exception, SystemExit)
+    text = " ".join(res.output.split())
+    assert "--country" in text and "'CN'" in text and all(c in text for c in COUNTRIES)
+    assert not (tmp_path / "demo").exists()  # refused before anything was written

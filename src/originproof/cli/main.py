@@ -145,7 +145,11 @@ def demo(
     from originproof.pipeline import check_path
     from originproof.pipeline.options import Operator, check_options
     from originproof.report.render import render, render_text
+    from originproof.samples.spec import COUNTRIES
 
+    if country.upper() not in COUNTRIES:  # the sample generator has presets for these origins only
+        raise typer.BadParameter(f"no sample for {country!r}; the demo has samples for {' '.join(COUNTRIES)} "
+                                 f"(示例仅支持这些原产国)", param_hint="--country")
     with err.status("generating the sample dossier …"):
         root, captures = write_demo_dossier(out, country=country.upper())
     err.print(f"sample dossier written to [bold]{root}[/]; listing captures (WARC) in [bold]{out / 'captures'}[/]")
