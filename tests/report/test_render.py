@@ -107,3 +107,28 @@ def test_a_file_no_reader_could_read_says_why_in_both_languages():
     text = render_extracted_text({"doc_type": None, "error": "too costly to read: 900 pages",
                                   "error_zh": "读取代价过高：900 页"}, "big.pdf")
     assert "big.pdf" in text and "too costly to read" in text and "读取代价过高" in text
+
+
+def test_the_html_reports_extracted_fields_are_rendered_for_a_reader_not_as_python_values():
+    thumb = "data:image/jpeg;base64,/9j/4AAQSkZJRg=="
+    fields = {
+        "goods": {"value": [{"description": "Examplebrand lotion", "hs_code": "3304990099", "quantity": None}],
+                  "confidence": 1.0, "at": {"page": 1, "bbox": [65, 196.7, 395, 222.7]}},
+        "signatures_present": {"value": True, "confidence": 0.95, "at": None},
+        "issue_date": {"value": None, "confidence": None, "at": None},
+        "location": {"value": {"lat": 35.69, "lon": 139.7}, "confidence": 0.95, "at": {"t": 12.6}},
+        "stages": {"value": [{"stage": "store", "t": 0.0, "thumbnail": thumb}], "confidence": 0.85, "at": {"t": 0}},
+        "cuts": {"value": [], "confidence": 0.9, "at": None},
+        "holder": {"value": "<script>alert(1)</script>", "confidence": 0.9, "at": None},
+        "note": {"value": "data:text/html;base64,PHNjcmlwdD4=", "confidence": 0.5, "at": None},
+    }
+    html = render_html(report(extracted={"evidence/coo.pdf": {"doc_type": "certificate_of_origin", "fields": fields}}))
+    part = html[html.index("Extracted fields"):]
+    for python in ("{'", "None", "True", "[{"):
+        assert python not in part, python
+    assert "<th>description</th><th>hs_code</th><th>quantity</th>" in part  # goods as a small table
+    assert "<td>Examplebrand lotion</td><td>3304990099</td><td>—</td>" in part
+    assert "yes 是" in part and "p.1 [65,196.7,395,222.7]" in part and "@12.6s" in part
+    assert f'<img class="thumb" src="{thumb}"' in part  # the stage's picture, not its base64 as text
+    assert "<script>" not in part and "&lt;script&gt;alert(1)&lt;/script&gt;" in part  # still escaped
+    assert 'src="data:text/html' not in part  # only a raster picture becomes an image

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from importlib import resources
 from typing import Any
@@ -193,8 +194,24 @@ def render_extracted_text(obj: dict[str, Any], name: str, console=None, min_conf
     return con.export_text() if console is None else ""
 
 
+# An inline picture a reader made (a video stage's thumbnail): raster types only, base64 only — any
+# other string a document carried stays text.
+_THUMBNAIL = re.compile(r"data:image/(?:jpeg|png|webp|gif);base64,[A-Za-z0-9+/=]+")
+
+
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
+    """The keys of a list of objects, in the order they first appear: one table's columns."""
+    return list(dict.fromkeys(k for row in rows for k in row))
+
+
 _env = Environment(autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
-_env.filters["evidence_lines"] = evidence_lines
+_env.filters.update(
+    evidence_lines=evidence_lines, columns=_columns,
+    place=lambda at: _where(at)[1] or "—" if at else "—",  # a field's `at`: p.1 [bbox] or @t s
+    confidence=lambda c: "—" if c is None else f"{c:.2f}")
+_env.tests.update(
+    thumbnail=lambda v: isinstance(v, str) and _THUMBNAIL.fullmatch(v) is not None,
+    rows=lambda v: isinstance(v, list) and bool(v) and all(isinstance(x, dict) for x in v))
 
 
 def render_html(report: dict[str, Any], source: str | None = None) -> str:
