@@ -52,3 +52,24 @@ def test_old_and_filmed_abroad_stays_a_contradiction_naming_both():
     assert f["status"] == "fail" and f["severity"] == "fraud"
     assert "contradicts the claim" in f["message"]["en"] and "200 days" in f["message"]["en"]
     assert "KR" in f["message"]["en"]
+
+
+def receipt_finding(**fields) -> dict:
+    from originproof.facts.documents import Receipt
+
+    photo = Receipt(files=["r1.jpg"], items=Fact(value=[{"name": "Examplebrand lotion"}], confidence=0.9), **fields)
+    v = VideoFacts(files=["v1.mp4"], created_at=Fact(value=SUBMITTED.isoformat(), confidence=1.0))
+    facts = DossierFacts(manifest=MANIFEST, evaluated_at=SUBMITTED, videos=[v], receipt_photos=[photo])
+    [f] = [f for f in run_rules(facts, POLICY, REG) if f.rule == "DIST.OFFLINE.RECEIPT"]
+    return f.to_report()
+
+
+def test_a_partly_read_receipt_says_what_was_not_read_in_chinese_in_the_chinese_message():
+    import re
+
+    f = receipt_finding(store_name=Fact(value="Zzyzx Shop", confidence=0.5))
+    assert f["status"] == "unknown"
+    assert "store name read with low confidence" in f["message"]["en"] and "date unreadable" in f["message"]["en"]
+    zh = f["message"]["zh"]
+    assert "门店名称识别置信度低" in zh and "日期无法辨认" in zh
+    assert not re.search(r"[A-Za-z]", zh), zh  # no English fragment left in the Chinese sentence

@@ -22,6 +22,7 @@ STAGE_EN = {"store": "store environment", "shelf_pick": "goods taken from the sh
 STAGE_ZH = {"store": "门店环境", "shelf_pick": "从货架取货", "payment": "付款", "receipt": "打印小票"}
 CUT_MIN_CONFIDENCE = 0.75
 NAME_OCR_SIMILARITY = 80  # a printed store name this close to one of the claimed chain's names is that chain  # a detected cut below this is reported as uncertain (warn)
+LOW_CONF_STORE = ("store name read with low confidence", "门店名称识别置信度低")
 
 
 def _videos(ctx: RuleContext, code: str) -> Iterator[tuple[int, str, Any, VideoFacts | None, Any]]:
@@ -197,7 +198,7 @@ def receipt(ctx: RuleContext):
                               f"小票未能读取（{why}），需人工核查", evidence=[{"file": visit.video}])
             continue
         problems: list[tuple[str, str, dict]] = []  # (en, zh, pointer)
-        doubts: list[str] = []
+        doubts: list[tuple[str, str]] = []  # (en, zh): what could not be settled, said in both languages
         name = rc.get("store_name")
         if not name and not rc.get("date") and not rc.get("items"):
             yield failed(code, sub, "The receipt is not legible (no store, date or items could be read)",
@@ -216,7 +217,7 @@ def receipt(ctx: RuleContext):
                 printed, _ = ctx.registry.match_chain(name)
         conf_name = rc.store_name.confidence if rc.store_name is not None else 0.0
         if name is None:
-            doubts.append("store name unreadable")
+            doubts.append(("store name unreadable", "门店名称无法辨认"))
         elif printed is not None and claimed is not None:
             # A shaky OCR line still names another chain when it holds one of that chain's names whole (not a
             # near spelling) and the claimed chain appears nowhere on the receipt; a near spelling read with
@@ -225,7 +226,7 @@ def receipt(ctx: RuleContext):
             whole = any(len(fold(n)) >= 3 and fold(n) in fold(str(name)) for n in printed.names)
             if printed.id != claimed.id and not (conf_name >= minc or printed.country != country
                                                  or (claimed_absent and whole)):
-                doubts.append("store name read with low confidence")
+                doubts.append(LOW_CONF_STORE)
             elif printed.id != claimed.id:
                 problems.append((f"the receipt is from {name} ({printed.id}), not from the claimed {visit.store.chain}",
                                  f"小票门店为 {name}（{printed.id}），与申报的 {visit.store.chain} 不符",
@@ -240,7 +241,7 @@ def receipt(ctx: RuleContext):
                                  f"{visit.store.chain}", f"小票门店（{name}）与申报连锁 {visit.store.chain} 不符",
                                  rc.pointer("store_name")))
             else:
-                doubts.append("store name read with low confidence")
+                doubts.append(LOW_CONF_STORE)
         # The brand's product.
         names = [m.brand.name, *m.brand.local_names] + [p.name for p in m.products]
         gtins = [p.gtin for p in m.products if p.gtin]
@@ -252,16 +253,16 @@ def receipt(ctx: RuleContext):
                 problems.append(("the receipt does not list the brand's product (name or GTIN)",
                                  "小票未列出本品牌商品（名称或商品条码）", rc.pointer("items")))
             else:
-                doubts.append("items unreadable")
+                doubts.append(("items unreadable", "商品明细无法辨认"))
         # Date ↔ recording date. A date far from the recording is first suspected as a misread: another
         # date printed on the receipt, or the other reading (photo / video frames), that matches the
         # recording day settles it; it fails only when read confidently and nothing contradicts it.
         rdate = _as_date(rc.get("date"))
         created = _created(v) if isinstance(v, VideoFacts) else None
         if rdate is None:
-            doubts.append("date unreadable")
+            doubts.append(("date unreadable", "日期无法辨认"))
         elif created is None:
-            doubts.append("the video has no recording date to compare with")
+            doubts.append(("the video has no recording date to compare with", "视频无拍摄日期可供比对"))
         else:
             days = abs((rdate - created.date()).days)
             if days > tol:
@@ -274,7 +275,8 @@ def receipt(ctx: RuleContext):
                                      f"小票日期 {rdate} 与视频拍摄日期 {created.date()} 相差 {days} 天",
                                      rc.pointer("date")))
                 else:
-                    doubts.append(f"date read as {rdate}, {days} days from the recording date — possibly misread")
+                    doubts.append((f"date read as {rdate}, {days} days from the recording date — possibly misread",
+                                   f"日期读作 {rdate}，与拍摄日期相差 {days} 天，可能为误读"))
         facts = {"store_name": name, "chain_id": printed.id if printed else None, "date": rc.get("date"),
                  "source": "+".join(rc.sources) if rc.sources else ("photo" if rc is photo else "video")}
         if problems:
@@ -282,8 +284,9 @@ def receipt(ctx: RuleContext):
                          "小票不符：" + "；".join(p[1] for p in problems), severity="nonconforming",
                          evidence=[p[2] for p in problems], remedy=remedy, **facts)
         elif doubts:
-            yield unknown(code, sub, "Receipt only partly read: " + ", ".join(doubts) + "; a person must check it",
-                          "小票仅部分可读：" + "，".join(doubts) + "，需人工核查", evidence=[rc.pointer()], **facts)
+            yield unknown(code, sub, "Receipt only partly read: " + ", ".join(d[0] for d in doubts)
+                          + "; a person must check it",
+                          "小票仅部分可读：" + "；".join(d[1] for d in doubts) + "，需人工核查", evidence=[rc.pointer()], **facts)
         else:
             yield passed(code, sub, f"Receipt from {name} lists the brand's product and matches the recording date",
                          f"小票（{name}）列有本品牌商品，日期与拍摄日期相符",
