@@ -25,6 +25,8 @@ _LISTS = {"chains.yaml": "chains", "platforms.yaml": "platforms", "coo_issuers.y
           "licence_schemes.yaml": "schemes", "identifier_schemes.yaml": "schemes",
           "gs1_prefixes.yaml": "prefixes", "editing_tools.yaml": "tools"}
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
 # The public-suffix snapshot bundled with tldextract: never fetched at run time.
 _TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
@@ -223,9 +225,27 @@ class Registry:
             return None
         return next((s for s in self.licence_schemes() if s.get("id") == scheme_id), None)
 
+    def licence_scheme_name(self, scheme_id: str) -> tuple[str, str]:
+        """How a message names a licence scheme (en, zh): its printed names, not its registry id — the
+        first in Latin letters for English, the first in Han script for Chinese (else the English one: a
+        Chinese reader reads a Latin name more readily than a Korean or Thai one)."""
+        names = [str(n) for n in ((self.licence_scheme(scheme_id) or {}).get("name") or []) if n]
+        if not names:
+            return scheme_id, scheme_id
+        en = next((n for n in names if n.isascii()), names[0])
+        zh = next((n for n in names if _HAN.search(n)), en)
+        return en, zh
+
+    def _category(self, category: str) -> dict[str, Any]:
+        return ((self.data.get("hs_headings.yaml") or {}).get("categories") or {}).get(category) or {}
+
     def hs_headings(self, category: str) -> list[str]:
-        cats = (self.data.get("hs_headings.yaml") or {}).get("categories") or {}
-        return [str(h) for h in (cats.get(category) or {}).get("headings", [])]
+        return [str(h) for h in self._category(category).get("headings", [])]
+
+    def category_name(self, category: str) -> tuple[str, str]:
+        """A product category as messages name it (en, zh), not the manifest's code."""
+        c = self._category(category)
+        return str(c.get("name_en") or category.replace("_", " ")), str(c.get("name_zh") or category)
 
     def editing_tools(self) -> list[dict[str, Any]]:
         return self.entries("editing_tools.yaml")

@@ -368,8 +368,8 @@ def factory_valid(ctx: RuleContext):
         entry = ctx.registry.licence_scheme(d.get("scheme"))
         pat = (entry or {}).get("number_pattern")
         if pat and not re.fullmatch(pat, str(d.get("licence_number")).strip()):
-            yield failed(code, subject, f"Licence number '{d.get('licence_number')}' is not well-formed for scheme "
-                         f"{entry.get('id')}", f"许可编号“{d.get('licence_number')}”不符合该类证照的编号格式",
+            yield failed(code, subject, f"Licence number '{d.get('licence_number')}' is not well-formed for the "
+                         f"{ctx.registry.licence_scheme_name(entry['id'])[0]}", f"许可编号“{d.get('licence_number')}”不符合该类证照的编号格式",
                          severity="nonconforming", evidence=ptr(d, "licence_number"), remedy=rem)
             return
         companions = [str(x) for x in (entry or {}).get("stands_in_with") or []]
@@ -377,12 +377,15 @@ def factory_valid(ctx: RuleContext):
             have = {x.get("scheme") for x in read_docs(ctx, "factory_licence")} | {
                 sc for x in read_docs(ctx, "factory_licence") for sc in (x.get("supporting_schemes") or [])}
             if not have & set(companions):
-                yield failed(code, subject, f"A {entry['id']} stands in for a factory licence only together with "
-                             f"{' or '.join(companions)}, which is not supplied",
-                             f"{entry['id']} 须与 {' 或 '.join(companions)} 一并提交方可替代工厂生产许可，但未提交",
+                this, others = ctx.registry.licence_scheme_name(entry["id"]), [
+                    ctx.registry.licence_scheme_name(c) for c in companions]
+                en_or, zh_or = " or ".join(o[0] for o in others), " 或 ".join(o[1] for o in others)
+                yield failed(code, subject, f"{this[0]} stands in for a factory licence only together with "
+                             f"{en_or}, which is not supplied",
+                             f"{this[1]} 须与 {zh_or} 一并提交方可替代工厂生产许可，但未提交",
                              severity="nonconforming", evidence=ptr(d, "scheme", "licence_number"),
-                             remedy=(f"请一并提交 {' 或 '.join(companions)}（如商业登记摘录）",
-                                     f"Supply {' or '.join(companions)} (e.g. the company-register extract) with it"),
+                             remedy=(f"请一并提交 {zh_or}（如商业登记摘录）",
+                                     f"Supply {en_or} (e.g. the company-register extract) with it"),
                              missing=companions)
                 return
         reg = d.get("holder_registration_number")
@@ -413,7 +416,8 @@ def factory_valid(ctx: RuleContext):
         elif entry is not None and entry.get("expires") and entry.get("validity_years"):
             end = date(issued.year + int(entry["validity_years"]), issued.month, min(issued.day, 28))
             if end < today:
-                yield failed(code, subject, f"No expiry printed; a {entry['validity_years']}-year {entry['id']} issued "
+                yield failed(code, subject, f"No expiry printed; a {entry['validity_years']}-year "
+                             f"{ctx.registry.licence_scheme_name(entry['id'])[0]} issued "
                              f"{issued} lapsed by {end}", f"未载明有效期，按 {entry['validity_years']} 年计已于 {end} 失效",
                              severity="nonconforming", evidence=ptr(d, "issue_date"), remedy=rem)
                 return
@@ -446,13 +450,18 @@ def factory_scope(ctx: RuleContext):
     code = "PROD.FACTORY.SCOPE"
     cats = sorted({p.category for p in ctx.manifest.products})
 
+    def named(codes: list[str]) -> tuple[str, str]:  # categories as a person reads them, en and zh
+        names = [ctx.registry.category_name(c) for c in codes]
+        return ", ".join(n[0] for n in names), "、".join(n[1] for n in names)
+
     def judge(subject: str, d: EvidenceFacts):
         entry = ctx.registry.licence_scheme(d.get("scheme"))
         acts = d.get("activities") or []
         if not usable(d.activities, ctx):
             if entry and all(c in (entry.get("categories") or []) for c in cats):
-                yield passed(code, subject, f"Scheme {entry['id']} covers {', '.join(cats)}",
-                             f"证照类型 {entry['id']} 覆盖品类 {', '.join(cats)}", evidence=ptr(d, "scheme"))
+                en, zh = ctx.registry.licence_scheme_name(entry["id"])
+                yield passed(code, subject, f"The {en} covers {named(cats)[0]}",
+                             f"{zh} 覆盖品类：{named(cats)[1]}", evidence=ptr(d, "scheme"))
             else:
                 yield unknown(code, subject, "The licensed activities could not be read with confidence",
                               "许可范围无法可靠读取，需人工核查", evidence=ptr(d, "activities"), remedy=LEGIBLE_COPY)
@@ -460,13 +469,13 @@ def factory_scope(ctx: RuleContext):
         text = fold(" ".join(acts))
         missing = [c for c in cats if c != "other" and not any(fold(k) in text for k in _activity_keywords(ctx, c, entry) if fold(k))]
         if missing:
-            yield failed(code, subject, f"The licensed activities ({'; '.join(acts)}) do not cover {', '.join(missing)}",
-                         f"许可范围（{'；'.join(acts)}）不覆盖品类 {', '.join(missing)}", severity="nonconforming",
+            yield failed(code, subject, f"The licensed activities ({'; '.join(acts)}) do not cover {named(missing)[0]}",
+                         f"许可范围（{'；'.join(acts)}）不覆盖品类：{named(missing)[1]}", severity="nonconforming",
                          evidence=ptr(d, "activities"),
                          remedy=("请提交许可范围覆盖本品类生产的工厂资质", "Supply a licence whose activities cover "
                                  "manufacturing of this product category"), missing=missing)
         else:
-            yield passed(code, subject, f"Activities cover {', '.join(cats)}", f"许可范围覆盖 {', '.join(cats)}",
+            yield passed(code, subject, f"Activities cover {named(cats)[0]}", f"许可范围覆盖品类：{named(cats)[1]}",
                          evidence=ptr(d, "activities"))
     yield from judge_docs(ctx, code, "factory_licence", judge)
 
