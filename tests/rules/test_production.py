@@ -1,4 +1,4 @@
-"""Production-proof rules name schemes and categories as a person reads them, never by a
+"""Production-proof rules name bodies, schemes and categories as a person reads them, never by a
 registry id or a manifest code."""
 from __future__ import annotations
 
@@ -49,6 +49,16 @@ def test_a_scheme_that_covers_the_category_is_named_not_given_by_its_registry_id
     assert "Cosmetics Manufacturing Licence" in f["message"]["en"] and "化粧品製造業許可" in f["message"]["zh"]
     assert "jp_cosmetics_mfg_licence" not in f["message"]["en"] + f["message"]["zh"]
     assert not re.search(r"[A-Za-z]", f["message"]["zh"])
+
+
+def test_an_official_issuer_is_named_as_printed_not_by_its_registry_id():
+    coo = CertificateOfOrigin(files=["coo.pdf"], issuer=sure("大阪商工会議所 Osaka Chamber of Commerce and Industry"),
+                              certificate_number=sure("JP26-000001"))
+    [f] = findings("PROD.COO.ISSUER", certificate_of_origin=[coo])
+    assert f["status"] == "pass"
+    assert "Osaka Chamber of Commerce and Industry" in f["message"]["en"] and "大阪商工会議所" in f["message"]["zh"]
+    assert "jp_local_chambers" not in f["message"]["en"] + f["message"]["zh"]
+    assert f["facts"]["issuer_id"] == "jp_local_chambers"  # machines keep the id
 
 
 def test_a_certificate_that_stands_in_only_with_another_names_both_documents():

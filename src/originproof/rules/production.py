@@ -285,8 +285,10 @@ def coo_issuer(ctx: RuleContext):
                 yield unknown(code, subject, "The certificate number could not be read with confidence",
                               "证书编号无法可靠读取，需人工核查", evidence=ptr(d, "certificate_number", "issuer"), remedy=LEGIBLE_COPY)
             return
-        yield passed(code, subject, f"Issued by {entry.get('id')} ({origin}), certificate no. {d.get('certificate_number')}",
-                     f"由{origin}官方机构签发，证书编号 {d.get('certificate_number')}",
+        # Named as printed: one registry entry can stand for a network of bodies (a country's chambers).
+        yield passed(code, subject, f"Issued by {d.get('issuer')}, an official certificate-of-origin body of {origin}; "
+                     f"certificate no. {d.get('certificate_number')}",
+                     f"由{origin}官方原产地证签发机构“{d.get('issuer')}”签发，证书编号 {d.get('certificate_number')}",
                      evidence=ptr(d, "issuer", "certificate_number"), issuer_id=entry.get("id"))
     yield from judge_docs(ctx, code, "certificate_of_origin", judge)
 
