@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 Role = Literal["seller", "reviewer", "admin"]
 ROLES: tuple[str, ...] = ("seller", "reviewer", "admin")
+ROLE_ZH = {"seller": "卖家", "reviewer": "审核员", "admin": "管理员"}  # how messages name a role in Chinese
 
 
 @dataclass(frozen=True)

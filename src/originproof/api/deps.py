@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from originproof.accounts import service as accounts
-from originproof.accounts.schemas import Principal
+from originproof.accounts.schemas import ROLE_ZH, Principal
 from originproof.accounts.throttle import SignInThrottle
 from originproof.api.errors import ApiError, forbidden, unauthenticated
 from originproof.pipeline.options import Operator
@@ -74,6 +74,7 @@ def principal(request: Request, svc: Service = Depends(service),
 def require(*roles: str) -> Callable[..., Principal]:
     def dep(p: Principal = Depends(principal)) -> Principal:
         if p.role not in roles:
-            raise forbidden(f"A {p.role} may not do this", f"{p.role} 角色无权执行此操作")
+            raise forbidden(f"A {p.role} may not do this ({' or '.join(roles)} only)",
+                            f"{ROLE_ZH.get(p.role, p.role)}角色无权执行此操作（仅限{'、'.join(ROLE_ZH.get(r, r) for r in roles)}）")
         return p
     return dep
