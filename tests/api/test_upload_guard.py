@@ -68,3 +68,12 @@ def test_missing_file_field_is_422(running):
     run = running
     r = run.client.post("/v1/dossiers", files={"nope": ("a", b"1")}, headers=run.auth("seller_a"))
     assert r.status_code == 422 and r.json()["error"] == "missing_file"
+
+
+def test_a_fractional_cap_is_stated_as_configured(running, monkeypatch):
+    run = running
+    monkeypatch.setattr(run.svc.operator.policy.intake, "max_dossier_mb", 0.5)
+    r = run.client.post("/v1/dossiers", files={"file": ("d.zip", b"PK" + b"\0" * 700_000)},
+                        headers=run.auth("seller_a"))
+    assert r.status_code == 413
+    assert "上限 0.5 MB" in r.json()["message"]["zh"] and "the 0.5 MB cap" in r.json()["message"]["en"]

@@ -29,6 +29,19 @@ class Spooled:
     filename: str | None
 
 
+def size_text(n: int) -> str:
+    """A byte cap as the operator wrote it (policy MB, which may be a fraction): 0.5 MB, not 0 MB;
+    below a hundredth of a MB, in KB."""
+    mb = n / (1024 * 1024)
+    if round(mb, 2) > 0:
+        return f"{mb:.2f}".rstrip("0").rstrip(".") + " MB"
+    return f"{n / 1024:.2f}".rstrip("0").rstrip(".") + " KB"
+
+
+def too_large(cap: int) -> ApiError:
+    return ApiError(413, "too_large", f"档案包超过上限 {size_text(cap)}", f"The dossier is larger than the {size_text(cap)} cap")
+
+
 def check_declared_size(request: Request, cap: int) -> None:
     """413 before reading when the client announces a body over the cap."""
     declared = request.headers.get("content-length")
@@ -39,8 +52,7 @@ def check_declared_size(request: Request, cap: int) -> None:
     except ValueError:
         raise ApiError(400, "bad_request", "Content-Length 无法解析", "Content-Length is not a number")
     if n > cap + MULTIPART_OVERHEAD:
-        raise ApiError(413, "too_large", f"档案包超过上限 {cap // (1024 * 1024)} MB",
-                       f"The dossier is larger than the {cap // (1024 * 1024)} MB cap")
+        raise too_large(cap)
 
 
 async def spool_file_field(request: Request, dest: Path, cap: int) -> Spooled:
@@ -102,8 +114,7 @@ async def spool_file_field(request: Request, dest: Path, cap: int) -> Spooled:
                 raise ApiError(400, "bad_multipart", "上传内容不是有效的 multipart 表单",
                                "The upload is not a valid multipart form")
             if state["over"]:
-                raise ApiError(413, "too_large", f"档案包超过上限 {cap // (1024 * 1024)} MB",
-                               f"The dossier is larger than the {cap // (1024 * 1024)} MB cap")
+                raise too_large(cap)
     finally:
         out.close()
     if not state["seen"]:
