@@ -115,3 +115,25 @@ def test_unreadable_upload_is_422_for_a_submission_and_a_report_for_a_precheck(r
     p = _submit(run, "seller_a", bad, precheck=True)
     assert p.status_code == 200 and p.json()["verdict"] == "reject"
     assert state(run.store, run.blob_root) == before
+
+
+def test_an_unknown_verdict_or_state_filter_is_422_naming_the_allowed_values(running):
+    for query, allowed in (("verdict=bogus", "'review'"), ("state=bogus", "'more_requested'")):
+        r = running.client.get(f"/v1/cases?{query}", headers=running.auth("reviewer"))
+        assert r.status_code == 422 and r.json()["error"] == "invalid_request", query
+        assert allowed in r.json()["message"]["en"] and "查询参数" in r.json()["message"]["zh"]
+    ok = running.client.get("/v1/cases?verdict=review&state=pending", headers=running.auth("reviewer"))
+    assert ok.status_code == 200 and ok.json()["items"] == []
+
+
+def test_the_filter_values_are_the_ones_the_service_sets():
+    from typing import get_args
+
+    from originproof.cases.schemas import CaseState, VerdictName
+    from originproof.cases.service import _STATE, _state_after
+    from originproof.verdict import EXIT_CODES
+
+    assert set(get_args(VerdictName)) == set(EXIT_CODES)
+    produced = {"pending"} | set(_STATE.values()) | {_state_after("reject", s) for s in
+                                                     ([], ["restrict_operations"], ["terminate_cooperation"])}
+    assert produced == set(get_args(CaseState))

@@ -20,7 +20,8 @@ from originproof.api.upload import UPLOAD_OPENAPI, check_declared_size, spool_fi
 from originproof.cases import repository as repo
 from originproof.cases import service as cases
 from originproof.cases.identity import read_identity
-from originproof.cases.schemas import Accepted, CaseOut, CasePage, DecisionIn, DecisionOut, MerchantOut
+from originproof.cases.schemas import (Accepted, CaseOut, CasePage, CaseState, DecisionIn, DecisionOut, MerchantOut,
+                                      VerdictName)
 from originproof.pipeline import check_path
 from originproof.pipeline.options import check_options
 from originproof.report.views import for_seller
@@ -130,7 +131,7 @@ def _after(cursor: str | None) -> int | None:
 
 
 @router.get("/cases", response_model=CasePage)
-def list_cases(verdict: str | None = Query(None, max_length=16), state: str | None = Query(None, max_length=24),
+def list_cases(verdict: VerdictName | None = Query(None), state: CaseState | None = Query(None),
                merchant_id: str | None = Query(None, max_length=128), limit: int = Query(50, ge=1, le=200),
                cursor: str | None = Query(None, max_length=64), p: Principal = Depends(principal),
                svc: Service = Depends(service)) -> dict[str, Any]:

@@ -6,6 +6,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 
+# The values a case list may be filtered by: a version's verdict (verdict.py) and a case's enforcement
+# state (cases.service sets them); anything else is a 422, not an empty list.
+VerdictName = Literal["approve", "review", "reject"]
+CaseState = Literal["pending", "approved", "more_requested", "rejected", "restricted", "terminated"]
+
+
 class Accepted(BaseModel):
     case_id: str
     version: int
