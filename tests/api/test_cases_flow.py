@@ -103,6 +103,10 @@ def test_precheck_stores_nothing_and_hides_reviewer_facts(running, small_dossier
     r = _submit(run, "seller_a", zip_folder(small_dossier_dir, only_manifest=True), precheck=True)
     assert r.status_code == 200 and r.json()["format"] == "originproof/report@1"
     assert all("reviewer" not in (f.get("facts") or {}) for f in r.json()["findings"])
+    # Reuse is looked up when the dossier is submitted: the pre-check says so, and asks nothing of the seller.
+    dup = [f for f in r.json()["findings"] if f["rule"] == "AUTH.DUPLICATE"]
+    assert dup and all(f["status"] == "unknown" and "when the dossier is submitted" in f["message"]["en"]
+                       and "提交档案时" in f["message"]["zh"] for f in dup)
     assert state(run.store, run.blob_root) == before
 
 

@@ -73,3 +73,17 @@ def test_a_partly_read_receipt_says_what_was_not_read_in_chinese_in_the_chinese_
     zh = f["message"]["zh"]
     assert "门店名称识别置信度低" in zh and "日期无法辨认" in zh
     assert not re.search(r"[A-Za-z]", zh), zh  # no English fragment left in the Chinese sentence
+
+
+def test_a_pre_check_says_reuse_is_checked_at_submission_and_asks_nothing_now():
+    v = VideoFacts(files=["v1.mp4"], created_at=Fact(value=SUBMITTED.isoformat(), confidence=1.0))
+    for precheck in (True, False):
+        facts = DossierFacts(manifest=MANIFEST, evaluated_at=SUBMITTED, videos=[v], precheck=precheck)
+        out = run_rules(facts, POLICY, REG)
+        said = [f for f in out if f.rule in ("DIST.OFFLINE.VIDEO_UNIQUE", "AUTH.DUPLICATE")
+                and f.subject == "distribution.offline[0]"]
+        assert len(said) == 2 and all(f.status == "unknown" for f in said)  # the outcome stays undecided
+        for f in said:
+            assert ("when the dossier is submitted" in f.message.en) is precheck, f.message.en
+            assert ("提交档案时" in f.message.zh and "无需处理" in f.message.zh) is precheck, f.message.zh
+            assert ("a person must check" in f.message.en or "需人工核查" in f.message.zh) is not precheck

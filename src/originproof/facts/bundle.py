@@ -58,6 +58,9 @@ class DossierFacts(BaseModel):
     listings: list[ListingFacts | Unread | None] = PydField(default_factory=list)  # per online entry
     reuse: list[ReuseHit] = PydField(default_factory=list)
     reuse_checked: bool = False
+    # A pre-check: a check that consults no store and records nothing (the service's ?precheck=true).
+    # Reuse against earlier dossiers is judged when the dossier is submitted, not here.
+    precheck: bool = False
     bad_files: set[str] = PydField(default_factory=set)  # files INTAKE.FILE failed
     # The door the check came in by: advice names what its reader can do there (a flag is no help
     # to a seller using the API).

@@ -73,7 +73,8 @@ def check_path(path: Path, opts: CheckOptions) -> CheckResult:
         timings["intake"] = (time.perf_counter() - t0) * 1000
         facts = DossierFacts(manifest=it.manifest, evaluated_at=_evaluation_instant(it, opts), digest=it.digest,
                              intake=it.problems, unknown_manifest_keys=it.unknown_keys, bad_files=set(it.bad_files),
-                             entry=opts.entry, listings_observable=bool(opts.web_archives) or opts.allow_network)
+                             entry=opts.entry, listings_observable=bool(opts.web_archives) or opts.allow_network,
+                             precheck=opts.store is None and not opts.record)
         if it.manifest is not None:
             t1 = time.perf_counter()
             extractor = _read_evidence(it, facts, opts)

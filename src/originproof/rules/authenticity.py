@@ -13,8 +13,8 @@ from typing import Any, Iterable
 from originproof.facts import EvidenceFacts, Unread, VideoFacts
 from originproof.facts.base import Forensics, Signal
 from originproof.rules import subjects as S
-from originproof.rules.base import (LEGIBLE_COPY, RuleContext, failed, not_applicable, passed, rule, unknown,
-                                    unread_finding)
+from originproof.rules.base import (DEFERRED_TO_SUBMISSION, LEGIBLE_COPY, REUSE_AT_SUBMISSION, RuleContext, failed,
+                                    not_applicable, passed, rule, unknown, unread_finding)
 
 OFFICIAL_SLOTS = {"certificate_of_origin", "factory_licence", "customs_declaration"}
 SIGNATURE_CODES = {"pdf.signature_broken", "pdf.modified_after_signing", "pdf.signature_untrusted",
@@ -283,8 +283,13 @@ def duplicate(ctx: RuleContext):
     items = _evidence_items(ctx)
     if not ctx.facts.reuse_checked:
         for subject, files, _read in items:
-            yield unknown(code, subject, "Not decided: the reuse index was not consulted (no store); a person must check",
-                          "未判定：未查询证据复用索引（无数据库），需人工核查", evidence=[{"file": f} for f in files])
+            if ctx.facts.precheck:
+                en, zh = REUSE_AT_SUBMISSION
+                yield unknown(code, subject, f"Pre-check: {en}", f"预检：{zh}", evidence=[{"file": f} for f in files],
+                              **DEFERRED_TO_SUBMISSION)
+            else:
+                yield unknown(code, subject, "Not decided: the reuse index was not consulted (no store); a person must check",
+                              "未判定：未查询证据复用索引（无数据库），需人工核查", evidence=[{"file": f} for f in files])
         return
     for subject, files, read in items:
         hits = [h for h in ctx.facts.reuse if h.file in files and h.other_dossier not in ("this", ctx.facts.digest)]

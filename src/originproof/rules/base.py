@@ -100,6 +100,14 @@ def unknown(rule_code: str, subject: str, en: str, zh: str, evidence: list[dict]
                    evidence=evidence or [], facts=facts, remedy=rem)
 
 
+# What a pre-check leaves to the submission: reuse is looked up among earlier dossiers only when a
+# dossier is submitted (a pre-check looks at no one else's evidence). Such a finding stays unknown,
+# and says the seller has nothing to do; `deferred_to` lets the roll-ups tell it from a person's check.
+DEFERRED_TO_SUBMISSION = {"deferred_to": "submission"}
+REUSE_AT_SUBMISSION = ("reuse against earlier dossiers is checked when the dossier is submitted; nothing to do now",
+                       "提交档案时将核查是否与历史档案重复，目前无需处理")
+
+
 def not_applicable(rule_code: str, subject: str, en: str, zh: str) -> Finding:
     return Finding(rule=rule_code, subject=subject, status="n/a", severity=None, message=msg(zh, en))
 

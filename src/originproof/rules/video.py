@@ -12,7 +12,8 @@ from originproof.evidence.video.geo import haversine_km
 from originproof.facts import Unread, VideoFacts
 from originproof.rules import subjects as S
 from originproof.rules.authenticity import reviewer_hits
-from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown, unread_finding
+from originproof.rules.base import (DEFERRED_TO_SUBMISSION, REUSE_AT_SUBMISSION, RuleContext, failed, not_applicable,
+                                    passed, rule, unknown, unread_finding)
 from originproof.rules.offline import visit_receipt
 
 NA_EN, NA_ZH = "Offline route not used", "未使用线下门店路径"
@@ -442,6 +443,10 @@ def unique(ctx: RuleContext):
             yield failed(code, sub, "This video was submitted before by another account",
                          "该视频此前已由其他账户提交", severity="fraud", evidence=[{"file": visit.video}],
                          remedy=remedy, reviewer=reviewer_hits(hits))
+        elif not ctx.facts.reuse_checked and ctx.facts.precheck:
+            en, zh = REUSE_AT_SUBMISSION
+            yield unknown(code, sub, f"Not a duplicate within this dossier; {en}", f"本档案内无重复；{zh}",
+                          evidence=[{"file": visit.video}], **DEFERRED_TO_SUBMISSION)
         elif not ctx.facts.reuse_checked:
             yield unknown(code, sub, "Not a duplicate within this dossier; earlier dossiers were not searched",
                           "本档案内无重复；未检索历史档案，需人工核查", evidence=[{"file": visit.video}])
