@@ -4,13 +4,17 @@ from __future__ import annotations
 from originproof.text.names import fold
 from originproof.findings import Finding
 from originproof.rules import subjects as S
-from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown
+from originproof.rules.base import DEFERRED_TO_SUBMISSION, RuleContext, failed, not_applicable, passed, rule, unknown
 from originproof.rules.offline import visit_receipt
+
+
+def _on(prior: tuple[Finding, ...], subject: str) -> list[Finding]:
+    return [f for f in prior if f.subject == subject or f.subject.startswith(subject + ".")]
 
 
 def _element_status(prior: tuple[Finding, ...], subject: str) -> str:
     """fail if any finding on the element fails; pass if all pass (n/a ignored); else unknown."""
-    sts = [f.status for f in prior if f.subject == subject or f.subject.startswith(subject + ".")]
+    sts = [f.status for f in _on(prior, subject)]
     sts = [s for s in sts if s != "n/a"]
     if "fail" in sts:
         return "fail"
@@ -66,9 +70,23 @@ def min_stores(ctx: RuleContext):
         yield passed("DIST.OFFLINE.MIN_STORES", "dossier", f"{len(ok)} distinct stores with passing visits",
                      f"{len(ok)} 家不同门店的视频均合格", evidence=ev, **facts)
     else:
-        yield unknown("DIST.OFFLINE.MIN_STORES", "dossier",
-                      f"{len(not_failed)} distinct stores claimed, but only {len(ok)} have visits that pass so far",
-                      f"申报 {len(not_failed)} 家门店，目前仅 {len(ok)} 家的视频通过全部核验", evidence=ev, **facts)
+        # Stores not failed and not yet confirmed: a person confirms them, except those whose only open
+        # point is the reuse check a pre-check leaves to the submission.
+        open_stores = not_failed - ok
+        at_submission = {ids[i] for i, st in enumerate(status) if st == "unknown" and ids[i] in open_stores and all(
+            f.facts.get("deferred_to") == DEFERRED_TO_SUBMISSION["deferred_to"]
+            for f in _on(ctx.prior, subs[i]) if f.status == "unknown")}
+        by_person = len(open_stores - at_submission)
+        en = [f"{len(not_failed)} distinct stores claimed: {len(ok)} confirmed"]
+        zh = [f"申报 {len(not_failed)} 家不同门店：{len(ok)} 家已确认"]
+        if by_person:
+            en.append(f"{by_person} still to be confirmed by a person")
+            zh.append(f"{by_person} 家待人工核查确认")
+        if at_submission:
+            en.append(f"{len(at_submission)} to be confirmed when the dossier is submitted (reuse check), nothing to do now")
+            zh.append(f"{len(at_submission)} 家将在提交档案时完成复用核查，目前无需处理")
+        yield unknown("DIST.OFFLINE.MIN_STORES", "dossier", ", ".join(en), "，".join(zh), evidence=ev,
+                      to_confirm_by_person=by_person, to_confirm_at_submission=len(at_submission), **facts)
 
 
 @rule("DIST.ROUTE", severity="nonconforming", title_en="A distribution route passes completely",
