@@ -76,7 +76,13 @@ class _Page:
         self.latin = reportlab_font("latin")
 
     def line(self, text: str, size: float = 10.5, x: float = 50, gap: float = 6, font: str | None = None) -> None:
-        self.c.setFont(font or self.font, size)
+        from originproof.samples.fonts import covers
+        f = font or self.font
+        if not covers(f, text):
+            # A Chinese consignee on a Japanese form: the script's font lacks 际/贸, and a glyph drawn from
+            # a font that lacks it leaves the text layer without its character.
+            f = next((g for g in (reportlab_font(sc) for sc in ("zh", "ja", "ko", "latin")) if covers(g, text)), f)
+        self.c.setFont(f, size)
         self.c.drawString(x, self.y, text)
         self.y -= size + gap
 

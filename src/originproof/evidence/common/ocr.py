@@ -60,13 +60,31 @@ def pdf_text_lines(doc: Any, page_index: int) -> list[OcrLine]:
     groups: dict[tuple[int, int], list] = {}
     for x0, y0, x1, y1, w, b, ln, _wn in words:
         groups.setdefault((b, ln), []).append((x0, y0, x1, y1, w))
+    damaged = _unmapped_lines(page)
     lines = []
-    for (_b, _l), ws in groups.items():
+    for (b, ln), ws in groups.items():
         ws.sort(key=lambda t: t[0])
         text = " ".join(w[4] for w in ws)
         bbox = [min(w[0] for w in ws), min(w[1] for w in ws), max(w[2] for w in ws), max(w[3] for w in ws)]
-        lines.append(OcrLine(text, bbox, 1.0, page_index + 1, [(w[4], list(w[:4])) for w in ws]))
+        # A glyph its font maps to no character (NUL, U+FFFD, a private-use code) is a character the text
+        # layer does not give — the words split there ("上海澄源国 易有限公司"): the line is no confident read.
+        conf = DAMAGED_TEXT if (b, ln) in damaged else 1.0
+        lines.append(OcrLine(text, bbox, conf, page_index + 1, [(w[4], list(w[:4])) for w in ws]))
     return merge_rows(lines)
+
+
+def _unmapped_lines(page: Any) -> set[tuple[int, int]]:
+    """(block, line) numbers, as PyMuPDF's words count them, of the lines holding an unmapped glyph; the
+    characters are looked at only on a page whose text holds one."""
+    if not UNMAPPED.search(page.get_text("text")):
+        return set()
+    return {(bi, li) for bi, b in enumerate(page.get_text("rawdict")["blocks"])
+            for li, l in enumerate(b.get("lines", []))
+            if any(UNMAPPED.match(ch["c"]) for s in l["spans"] for ch in s["chars"])}
+
+
+UNMAPPED = re.compile("[\x00-\x08\x0b-\x1f\ufffd\ue000-\uf8ff]")
+DAMAGED_TEXT = 0.3
 
 
 def merge_rows(lines: list[OcrLine], tol: float = 0.5) -> list[OcrLine]:
@@ -405,6 +423,7 @@ def _rapidocr():
 # only costs time: 7-pt captions stay legible at ~150 dpi (measured: 1.45x faster on a 200-dpi A4 page,
 # same text; at ~120 dpi characters of an 18-character USCC start to drop).
 RAPID_MAX_SIDE = 1650
+RAPID_DET_MAX_SIDE = int(os.environ.get("OP_DET", "1650"))
 
 
 def ocr_rapid(gray: np.ndarray, page: int = 1, latin_to: Any = None) -> list[OcrLine]:
@@ -430,7 +449,13 @@ def _rapid_lines(gray: np.ndarray, page: int, spot_latin: bool) -> list[OcrLine]
     img = np.stack([gray] * 3, axis=-1) if gray.ndim == 2 else gray
     # No angle classifier: an upside-down page must read as garbage, so `ocr_upright` turns it over
     # (the classifier would flip each line and leave the page's line order reversed).
-    boxes, _ = eng.auto_text_det(img)
+    k = min(1.0, RAPID_DET_MAX_SIDE / max(gray.shape[:2]))
+    if k < 1.0:
+        import cv2
+        boxes, _ = eng.auto_text_det(cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA))
+        boxes = boxes / k if boxes is not None else None
+    else:
+        boxes, _ = eng.auto_text_det(img)
     if boxes is None:
         return []
     crops = eng.get_crop_img_list(img, boxes)

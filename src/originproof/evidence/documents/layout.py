@@ -55,7 +55,7 @@ class DocText:
              conf: float | None = None) -> Fact:
         if line is None:
             return Fact(value=value, confidence=conf if conf is not None else 0.9, at=None)
-        c = line.confidence if conf is None else min(conf, line.confidence if self.ocr else 1.0)
+        c = line.confidence if conf is None else min(conf, line.confidence)
         return Fact(value=value, confidence=round(float(c), 3), at=self.at(line, start, end))
 
     def union_fact(self, value: Any, lines: list[OcrLine], conf: float | None = None) -> Fact:
@@ -65,7 +65,7 @@ class DocText:
         ls = [l for l in lines if l.page == page]
         bbox = [min(l.bbox[0] for l in ls), min(l.bbox[1] for l in ls), max(l.bbox[2] for l in ls),
                 max(l.bbox[3] for l in ls)]
-        c = min(l.confidence for l in lines) if self.ocr else 1.0
+        c = min(l.confidence for l in lines)
         if conf is not None:
             c = min(c, conf)
         return Fact(value=value, confidence=round(float(c), 3),

@@ -56,7 +56,7 @@ def fact(doc: DocText, v: Value | None, value: Any, conf: float | None = None, r
     rs = runs if runs is not None else value_runs(v)
     cap = min(conf if conf is not None else 1.0, FUZZY_CAPTION if v.fuzzy else 1.0)
     if not doc.ocr:
-        ocr_c = 1.0
+        ocr_c = min((r.confidence for r in rs), default=1.0)  # 1.0 unless the text layer lacks characters
     elif not isinstance(value, str):
         ocr_c = runs_confidence(doc, rs) if cap >= CONFIRM_BELOW else min((r.confidence for r in rs), default=1.0)
     else:
@@ -70,14 +70,14 @@ def runs_confidence(doc: DocText, runs: list[Run]) -> float:
     """The OCR confidence of a value read from several runs (a table's cells): the least sure run's,
     after each doubtful run has been read again by the other engine and, found the same, confirmed."""
     if not doc.ocr:
-        return 1.0
+        return min((r.confidence for r in runs), default=1.0)
     cs = [CONFIRMED if r.confidence < CONFIRM_BELOW and doc.confirm is not None and doc.confirm([r], r.text, None)
           else r.confidence for r in runs]
     return min(cs, default=1.0)
 
 
 def run_fact(doc: DocText, run: Run, value: Any, conf: float | None = None) -> Fact:
-    c = run.confidence if doc.ocr else 1.0
+    c = run.confidence  # 1.0 on a text layer unless it lacks characters
     if conf is not None:
         c = min(c, conf)
     return Fact(value=value, confidence=round(float(c), 3), at=runs_at(doc, [run]))
