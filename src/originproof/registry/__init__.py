@@ -51,6 +51,17 @@ def _merge(name: str, base: dict[str, Any], over: dict[str, Any]) -> dict[str, A
     return out
 
 
+def display_names(names: list[Any], fallback: str) -> tuple[str, str]:
+    """How a message names a registry entry (en, zh) from its printed names, never by its id: the first
+    in Latin letters for English, the first in Han script for Chinese (else the English one: a Chinese
+    reader reads a Latin name more readily than a Korean, Thai or kana one)."""
+    names = [str(n) for n in names if n]
+    if not names:
+        return fallback, fallback
+    en = next((n for n in names if n.isascii()), names[0])
+    return en, next((n for n in names if _HAN.search(n)), en)
+
+
 @dataclass(frozen=True)
 class Chain:
     id: str
@@ -58,6 +69,10 @@ class Chain:
     kind: str
     names: tuple[str, ...]
     group: str | None = None
+
+    @property
+    def display(self) -> tuple[str, str]:
+        return display_names(list(self.names), self.id)
 
 
 @dataclass(frozen=True)
@@ -226,15 +241,8 @@ class Registry:
         return next((s for s in self.licence_schemes() if s.get("id") == scheme_id), None)
 
     def licence_scheme_name(self, scheme_id: str) -> tuple[str, str]:
-        """How a message names a licence scheme (en, zh): its printed names, not its registry id — the
-        first in Latin letters for English, the first in Han script for Chinese (else the English one: a
-        Chinese reader reads a Latin name more readily than a Korean or Thai one)."""
-        names = [str(n) for n in ((self.licence_scheme(scheme_id) or {}).get("name") or []) if n]
-        if not names:
-            return scheme_id, scheme_id
-        en = next((n for n in names if n.isascii()), names[0])
-        zh = next((n for n in names if _HAN.search(n)), en)
-        return en, zh
+        """How a message names a licence scheme (en, zh): by its printed names, not its registry id."""
+        return display_names((self.licence_scheme(scheme_id) or {}).get("name") or [], scheme_id)
 
     def _category(self, category: str) -> dict[str, Any]:
         return ((self.data.get("hs_headings.yaml") or {}).get("categories") or {}).get(category) or {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 from originproof.facts import VideoFacts
 from originproof.rules import subjects as S
 from originproof.rules.base import RuleContext, failed, not_applicable, passed, rule, unknown
+from originproof.text.names import fold
 
 NA_EN, NA_ZH = "Offline route not used", "未使用线下门店路径"
 
@@ -87,8 +88,8 @@ def store_qualified(ctx: RuleContext):
         ev = [{"file": m.distribution.offline[i].video}]
         if chain is None:
             elsewhere = ctx.registry.chain_in_other_country(store.chain, country)
-            extra_en = f" ({elsewhere.id} is a chain of {elsewhere.country})" if elsewhere else ""
-            extra_zh = f"（{elsewhere.id} 是 {elsewhere.country} 的连锁）" if elsewhere else ""
+            extra_en = f" ({elsewhere.display[0]} is a chain of {elsewhere.country})" if elsewhere else ""
+            extra_zh = f"（{elsewhere.display[1]} 是 {elsewhere.country} 的连锁）" if elsewhere else ""
             forbidden = country in ctx.registry.pharmacy_chain_forbidden
             hint_en = (" Pharmacy chains are not permitted there; use a supermarket or a drugstore chain (dm, Rossmann …)"
                        if forbidden else "")
@@ -103,6 +104,9 @@ def store_qualified(ctx: RuleContext):
                                  "chain qualifies, ask the platform to add it to the registry"),
                          claimed_chain=store.chain, best_score=round(score, 1))
             continue
-        yield passed("DIST.OFFLINE.STORE_QUALIFIED", sub, f"“{store.chain}” is a registered {chain.kind} chain of {country} ({chain.id})",
-                     f"“{store.chain}” 属于 {country} 名录内连锁（{chain.id}）", evidence=ev,
+        en, zh = chain.display  # the registry's name where the claim spells it another way (イオン → AEON)
+        yield passed("DIST.OFFLINE.STORE_QUALIFIED", sub, f"“{store.chain}” is a registered {chain.kind} chain of {country}"
+                     + (f" ({en})" if fold(en) != fold(store.chain) else ""),
+                     f"“{store.chain}” 属于 {country} 名录内连锁" + (f"（{zh}）" if fold(zh) != fold(store.chain) else ""),
+                     evidence=ev,
                      chain_id=chain.id, kind=chain.kind)

@@ -229,8 +229,8 @@ def receipt(ctx: RuleContext):
                                                  or (claimed_absent and whole)):
                 doubts.append(LOW_CONF_STORE)
             elif printed.id != claimed.id:
-                problems.append((f"the receipt is from {name} ({printed.id}), not from the claimed {visit.store.chain}",
-                                 f"小票门店为 {name}（{printed.id}），与申报的 {visit.store.chain} 不符",
+                problems.append((f"the receipt is from {name} ({printed.display[0]}), not from the claimed {visit.store.chain}",
+                                 f"小票门店为 {name}（{printed.display[1]}），与申报的 {visit.store.chain} 不符",
                                  rc.pointer("store_name")))
         elif claimed is not None and printed is None and max(
                 [name_similarity(name, n) for n in claimed.names] + [0.0]) >= NAME_OCR_SIMILARITY:
