@@ -26,6 +26,7 @@ _LISTS = {"chains.yaml": "chains", "platforms.yaml": "platforms", "coo_issuers.y
           "gs1_prefixes.yaml": "prefixes", "editing_tools.yaml": "tools"}
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 # The public-suffix snapshot bundled with tldextract: never fetched at run time.
 _TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
@@ -54,12 +55,13 @@ def _merge(name: str, base: dict[str, Any], over: dict[str, Any]) -> dict[str, A
 def display_names(names: list[Any], fallback: str) -> tuple[str, str]:
     """How a message names a registry entry (en, zh) from its printed names, never by its id: the first
     in Latin letters for English, the first in Han script for Chinese (else the English one: a Chinese
-    reader reads a Latin name more readily than a Korean, Thai or kana one)."""
+    reader reads a Latin name more readily than a Korean, Thai or kana one — 株式会社マツモトキヨシ is no
+    Chinese name)."""
     names = [str(n) for n in names if n]
     if not names:
         return fallback, fallback
     en = next((n for n in names if n.isascii()), names[0])
-    return en, next((n for n in names if _HAN.search(n)), en)
+    return en, next((n for n in names if _HAN.search(n) and not _KANA_HANGUL.search(n)), en)
 
 
 @dataclass(frozen=True)

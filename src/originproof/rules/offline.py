@@ -66,10 +66,14 @@ def store_country(ctx: RuleContext):
                          remedy=(f"请提供在 {origin} 门店实际拍摄的视频", f"Supply a video really recorded in a store in {origin}"),
                          source=src, observed=where, origin=origin)
             continue
-        basis = "claim" + ("+gps" if isinstance(vid, VideoFacts) and vid.location_country else "") + \
-                ("+receipt" if rc is not None and rc.get("country") else "")
-        yield passed("DIST.OFFLINE.STORE_COUNTRY", sub, f"Store in {origin} ({basis})", f"门店位于 {origin}（依据：{basis}）",
-                     evidence=ev, basis=basis)
+        parts = [("claim", "the claim", "申报")]
+        if isinstance(vid, VideoFacts) and vid.location_country:
+            parts.append(("gps", "video GPS", "视频定位"))
+        if rc is not None and rc.get("country"):
+            parts.append(("receipt", "receipt", "小票"))
+        basis = "+".join(p[0] for p in parts)  # facts keep the codes; messages say them in words
+        yield passed("DIST.OFFLINE.STORE_COUNTRY", sub, f"Store in {origin} (per {', '.join(p[1] for p in parts)})",
+                     f"门店位于 {origin}（依据：{'、'.join(p[2] for p in parts)}）", evidence=ev, basis=basis)
 
 
 @rule("DIST.OFFLINE.STORE_QUALIFIED", severity="nonconforming", scope="visit",
