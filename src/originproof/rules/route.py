@@ -59,7 +59,9 @@ def min_stores(ctx: RuleContext):
                  remaining_distinct=len(not_failed))
     if len(claimed) < need or len(not_failed) < need:
         few = len(claimed) if len(claimed) < need else len(not_failed)
-        why_en = "distinct stores are claimed" if len(claimed) < need else "distinct stores remain after removing failing visits"
+        stores, verb = ("distinct store", "is") if few == 1 else ("distinct stores", "are")
+        why_en = (f"{stores} {verb} claimed" if len(claimed) < need else
+                  f"{stores} {'remains' if few == 1 else 'remain'} after removing failing visits")
         why_zh = "家不同门店" if len(claimed) < need else "家门店在剔除不合格视频后仍有效"
         yield failed("DIST.OFFLINE.MIN_STORES", "dossier", f"Only {few} {why_en}; at least {need} are required",
                      f"仅 {few} {why_zh}，至少需要 {need} 家", severity="nonconforming", evidence=ev,

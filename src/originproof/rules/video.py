@@ -21,8 +21,8 @@ STAGES = ("store", "shelf_pick", "payment", "receipt")
 STAGE_EN = {"store": "store environment", "shelf_pick": "goods taken from the shelf", "payment": "payment",
             "receipt": "receipt printed"}
 STAGE_ZH = {"store": "门店环境", "shelf_pick": "从货架取货", "payment": "付款", "receipt": "打印小票"}
-CUT_MIN_CONFIDENCE = 0.75
-NAME_OCR_SIMILARITY = 80  # a printed store name this close to one of the claimed chain's names is that chain  # a detected cut below this is reported as uncertain (warn)
+CUT_MIN_CONFIDENCE = 0.75  # a detected cut below this is reported as uncertain (warn)
+NAME_OCR_SIMILARITY = 80  # a printed store name this close to one of the claimed chain's names is that chain
 LOW_CONF_STORE = ("store name read with low confidence", "门店名称识别置信度低")
 
 
