@@ -423,7 +423,6 @@ def _rapidocr():
 # only costs time: 7-pt captions stay legible at ~150 dpi (measured: 1.45x faster on a 200-dpi A4 page,
 # same text; at ~120 dpi characters of an 18-character USCC start to drop).
 RAPID_MAX_SIDE = 1650
-RAPID_DET_MAX_SIDE = int(os.environ.get("OP_DET", "1650"))
 
 
 def ocr_rapid(gray: np.ndarray, page: int = 1, latin_to: Any = None) -> list[OcrLine]:
@@ -449,13 +448,7 @@ def _rapid_lines(gray: np.ndarray, page: int, spot_latin: bool) -> list[OcrLine]
     img = np.stack([gray] * 3, axis=-1) if gray.ndim == 2 else gray
     # No angle classifier: an upside-down page must read as garbage, so `ocr_upright` turns it over
     # (the classifier would flip each line and leave the page's line order reversed).
-    k = min(1.0, RAPID_DET_MAX_SIDE / max(gray.shape[:2]))
-    if k < 1.0:
-        import cv2
-        boxes, _ = eng.auto_text_det(cv2.resize(img, None, fx=k, fy=k, interpolation=cv2.INTER_AREA))
-        boxes = boxes / k if boxes is not None else None
-    else:
-        boxes, _ = eng.auto_text_det(img)
+    boxes, _ = eng.auto_text_det(img)
     if boxes is None:
         return []
     crops = eng.get_crop_img_list(img, boxes)
