@@ -172,4 +172,6 @@ def test_gmp_certificate_without_register_extract_does_not_stand_in(check_spec):
     s = clean_spec("DE", 10)
     rep = check_spec("no_register", s.with_(extras={"no_register_extract": True}))
     f = findings(rep, "PROD.FACTORY.VALID")[0]
-    assert f["status"] == "fail" and "de_company_register" in f["message"]["en"], f["message"]
+    # The companion is named as a person reads it (the scheme's printed name); its id stays in the facts.
+    assert f["status"] == "fail" and "Handelsregisterauszug" in f["message"]["en"], f["message"]
+    assert "de_company_register" in f["facts"]["missing"]
