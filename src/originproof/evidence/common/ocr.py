@@ -379,11 +379,19 @@ def quality(lines: list[OcrLine]) -> float:
     return sum(l.confidence * len(l.text) for l in lines) / n if n else 0.0
 
 
-def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float = 0.55
+# How sure a read must be (character-weighted) before its orientation is believed. PP-OCR reads an
+# upside-down Chinese form as confident garbage ("（） 饰 009 日" at 0.70, the page itself at 0.97), Tesseract
+# as unsure garbage (~0.35): the bar is the engine's.
+MIN_UPRIGHT_QUALITY = {"rapid": 0.85, "tesseract": 0.55}
+
+
+def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float | None = None
                 ) -> tuple[list[OcrLine], np.ndarray, float, np.ndarray, np.ndarray]:
     """Upright the page, OCR it once; turn it over and re-read only when the first read is poor.
     Returns lines (boxes in the corrected image), the corrected image with its rules whitened (what
     was read), the angle, the matrix, and the corrected image with its rules (for the page's cells)."""
+    if min_quality is None:
+        min_quality = MIN_UPRIGHT_QUALITY[engine_for(lang)]
     ruled, angle, M = upright(gray)
     img = remove_rules(ruled)
     lines = ocr_image(img, lang, page)
