@@ -22,3 +22,9 @@ def test_a_clause_is_no_party_but_a_latin_name_ending_with_a_point_is():
     assert _sentence("은 대한민국 내 을의 공장에서 본 제품을 제조한다.")
     assert not _sentence("Example Contract Packing Co.")
     assert not _sentence("예시제조 주식회사 (Yesi Manufacturing Co., Ltd.)")
+
+
+def test_a_cell_rule_read_as_a_bar_is_no_part_of_a_party_name():
+    from originproof.evidence.documents.types.agreement import _clean_name
+    assert _clean_name("| 北辰化粧品株式会社") == "北辰化粧品株式会社"
+    assert _clean_name("Nordlicht Kosmetik GmbH │") == "Nordlicht Kosmetik GmbH"

@@ -54,7 +54,7 @@ def _clean_name(name: str) -> str:
         last = m
     if last is not None and name[last.end():].strip(" ,;") and re.match(r"^\s*[,;(]", name[last.end():]):
         name = name[:last.end()]
-    return name.strip(" ,;:–-\"“”„«»")
+    return name.strip(" ,;:–-\"“”„«»|¦│")  # a cell's rule OCR read as a bar is no part of the name
 
 
 def _split_alt(name: str) -> tuple[str, str | None]:
