@@ -15,9 +15,10 @@ Per attribute:
                 separators ("123/123" = "123123"), a labelled GTIN also counts, and a short letter
                 prefix may differ ("P123" = "123") — the benchmark's "non-critical differences".
   brand         not scored by the published benchmark; equal after NFKC, case and space folding. Its
-                labels are partial (a brand on about two pages in three: "ZARA" on a Zara page is not
-                labelled), so it is reported twice: `brand` (a brand read where none is labelled is a
-                false positive) and `brand_labelled` (only pages with a brand label are scored).
+                labels are partial (a brand on about two pages in three: a chain's own name on its own
+                shop's page is often unlabelled), so it is reported twice: `brand` (a brand read where
+                none is labelled is a false positive) and `brand_labelled` (only pages with a brand label
+                are scored).
 
 Pages are split by their place in the sorted key list (even / odd) so tuning on one half can be
 checked on the other; the time per page is the whole `read_page` call, beside a plain lxml parse of

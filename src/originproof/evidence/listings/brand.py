@@ -36,7 +36,7 @@ _SEPARATORS = re.compile(r"\s+[|｜\-–—:»]\s+|\s*[|｜]\s*")
 
 
 def fold(text: str) -> str:
-    """Case, accents, width and spacing folded: "BabyBjörn" and "babybjorn" are one name."""
+    """Case, accents, width and spacing folded: "Nördkind" and "nordkind" are one name."""
     t = unicodedata.normalize("NFKD", norm(text).casefold())
     return re.sub(r"\s+", " ", "".join(ch for ch in t if not unicodedata.combining(ch))).strip()
 
