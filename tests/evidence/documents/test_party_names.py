@@ -18,7 +18,7 @@ def test_name_of(cell, want):
 
 
 @pytest.mark.parametrize("text,name", [("会社法人等秋呈", False), ("Name of Iicensee", False),
-                                       ("東和コスメ製造株式会社", True), ("Bayerische Kosmetikfertigung GmbH", True)])
+                                       ("東和コスメ製造株式会社", True), ("Alpenrose Kosmetikwerk GmbH", True)])
 def test_a_garbled_caption_is_no_name(text, name):
     from originproof.evidence.documents.types.common import looks_like_name
     from originproof.evidence.layout.captions import lexicon
