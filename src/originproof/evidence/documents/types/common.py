@@ -47,21 +47,21 @@ def value_runs(v: Value) -> list[Run]:
 
 def fact(doc: DocText, v: Value | None, value: Any, conf: float | None = None, runs: list[Run] | None = None,
          reread: Callable[[str], list[str]] | None = None) -> Fact | None:
-    """A fact read from value `v` (confidence: the OCR's, capped by `conf`; 1.0 on a text layer).
+    """A fact read from value `v`: its runs' confidence (the OCR's; on a text layer 1.0 unless the layer
+    lacks characters), capped by `conf` and by a caption found by near spelling.
 
     A doubtful OCR read is read again by the other engine: `reread` turns that text into the values it
-    holds (dates, say), else the value's letters and digits must be found in it."""
+    holds (dates, say), else the value's letters and digits must be found in it; a value of several runs
+    (a table) is confirmed run by run."""
     if v is None or value in (None, "", []):
         return None
     rs = runs if runs is not None else value_runs(v)
     cap = min(conf if conf is not None else 1.0, FUZZY_CAPTION if v.fuzzy else 1.0)
-    if not doc.ocr:
-        ocr_c = min((r.confidence for r in rs), default=1.0)  # 1.0 unless the text layer lacks characters
-    elif not isinstance(value, str):
-        ocr_c = runs_confidence(doc, rs) if cap >= CONFIRM_BELOW else min((r.confidence for r in rs), default=1.0)
-    else:
-        ocr_c = min((r.confidence for r in rs), default=1.0)
-        if ocr_c < CONFIRM_BELOW <= cap and doc.confirm is not None and doc.confirm(rs, value, reread):
+    ocr_c = min((r.confidence for r in rs), default=1.0)
+    if doc.ocr and ocr_c < CONFIRM_BELOW <= cap:
+        if not isinstance(value, str):
+            ocr_c = runs_confidence(doc, rs)
+        elif doc.confirm is not None and doc.confirm(rs, value, reread):
             ocr_c = CONFIRMED  # a second engine read the same value in the same box
     return Fact(value=value, confidence=round(float(min(ocr_c, cap)), 3), at=runs_at(doc, rs))
 
