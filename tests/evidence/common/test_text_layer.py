@@ -10,7 +10,11 @@ class _Page:
     def __init__(self, lines: list[list[str]], raw: list[str]):
         self.lines, self.raw = lines, raw
 
-    def get_text(self, kind):
+    def get_textpage(self, flags=None):
+        return self
+
+    def get_text(self, kind, textpage=None):
+        assert textpage is self  # one extraction for words, text and characters
         if kind == "words":
             return [(10 + 60 * k, 10 + 20 * b, 60 + 60 * k, 20 + 20 * b, w, b, 0, k)
                     for b, ws in enumerate(self.lines) for k, w in enumerate(ws)]
@@ -29,6 +33,7 @@ def test_a_line_with_unmapped_glyphs_is_doubtful_and_the_others_are_not():
 
 def test_a_clean_page_is_not_looked_at_character_by_character():
     page = _Page([["Invoice", "INV-2026-77"]], ["Invoice INV-2026-77"])
-    page.get_text = (lambda kind, _g=page.get_text: _g(kind) if kind != "rawdict" else 1 / 0)  # type: ignore
+    page.get_text = (lambda kind, textpage=None, _g=page.get_text: _g(kind, textpage)  # type: ignore
+                     if kind != "rawdict" else 1 / 0)
     [line] = pdf_text_lines([page], 0)
     assert line.confidence == 1.0

@@ -55,12 +55,14 @@ class OcrLine:
 # ----------------------------------------------------------------------------- text layer
 def pdf_text_lines(doc: Any, page_index: int) -> list[OcrLine]:
     """Lines from a PDF page's text layer (PyMuPDF words, grouped by block/line)."""
+    import pymupdf
     page = doc[page_index]
-    words = page.get_text("words")
+    # One extraction serves the words and the look for unmapped glyphs (and numbers blocks and lines alike).
+    tp = page.get_textpage(flags=pymupdf.TEXTFLAGS_WORDS)
     groups: dict[tuple[int, int], list] = {}
-    for x0, y0, x1, y1, w, b, ln, _wn in words:
+    for x0, y0, x1, y1, w, b, ln, _wn in page.get_text("words", textpage=tp):
         groups.setdefault((b, ln), []).append((x0, y0, x1, y1, w))
-    damaged = _unmapped_lines(page)
+    damaged = _unmapped_lines(page, tp)
     lines = []
     for (b, ln), ws in groups.items():
         ws.sort(key=lambda t: t[0])
@@ -73,12 +75,12 @@ def pdf_text_lines(doc: Any, page_index: int) -> list[OcrLine]:
     return merge_rows(lines)
 
 
-def _unmapped_lines(page: Any) -> set[tuple[int, int]]:
-    """(block, line) numbers, as PyMuPDF's words count them, of the lines holding an unmapped glyph; the
-    characters are looked at only on a page whose text holds one."""
-    if not UNMAPPED.search(page.get_text("text")):
+def _unmapped_lines(page: Any, tp: Any) -> set[tuple[int, int]]:
+    """(block, line) numbers, as the words of text page `tp` count them, of the lines holding an unmapped
+    glyph; the characters are looked at only on a page whose text holds one."""
+    if not UNMAPPED.search(page.get_text("text", textpage=tp)):
         return set()
-    return {(bi, li) for bi, b in enumerate(page.get_text("rawdict")["blocks"])
+    return {(bi, li) for bi, b in enumerate(page.get_text("rawdict", textpage=tp)["blocks"])
             for li, l in enumerate(b.get("lines", []))
             if any(UNMAPPED.match(ch["c"]) for s in l["spans"] for ch in s["chars"])}
 
