@@ -247,8 +247,9 @@ def _check_codes(it: Intake, registry: Registry) -> None:
         if not registry.is_country(v.store.country):
             bad.append((f"distribution.offline[{i}].store.country", v.store.country))
     where = it.manifest_name  # the findings point at the manifest's field
+    named: dict[str, str | None] = {}
     for field_, value in bad:
-        meant = country_from_name(value) if value and len(value) <= 60 else None
+        meant = named[field_] = country_from_name(value) if value and len(value) <= 60 else None
         hint_zh, hint_en = (f"，应写作 {meant}", f"; write {meant}") if meant else ("", "")
         it.problem("INTAKE.MANIFEST", "dossier", "bad_country",
                    f"{field_} 的国家代码 “{value}” 不是有效的 ISO 3166-1 二位代码（如 JP、KR、DE）{hint_zh}",
@@ -257,7 +258,7 @@ def _check_codes(it: Intake, registry: Registry) -> None:
     # A country written by name ("Japan", "日本", "JPN") is still this manifest's error, but the evidence is
     # judged against the country it names: left as written, every rule comparing a country would fail it
     # (as fraud, for the origin) on a typo.
-    it.manifest = _with_countries(m, {f: country_from_name(v) for f, v in bad if v and len(v) <= 60})
+    it.manifest = _with_countries(m, named)
     if not uscc_valid(m.merchant.uscc):
         _bad_uscc(it, "merchant.uscc", m.merchant.uscc)
     for j, p in enumerate(m.products):
