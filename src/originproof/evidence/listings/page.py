@@ -27,6 +27,7 @@ from stdnum import ean
 from w3lib.encoding import html_to_unicode
 
 from originproof.evidence.listings import brand as B
+from originproof.evidence.listings import identifiers as I
 from originproof.evidence.listings import markup as M
 from originproof.evidence.listings.reconcile import Candidates
 from originproof.evidence.listings.state import read_state
@@ -643,11 +644,15 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
         return pr
 
     f = pr.fields
-    brand_note = ""
+    notes = []
     struck = {k for k in (_price_key(parse_price(t, country)[0]) for t in vis.struck) if k is not None}
     for name in ("title", "brand", "gtin", "sku", "price", "currency", "seller", "availability"):
         if name == "brand":
-            ch, brand_note = B.settle(cands)
+            ch, note = B.settle(cands)
+            notes.append(note)
+        elif name == "sku":
+            ch, note = I.settle(cands, vis.text)
+            notes.append(note)
         else:
             ch = cands.choose(name, struck if name == "price" else None)
         if ch is None:
@@ -661,8 +666,7 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
             conf = min(conf, WEAK_CAP)
             pr.detail = pr.detail or f"availability sources disagree ({ch.rejected[0][1]} says {ch.rejected[0][0]})"
         f[name] = Read(ch.value, ch.source, conf, tuple(w for w in ch.witnesses if w != ch.source))
-    if brand_note:
-        pr.detail = f"{pr.detail}; {brand_note}" if pr.detail else brand_note
+    pr.detail = "; ".join(filter(None, [pr.detail, *notes]))
     if "price" in f and "currency" in f and f["currency"].source != f["price"].source:
         # The currency of the chosen price's own source, when it gave one.
         same = [c for c in cands.by_field.get("currency", []) if c.source == f["price"].source]

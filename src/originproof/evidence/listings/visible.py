@@ -131,6 +131,7 @@ def read_visible(tree, title_hint: str | None = None) -> Visible:
     _captions(els, v)
     _byline(h1, v)
     _brand_box(els, cls, at, v)
+    _id_box(els, at, v)
     v.crumbs = _crumbs(els, cls, at)
     return v
 
@@ -447,6 +448,40 @@ def _brand_box(els, cls: list[str], at: int, v: Visible) -> None:
         t = clean_brand(_own_text(els[i]))
         if 1 < len(t) <= 40:
             v.brand.append((t, "visible:brand-box", 0.7))
+            return
+
+
+# Class, id or data-* names a shop theme gives the element that prints the product's own code
+# ("product-sku", "product__reference", "ArticleNumber", "item-code"); a maker's model number is not one.
+_ID_NAME = re.compile(r"sku|reference|(?:^|[^a-z])ref(?:$|[^a-z])|ordernumber|order-number|"
+                      r"(?:product|item|article|art|style)[-_]?(?:code|number|num|no|nr|ref|id)(?:$|[^a-z])")
+_CONTROLS = {"option", "select", "input", "button", "label", "textarea"}
+ID_BOX = (15, 60)  # elements before and after the title that make up its box
+
+
+def _id_box(els, at: int, v: Visible) -> None:
+    """The product's own code printed beside the title in an element named for it, without a caption
+    ("Black - <span class='product-reference'>1234/567</span>"): the one closest to the title."""
+    if at < 0:
+        return
+    sku_rx = _label_rx(V.sku_labels())
+    near = sorted(range(max(0, at - ID_BOX[0]), min(len(els), at + ID_BOX[1] + 1)), key=lambda i: abs(i - at))
+    for i in near:
+        el = els[i]
+        if i == at or not el.attrib or len(el) > 3 or el.tag in _CONTROLS:
+            continue  # a variant picker's options ("msku-opt": sizes) are choices, not the product's code
+        names = " ".join(f"{k} {val}" for k, val in el.attrib.items()
+                         if k in ("class", "id", "itemprop") or k.startswith("data-"))
+        if not _ID_NAME.search(names.casefold()):
+            continue
+        t = _own_text(el)
+        if not t or len(t) > 60:
+            continue
+        m = sku_rx.match(t)
+        rest = t[m.end():].strip() if m else t
+        mm = re.fullmatch(_ID_VALUE, rest)
+        if mm and re.search(r"\d", rest) and len(re.sub(r"\W", "", rest)) >= 4:
+            v.sku.append((rest.rstrip("./-"), "visible:id-box", 0.7))
             return
 
 
