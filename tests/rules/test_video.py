@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import random
+
+import pytest
 from datetime import datetime, timedelta, timezone
 
 from originproof.dossier.manifest import Manifest
@@ -87,3 +89,38 @@ def test_a_pre_check_says_reuse_is_checked_at_submission_and_asks_nothing_now():
             assert ("when the dossier is submitted" in f.message.en) is precheck, f.message.en
             assert ("提交档案时" in f.message.zh and "无需处理" in f.message.zh) is precheck, f.message.zh
             assert ("a person must check" in f.message.en or "需人工核查" in f.message.zh) is not precheck
+
+
+def clipped_receipt_finding(frag: str, hhmm: str, created: datetime, duration_s: float = 60.0) -> dict:
+    from originproof.facts.documents import Receipt
+
+    m = MANIFEST.model_copy(deep=True)
+    m.brand.origin_country = "DE"
+    m.distribution.offline[0].store.country = "DE"
+    photo = Receipt(files=["r1.jpg"], items=Fact(value=[{"name": "Examplebrand lotion"}], confidence=0.9),
+                    store_name=Fact(value="Examplemart", confidence=0.95),
+                    date_clipped=Fact(value=frag, confidence=0.7), time=Fact(value=hhmm, confidence=0.7))
+    v = VideoFacts(files=["v1.mp4"], created_at=Fact(value=created.isoformat(), confidence=1.0),
+                   duration_s=Fact(value=duration_s, confidence=1.0))
+    facts = DossierFacts(manifest=m, evaluated_at=SUBMITTED, videos=[v], receipt_photos=[photo])
+    [f] = [f for f in run_rules(facts, POLICY, REG) if f.rule == "DIST.OFFLINE.RECEIPT"]
+    return f.to_report()
+
+
+RECORDED = datetime(2026, 5, 15, 10, 38, 31, tzinfo=timezone.utc)  # 12:38 in Berlin (summer time)
+
+
+def test_a_date_cut_off_in_the_picture_matches_by_the_time_it_prints():
+    f = clipped_receipt_finding("5.2026", "12:39", RECORDED)
+    assert f["status"] == "pass", f["message"]
+    assert "cut off" in f["message"]["en"] and "12:39" in f["message"]["en"] and "截去" in f["message"]["zh"]
+
+
+@pytest.mark.parametrize("frag,hhmm", [
+    ("5.2026", "13:38"),   # an hour away from the recording: another visit's receipt, or the time misread
+    ("5.2026", "10:38"),   # the UTC clock, not the store's
+    ("4.2026", "12:38"),   # what is left of the date is another month
+])
+def test_a_cut_off_date_that_does_not_fit_the_recording_is_left_to_a_person_never_failed(frag, hhmm):
+    f = clipped_receipt_finding(frag, hhmm, RECORDED)
+    assert f["status"] == "unknown" and "date unreadable" in f["message"]["en"]

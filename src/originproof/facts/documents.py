@@ -79,7 +79,7 @@ class Receipt(EvidenceFacts):
     doc_type: str = "receipt"
     CANONICAL: ClassVar[tuple[str, ...]] = (
         "store_name", "branch", "address", "country", "date", "time", "items", "total", "currency",
-        "chain_id", "registration", "subtotal", "tendered", "change")
+        "chain_id", "registration", "subtotal", "tendered", "change", "date_clipped")
     store_name: Fact | None = None
     branch: Fact | None = None
     address: Fact | None = None
@@ -94,6 +94,9 @@ class Receipt(EvidenceFacts):
     subtotal: Fact | None = None  # decimal strings, told apart from the total
     tendered: Fact | None = None
     change: Fact | None = None
+    # No whole date legible: the end of one whose start the frame or paper edge cut off ("…5.2026"),
+    # read with its time; never a date, only checked against one.
+    date_clipped: Fact | None = None
     dates_seen: list[str] = PydField(default_factory=list)  # every date printed (ISO), when more than one
     sources: list[str] = PydField(default_factory=list)  # readings agreed into this one: "photo", "video"
 

@@ -18,6 +18,9 @@ class _Strict(BaseModel):
 class OfflinePolicy(_Strict):
     min_stores: int = 3
     receipt_date_tolerance_days: int = 1
+    # A receipt whose date is only partly legible still matches when the time it prints falls within the
+    # recording (± this many minutes, for till clocks that run off) and what is left of its date fits.
+    receipt_clock_tolerance_minutes: int = 10
     video_max_age_days: int = 180
     gps_max_distance_km: float = 2.0
 

@@ -124,6 +124,12 @@ class Registry:
         c = pycountry.countries.get(alpha_2=code.upper())
         return c.name if c else code
 
+    @staticmethod
+    def time_zones(code: str | None) -> list[str]:
+        """The country's IANA time zones (countries/<CC>.yaml), in which its receipts print their time."""
+        from originproof.registry.countries import country_data
+        return [str(z) for z in country_data(code).get("time_zones") or []]
+
     # ---------------------------------------------------------------- chains
     @functools.cached_property
     def chains(self) -> list[Chain]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Iterator
 
+from originproof.text.dates import clipped_fits
 from originproof.text.names import contains_name, fold, name_similarity
 from originproof.evidence.video.fingerprint import NEAR_DUPLICATE, video_distance
 from originproof.evidence.video.geo import haversine_km
@@ -260,8 +261,11 @@ def receipt(ctx: RuleContext):
         # recording day settles it; it fails only when read confidently and nothing contradicts it.
         rdate = _as_date(rc.get("date"))
         created = _created(v) if isinstance(v, VideoFacts) else None
-        if rdate is None:
+        by_clock = _clock_fit(ctx, rc, v, country) if rdate is None and created is not None else None
+        if rdate is None and by_clock is None:
             doubts.append(("date unreadable", "日期无法辨认"))
+        elif rdate is None:
+            pass  # the date is cut off in the picture; its time and what is left of it place it in the recording
         elif created is None:
             doubts.append(("the video has no recording date to compare with", "视频无拍摄日期可供比对"))
         else:
@@ -288,10 +292,47 @@ def receipt(ctx: RuleContext):
             yield unknown(code, sub, "Receipt only partly read: " + ", ".join(d[0] for d in doubts)
                           + "; a person must check it",
                           "小票仅部分可读：" + "；".join(d[1] for d in doubts) + "，需人工核查", evidence=[rc.pointer()], **facts)
+        elif by_clock is not None:
+            frag, at = rc.get("date_clipped"), f"{by_clock:%H:%M} {by_clock.tzname()}"
+            yield passed(code, sub, f"Receipt from {name} lists the brand's product; its date is cut off in the picture "
+                         f"(…{frag}), but the time it prints ({at}) falls within the recording and the rest of the "
+                         f"date fits the recording date",
+                         f"小票（{name}）列有本品牌商品；其日期在画面中被截去（…{frag}），但所印时间（{at}）"
+                         f"落在拍摄时段内，余下的日期部分与拍摄日期相符",
+                         evidence=[rc.pointer("store_name"), rc.pointer("date_clipped")], **facts)
         else:
             yield passed(code, sub, f"Receipt from {name} lists the brand's product and matches the recording date",
                          f"小票（{name}）列有本品牌商品，日期与拍摄日期相符",
                          evidence=[rc.pointer("store_name"), rc.pointer("date")], **facts)
+
+
+def _clock_fit(ctx: RuleContext, rc: Any, v: Any, country: str) -> datetime | None:
+    """The moment a receipt whose date is cut off in the picture was printed, when the time it prints falls
+    within the recording (± the policy's minutes for till clocks that run off; a phone stamps the start or
+    the end of a take) in one of the country's time zones, on a day that what is left of its date fits;
+    None otherwise. Agreement to the minute is what stands in for the missing digits."""
+    from datetime import time, timedelta
+    from zoneinfo import ZoneInfo
+
+    created = _created(v)
+    frag, hhmm = rc.get("date_clipped"), rc.get("time")
+    if not frag or not hhmm or created is None or created.tzinfo is None:
+        return None
+    try:
+        h, mi = (int(x) for x in str(hhmm).split(":")[:2])
+        clock = time(h, mi)
+    except ValueError:
+        return None
+    span_min = float(v.get("duration_s") or 0) / 60 + ctx.policy.offline.receipt_clock_tolerance_minutes
+    for tz in ctx.registry.time_zones(country):
+        zone = ZoneInfo(tz)
+        local = created.astimezone(zone)
+        for k in (0, -1, 1):
+            day = local.date() + timedelta(days=k)
+            printed = datetime.combine(day, clock, zone)
+            if abs((printed - created).total_seconds()) / 60 <= span_min and clipped_fits(str(frag), day, country):
+                return printed
+    return None
 
 
 def _readings(ctx: RuleContext, i: int) -> list[Any]:

@@ -130,3 +130,51 @@ def find_time(text: str) -> tuple[str, int, int] | None:
         return None
     hh, mm = int(m.group(1)), int(m.group(2))
     return f"{hh:02d}:{mm:02d}", m.start(), m.end()
+
+
+# ------------------------------------------------------------------ a date with its start cut off
+# A receipt filmed close up, or a photo cropped at the paper's edge, often shows only the end of its
+# date line: "…5.2026 12:38". What is left is the *end* of the date as the country writes it, followed
+# by the time. It cannot be read as a date, but it can be checked against one: whether it is how that
+# day ends when written in the country's ways.
+CLIPPED_STAMP_RE = re.compile(r"^[^\w]*(?P<frag>\d[\d./\-年月]*\d|\d)\s*(?=(?:[01]?\d|2[0-3])\s*[:：]\s*[0-5]\d)")
+
+
+def clipped_stamp(text: str) -> tuple[str, int, int] | None:
+    """(the date's visible end, start, end) of a line that begins with what is left of a date and then its
+    time ("5.2026 12:38 Bon 1148", ".2026 12:38"); None when the line does not begin that way or shows
+    fewer than three of the date's digits."""
+    m = CLIPPED_STAMP_RE.match(text or "")
+    if not m or sum(ch.isdigit() for ch in m.group("frag")) < 3:
+        return None
+    return m.group("frag"), m.start("frag"), m.end("frag")
+
+
+def written_ways(day: date, country: str | None = None) -> list[str]:
+    """How receipts of the country print `day` in figures: its order, with and without leading zeros,
+    with each common separator, with four- and two-digit years."""
+    c = (country or "").upper()
+    y4, y2 = f"{day.year:04d}", f"{day.year % 100:02d}"
+    ms, ds = {f"{day.month:02d}", str(day.month)}, {f"{day.day:02d}", str(day.day)}
+    out: list[str] = []
+    for y in (y4, y2):
+        for m in ms:
+            for d in ds:
+                for sep in ".-/":
+                    if c in YEAR_FIRST:
+                        out.append(f"{y}{sep}{m}{sep}{d}")
+                    elif c in MONTH_FIRST:
+                        out.append(f"{m}{sep}{d}{sep}{y}")
+                    else:
+                        out.append(f"{d}{sep}{m}{sep}{y}")
+                if c in YEAR_FIRST:
+                    out.append(f"{y}年{m}月{d}")
+    return out
+
+
+def clipped_fits(fragment: str, day: date, country: str | None = None) -> bool:
+    """Whether `fragment`, what is left of a printed date whose start was cut off, is the end of `day`
+    written in one of the country's ways."""
+    f = re.sub(r"\s", "", fragment or "").rstrip("日일")
+    return bool(f) and any(w.endswith(f) for w in written_ways(day, country))
+

@@ -125,3 +125,20 @@ def test_business_name_wrapped_above_its_registration_number():
     rc = parse_receipt(lines("tan chay yee", "KEDAI RUNCIT MAJU JAYA SDN BHD", "(123456-X)", "Date: 09/01/2019",
                              "TOTAL: 31.00"))
     assert rc.get("store_name") == "KEDAI RUNCIT MAJU JAYA SDN BHD"
+
+
+def test_a_date_cut_off_at_the_start_is_kept_as_its_visible_end_with_the_time_never_as_a_date():
+    rc = parse_receipt(lines("Examplemarkt", "Hauptstraße 1, 10115 Berlin", "Examplebrand Tee 4,99 A",
+                             "SUMME EUR 4,99", ".05.2026 09:14 Bon 31 Kasse 2"), "DE")
+    assert rc.get("date") is None
+    assert rc.get("date_clipped") == "05.2026" and rc.get("time") == "09:14"
+
+
+def test_a_whole_date_leaves_nothing_clipped():
+    rc = parse_receipt(lines("Examplemarkt", "SUMME EUR 4,99", "14.05.2026 09:14 Bon 31"), "DE")
+    assert rc.get("date") == "2026-05-14" and rc.get("date_clipped") is None
+
+
+def test_an_amount_before_a_time_is_not_a_clipped_date():
+    rc = parse_receipt(lines("Examplemarkt", "SUMME EUR 4,99", "4,99 09:14"), "DE")
+    assert rc.get("date_clipped") is None

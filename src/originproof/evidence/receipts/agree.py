@@ -14,7 +14,7 @@ from originproof.facts.documents import Receipt
 from originproof.text.names import fold
 
 FIELDS = ("store_name", "branch", "address", "country", "date", "time", "items", "total", "currency", "chain_id",
-          "registration", "subtotal", "tendered", "change")
+          "registration", "subtotal", "tendered", "change", "date_clipped")
 
 
 def _same(name: str, a: Any, b: Any) -> bool:

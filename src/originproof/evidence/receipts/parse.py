@@ -22,7 +22,7 @@ from originproof.evidence.receipts.countries import registration_schemes
 from originproof.facts.base import At, Fact
 from originproof.facts.documents import Receipt
 from originproof.text.countries import country_from_address
-from originproof.text.dates import find_dates, find_time
+from originproof.text.dates import clipped_stamp, find_dates, find_time
 from originproof.text.money import COUNTRY_CURRENCY, SYMBOLS, find_amounts
 from originproof.text.names import LEGAL_SUFFIXES, fold
 
@@ -327,6 +327,21 @@ def _dates(ls: list[OcrLine], country: str | None, expect: date | None):
     return out
 
 
+def _clipped_date(ls: list[OcrLine], out: Receipt, file: str | None) -> None:
+    """No whole date is legible: keep what is left of one whose start the frame or the paper's edge cut
+    off, with the time printed after it ("…5.2026 12:38"). It is no date, but the rules may check it
+    against the recording's date and clock."""
+    for l in ls:
+        t = _nfkc(l.text)
+        st = clipped_stamp(t)
+        if st is None:
+            continue
+        tm = find_time(t[st[2]:])
+        out.date_clipped = _fact(l, st[0], file, l.confidence, st[1], st[2])
+        out.time = _fact(l, tm[0], file, l.confidence, st[2] + tm[1], st[2] + tm[2])
+        return
+
+
 # ------------------------------------------------------------------ amounts
 def _amounts(text: str, tail: bool = True) -> list[tuple[str, str | None, int, int]]:
     t = _nfkc(text)
@@ -531,6 +546,8 @@ def parse_receipt(lines: list[OcrLine], country_hint: str | None = None, *, file
         seen = sorted({x[1].value.isoformat() for x in dates})
         if len(seen) > 1:
             out.dates_seen = seen
+    if out.date is None:
+        _clipped_date(ls, out, file)
     if out.time is None:
         for l in ls:
             tm = find_time(_nfkc(l.text))
