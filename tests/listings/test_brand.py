@@ -114,3 +114,17 @@ def test_the_theme_s_brand_element_beside_the_title():
     tiles = "".join(f"<p>Feature {i}</p>" for i in range(40))
     far = page(body=f"<h1>Kettle 1.7 l</h1>{tiles}<div class='tile'><span class='tile-brand'>Zenit</span></div>")
     assert far.get("brand") is None
+
+
+def test_a_marketplace_storefront_the_registry_does_not_list_is_read_with_its_family_markup():
+    from originproof.evidence.listings.markup import family_of_domain
+    from originproof.registry import default_registry
+    assert family_of_domain("amazon.com.mx") == "amazon" and family_of_domain("ebay.ie") == "ebay"
+    assert family_of_domain("shopco.example") is None
+    body = ("<html><head><title>Acme Kettle</title></head><body><div id='dp'><span id='productTitle'>Kettle 1.7 l"
+            "</span><a id='bylineInfo' href='/stores/x'>Besök Acme-butiken</a>"
+            "<input type='hidden' id='ASIN' value='B0TESTKET1'></div></body></html>")
+    pr = read_page(body.encode(), url="https://www.amazon.se/dp/B0TESTKET1", status=200,
+                   content_type="text/html; charset=utf-8", registry=default_registry())
+    assert pr.get("brand") == "Acme" and pr.fields["brand"].source == "platform:amazon"
+    assert pr.get("sku") == "B0TESTKET1"

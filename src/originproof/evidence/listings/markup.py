@@ -152,6 +152,16 @@ FAMILY_OF: dict[str, str] = {
     "fr_carrefour": "carrefour",
 }
 
+# Marketplaces that run one page template on every national storefront (amazon.se, ebay.ie …): a
+# storefront the registry does not list yet is read with its family's markup, found by the name of its
+# registered domain. Only the markup follows; country, currency and URL rules stay the registry's.
+WORLDWIDE_TEMPLATES = {"amazon": "amazon", "ebay": "ebay"}
+
+
+def family_of_domain(registered_domain: str | None) -> str | None:
+    """The template family of a storefront by its domain ("amazon.com.mx" → amazon), or None."""
+    return WORLDWIDE_TEMPLATES.get((registered_domain or "").split(".", 1)[0].casefold())
+
 # Byline texts around a brand name ("Visit the Hadaluna Store", "ブランド: ハダルナ" …): group 1 is the brand.
 BRAND_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     r"^\s*visit the (.+?) store\s*$", r"^\s*brand\s*[:：]\s*(.+?)\s*$", r"^\s*ブランド\s*[:：]\s*(.+?)\s*$",
@@ -161,7 +171,8 @@ BRAND_PATTERNS = [re.compile(p, re.IGNORECASE) for p in (
     # Amazon's store bylines in its other storefronts' languages.
     r"^\s*besuchen sie den (.+?)[- ]store\s*$", r"^\s*visiter la boutique (.+?)\s*$",
     r"^\s*visita la tienda de (.+?)\s*$", r"^\s*visite a loja (.+?)\s*$", r"^\s*bezoek de (.+?)[- ]winkel\s*$",
-    r"^\s*(.+?)\s*のストアを表示\s*$",
+    r"^\s*(.+?)\s*のストアを表示\s*$", r"^\s*besök (.+?)[- ]butiken\s*$", r"^\s*odwiedź sklep (.+?)\s*$",
+    r"^\s*(.+?) mağazasını ziyaret edin\s*$", r"^\s*زيارة متجر (.+?)\s*$",
 )]
 
 # Phrases, matched case-insensitively on NFKC text. Order matters only inside a caller.

@@ -580,7 +580,8 @@ def read_page(body: bytes, *, url: str | None, status: int | None = 200, content
     pr = PageReading()
     html = decode_html(body or b"", content_type) if body else ""
     platform = registry.platform_for_url(url) if (registry is not None and url) else None
-    family = M.FAMILY_OF.get(platform.id) if platform else None
+    family = M.FAMILY_OF.get(platform.id) if platform else (
+        M.family_of_domain(Registry.registered_domain(url)) if url else None)
     mk = M.PLATFORM_MARKUP.get(family or "", {})
     country = platform.country if platform else None
     try:
