@@ -128,3 +128,14 @@ def test_a_marketplace_storefront_the_registry_does_not_list_is_read_with_its_fa
                    content_type="text/html; charset=utf-8", registry=default_registry())
     assert pr.get("brand") == "Acme" and pr.fields["brand"].source == "platform:amazon"
     assert pr.get("sku") == "B0TESTKET1"
+
+
+def test_a_maker_stands_in_for_a_missing_brand_weaker_than_a_stated_brand():
+    maker = ld({"@type": "Product", "name": "Kettle 1.7 l", "manufacturer": {"@type": "Organization", "name": "Acme"}})
+    pr = page(maker, "<h1>Kettle 1.7 l</h1>")
+    assert pr.get("brand") == "Acme" and pr.fields["brand"].source == "json-ld:manufacturer"
+    stated = page(ld({"@type": "Product", "name": "Kettle 1.7 l", "brand": {"@type": "Brand", "name": "Acme"}}),
+                  "<h1>Kettle 1.7 l</h1>")
+    assert pr.fields["brand"].confidence < stated.fields["brand"].confidence
+    both = ld({"@type": "Product", "name": "Kettle 1.7 l", "brand": "Zeta", "manufacturer": {"name": "Acme Holdings"}})
+    assert page(both, "<h1>Kettle 1.7 l</h1>").get("brand") == "Zeta"

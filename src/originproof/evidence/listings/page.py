@@ -301,10 +301,11 @@ def _main_product(st: Structured, heading: str | None = None) -> tuple[str, dict
     return (top or with_offers or st.products)[0]
 
 
-def _brand_of(p: dict[str, Any], st: Structured) -> str | None:
-    """The product's brand as JSON-LD, microdata or RDFa give it: a name, a Brand or Organization object,
-    a list of them, a reference to a node elsewhere in the graph ({"@id": …}); else the maker, else the
-    brand of the product group a variant belongs to."""
+def _brand_of(p: dict[str, Any], st: Structured) -> tuple[str | None, bool]:
+    """(brand, stated as such) as JSON-LD, microdata or RDFa give it: a name, a Brand or Organization
+    object, a list of them, a reference to a node elsewhere in the graph ({"@id": …}), or the brand of the
+    product group a variant belongs to; else the maker (schema.org `manufacturer`, not stated as the
+    brand: a maker is often the brand, but can be its parent company or a contract maker)."""
     def named(v: Any) -> str | None:
         for x in (v if isinstance(v, list) else [v]):
             if isinstance(x, dict) and set(x) <= {"@id", "@type"} and isinstance(x.get("@id"), str):
@@ -314,9 +315,11 @@ def _brand_of(p: dict[str, Any], st: Structured) -> str | None:
             if (n := _name_of(x)):
                 return n
         return None
-    group = p.get("isVariantOf")
-    return named(p.get("brand")) or named(p.get("manufacturer")) or \
-        (named(_first(group).get("brand")) if isinstance(_first(group), dict) else None)
+    group = _first(p.get("isVariantOf"))
+    brand = named(p.get("brand")) or (named(group.get("brand")) if isinstance(group, dict) else None)
+    if brand:
+        return brand, True
+    return named(p.get("manufacturer")), False
 
 
 def _offers(p: dict[str, Any]) -> list[dict[str, Any]]:
@@ -415,13 +418,14 @@ def _from_structured(main, st: Structured, country: str | None, cands: Candidate
     syn, p = main
     conf = CONF[syn]
     cands.add("title", _name_of(p.get("name")), syn, conf)
-    brand = _brand_of(p, st)
+    brand, stated = _brand_of(p, st)
     if brand:
         cleaned = B.brand_value(brand)
         title = (_name_of(p.get("name")) or "").casefold()
         # A "brand" that is the page's title or a site banner ("Shop name | Site") is a filled-in field.
         if cleaned and not (len(cleaned) > 40 or " | " in cleaned or cleaned.casefold() == title):
-            cands.add("brand", cleaned, syn, conf if cleaned == brand else conf - 0.1)
+            weaker = (cleaned != brand) + (not stated)  # cleaned out of a byline; a maker, not a brand
+            cands.add("brand", cleaned, f"{syn}:manufacturer" if not stated else syn, conf - 0.1 * weaker)
     for k in ("gtin13", "gtin", "gtin12", "gtin14", "gtin8", "ean", "isbn"):
         if (g := _valid_gtin(p.get(k))):
             cands.add("gtin", g, syn, conf)
