@@ -375,6 +375,7 @@ def _prices(els, classes: list[str], at: int, v: Visible) -> None:
 _ID_VALUE = r"([A-Za-z0-9][A-Za-z0-9\-./_]{1,40})"
 
 
+@lru_cache(maxsize=None)
 def _label_rx(labels: tuple[str, ...]) -> re.Pattern[str]:
     alts = "|".join(re.escape(x) for x in labels)
     # One caption may join two labels of the same thing ("make/manufacturer:").
