@@ -152,7 +152,7 @@ FAMILY_OF: dict[str, str] = {
     "fr_carrefour": "carrefour",
 }
 
-# Marketplaces that run one page template on every national storefront (amazon.se, ebay.ie …): a
+# Marketplaces that run one page template on every national storefront (amazon.se, ebay.nl …): a
 # storefront the registry does not list yet is read with its family's markup, found by the name of its
 # registered domain. Only the markup follows; country, currency and URL rules stay the registry's.
 WORLDWIDE_TEMPLATES = {"amazon": "amazon", "ebay": "ebay"}

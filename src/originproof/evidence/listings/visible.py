@@ -462,7 +462,7 @@ ID_BOX = (15, 60)  # elements before and after the title that make up its box
 
 def _id_box(els, at: int, v: Visible) -> None:
     """The product's own code printed beside the title in an element named for it, without a caption
-    ("Black - <span class='product-reference'>1234/567</span>"): the one closest to the title."""
+    ("Art. <span class='article-number'>AB-1234</span>"): the one closest to the title."""
     if at < 0:
         return
     sku_rx = _label_rx(V.sku_labels())
@@ -470,7 +470,7 @@ def _id_box(els, at: int, v: Visible) -> None:
     for i in near:
         el = els[i]
         if i == at or not el.attrib or len(el) > 3 or el.tag in _CONTROLS:
-            continue  # a variant picker's options ("msku-opt": sizes) are choices, not the product's code
+            continue  # a variant picker's options (sizes named "sku-option") are choices, not the product's code
         names = " ".join(f"{k} {val}" for k, val in el.attrib.items()
                          if k in ("class", "id", "itemprop") or k.startswith("data-"))
         if not _ID_NAME.search(names.casefold()):
