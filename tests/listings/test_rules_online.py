@@ -265,3 +265,19 @@ def test_a_registered_chains_own_web_shop_is_a_local_platform(tmp_path):
 def test_a_shop_that_is_no_registered_chain_of_the_origin_still_fails(tmp_path, url):
     res = judge([url], archive(tmp_path, url, STABLE3))
     assert status(res, "DIST.ONLINE.PLATFORM") == "fail"
+
+
+def test_another_brand_read_without_confidence_is_no_break_in_stability(tmp_path):
+    """A live page whose brand is read weakly and differs is doubtful, not gone: never a STABLE fail."""
+    other = spec_for_listing(SPEC, RAK, brand="Otherbrand", title="Otherbrand 美容液 30ml", gtin="4901234567894"[:-1] + "0")
+    wrong = variant_response(replace(other, gtin=None), "live")
+    files = archive(tmp_path, RAK, [(16, wrong), (9, wrong), (2, wrong)])
+    m = Manifest.model_validate(SPEC.with_(listings=[RAK]).manifest([], {}, online=True, offline=False))
+    ctx = ReadContext(registry=REG, policy=POLICY, origin_country="JP", brand_names=[m.brand.name],
+                      evaluated_at=AT, web_archives=files, allow_network=False)
+    lf = read_listing(RAK, ctx)
+    for o in lf.observations:
+        o.field_confidence["brand"] = 0.5
+    facts = DossierFacts(manifest=m, evaluated_at=AT, listings=[lf])
+    [f] = [f for f in run_rules(facts, POLICY, REG) if f.rule == "DIST.ONLINE.STABLE"]
+    assert f.status == "unknown" and "could not be read with confidence" in f.message.en

@@ -288,13 +288,26 @@ def stable(ctx: RuleContext):
         if obs is None:
             yield _not_observed(ctx, code, sub, lf, url)
             continue
-        conc = [o for o in obs if o.conclusive]
+        min_conf = ctx.policy.reading.min_field_confidence
+
+        def other_brand(o: Observation) -> bool | None:
+            """A live page of another brand's product: True when read with confidence, None when doubtful
+            (such an observation shows neither the listing live nor gone)."""
+            if o.state != "live":
+                return False
+            match, mconf, _how = brand_match(ctx, o)
+            return (True if mconf >= min_conf else None) if match is False else False
+        conc = [o for o in obs if o.conclusive and other_brand(o) is not None]
         if not conc:
-            yield _only_inconclusive(code, sub, obs, url)
+            doubtful = [o for o in obs if o.conclusive]
+            yield (_only_inconclusive(code, sub, obs, url) if not doubtful else unknown(
+                code, sub, f"The page was observed live {len(doubtful)} time(s), but whether it offers the brand's "
+                "product could not be read with confidence", f"已抓取到 {len(doubtful)} 次在售页面，但无法可靠判断是否为该品牌商品",
+                evidence=[o.pointer() for o in doubtful[-3:]], observations=len(obs), remedy=LISTING_PAGE))
             continue
 
         def negative(o: Observation) -> bool:
-            return o.state in NEGATIVE or (o.state == "live" and brand_match(ctx, o)[0] is False)
+            return o.state in NEGATIVE or other_brand(o) is True
         live = [o for o in conc if not negative(o)]
         negs = [o for o in conc if negative(o)]
         last_neg = negs[-1] if negs else None
@@ -304,8 +317,10 @@ def stable(ctx: RuleContext):
         ev = [o.pointer() for o in (run or live or conc)[-need:]]
         if conc[-1] in negs:
             o = conc[-1]
-            yield failed(code, sub, f"Not live at the latest observation ({when(o)}: {o.state.replace('_', ' ')})",
-                         f"最近一次抓取（{when(o)}）显示{STATE_ZH.get(o.state, o.state)}，链接不稳定",
+            state_en, state_zh = (("another brand's product", "其他品牌的商品") if o.state == "live" else
+                                  (o.state.replace('_', ' '), STATE_ZH.get(o.state, o.state)))
+            yield failed(code, sub, f"Not live at the latest observation ({when(o)}: {state_en})",
+                         f"最近一次抓取（{when(o)}）显示{state_zh}，链接不稳定",
                          severity="nonconforming", evidence=[o.pointer()],
                          remedy=("请提供持续在售的链接", "Supply a listing that stays on sale"), latest_state=o.state, **facts)
             continue
