@@ -144,10 +144,10 @@ def run_extract_bench(n_per_variant: int = 1, seed: int = 0, countries: tuple[st
                     sure[(v, fam)][0] += int(confident)
                     if _same(name, wv, got):
                         cell[0] += 1
-                    elif confident:
-                        sure[(v, fam)][1] += 1
-                    elif listed and len(errors) < 400:
-                        errors.append(err | {"got": got})
+                        continue
+                    sure[(v, fam)][1] += int(confident)
+                    if listed and len(errors) < 400:  # a confident misread is the one most worth seeing
+                        errors.append(err | {"got": got, "confident": confident})
                 elif listed and len(errors) < 400:
                     errors.append(err | {"got": None})
             if progress:

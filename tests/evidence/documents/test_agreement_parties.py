@@ -7,8 +7,14 @@ from originproof.evidence.documents.types.agreement import _alias_parties
 def test_one_alias_misread_the_definitions_still_give_both_parties_in_order():
     text = ('주식회사 예시 (Yesi Cosmetics Inc.) (이하 "Zt", 사업자등록번호 123-45-67890) 과 예시제조 주식회사 '
             '(Yesi Manufacturing Co., Ltd.) (이하 "을", 사업자등록번호 234-56-78901) 은 다음과 같이 계약을 체결한다.')
-    got = [(n, side) for n, _alt, side in _alias_parties(text)]
-    assert got == [("주식회사 예시 (Yesi Cosmetics Inc.)", "a"), ("예시제조 주식회사 (Yesi Manufacturing Co., Ltd.)", "b")]
+    got = [(n, alt, side) for n, alt, side in _alias_parties(text)]
+    assert got == [("주식회사 예시", "Yesi Cosmetics Inc.", "a"), ("예시제조 주식회사", "Yesi Manufacturing Co., Ltd.", "b")]
+
+
+def test_a_bilingual_name_is_split_from_its_alias_across_a_space_and_a_cell_rule():
+    text = "| 北辰化粧品株式会社 (Hokushin Cosmetics Co., Ltd.) （以下「甲」という）と南風製造株式会社（以下「乙」という）は"
+    got = [(n, alt, side) for n, alt, side in _alias_parties(text)]
+    assert got == [("北辰化粧品株式会社", "Hokushin Cosmetics Co., Ltd.", "a"), ("南風製造株式会社", None, "b")]
 
 
 def test_roles_follow_the_alias_not_the_order():

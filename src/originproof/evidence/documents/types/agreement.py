@@ -78,11 +78,13 @@ def _alias_parties(text: str) -> list[tuple[str, str | None, str]]:
             matches = loose
     for m in matches:
         pos, alt = m.start(), None
-        # A bilingual name "甲社（Latin Co., Ltd.）（以下「甲」…": the bracket before the alias is the alt name.
-        if pos > 0 and text[pos - 1] in "）)":
-            open_ = max(text.rfind("（", 0, pos - 1), text.rfind("(", 0, pos - 1))
+        # A bilingual name "甲社（Latin Co., Ltd.）（以下「甲」…": the bracket before the alias is the alt name
+        # (OCR often reads a space between the two brackets).
+        k = len(text[:pos].rstrip())
+        if k > 0 and text[k - 1] in "）)":
+            open_ = max(text.rfind("（", 0, k - 1), text.rfind("(", 0, k - 1))
             if open_ >= 0:
-                alt = text[open_ + 1: pos - 1].strip()
+                alt = text[open_ + 1: k - 1].strip()
                 pos = open_
         head = text[:pos]
         # The title runs into the first party when lines are joined ("…契約書ハダルナ…"): cut after it.
@@ -92,7 +94,7 @@ def _alias_parties(text: str) -> list[tuple[str, str | None, str]]:
                 head = " " * (k + len(cue)) + head[k + len(cue):]
         starts = [mm.end() for mm in CLAUSE_START.finditer(head)]
         start = max([s for s in starts if s < len(head)] or [0])
-        name = re.sub(r"^[\d\-\s]+(?=\D)", "", head[start:]).strip(" 「」\"")
+        name = _clean_name(re.sub(r"^[\d\-\s]+(?=\D)", "", head[start:]).strip(" 「」\""))
         if looks_like_name(name):
             out.append((name, alt, ALIAS_SIDE.get(m.group(1), "b" if out else "a")))
     return out
