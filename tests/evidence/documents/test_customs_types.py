@@ -42,3 +42,16 @@ def test_quantity_and_origin_read_as_one_run():
     assert [(l["hs_code"], l["quantity"], l["origin_country"]) for l in lines] == [
         ("3304990099", "600件", "KR"), ("3304990099", "480件", "KR")]
     assert lines[0]["goods_name"] == "Sample Night Cream 50g"
+
+
+def test_a_credit_code_glued_to_the_consignees_name_is_split_off():
+    from originproof.samples.ids import make_uscc
+    import random
+    uscc = make_uscc(random.Random(3))
+
+    def draw(p):
+        _t(p, 60, 60, "中华人民共和国海关进口货物报关单", 14)
+        _t(p, 60, 100, "境内收货人")
+        _t(p, 60, 120, f"{uscc}示例国际贸易有限公司")
+    c = parse_customs(_doc(draw))
+    assert c.get("consignee") == "示例国际贸易有限公司" and c.get("consignee_uscc") == uscc

@@ -153,3 +153,24 @@ def test_table_rows_follow_the_key_column(rows):
     assert t is not None and len(t.rows) == rows
     assert [t.text(r, "hs_code") for r in t.rows] == [f"330499009{i}" for i in range(rows)]
     assert all("品牌" in t.text(r, "goods_name") for r in t.rows)
+
+
+def test_a_captions_hint_on_its_own_line_is_no_value():
+    def draw(p):
+        _box(p, 40, 40, 300, 130)
+        _text(p, 44, 52, "3. Producer", 7)
+        _text(p, 44, 61, "(if known)", 7)
+        _text(p, 50, 80, "Example Works Co., Ltd.")
+        _box(p, 300, 40, 560, 130)
+        _text(p, 304, 52, "2. Consignee", 7)
+        _text(p, 304, 61, "(Name, address, country)", 7)
+    f = pair(_page(draw), lexicon("certificate_of_origin"))
+    assert f.first("producer").text == "Example Works Co., Ltd."
+    assert f.first("consignee") is None  # a blank box, not its own hint
+
+
+def test_a_bracketed_value_is_still_a_value():
+    from originproof.evidence.layout.captions import is_hint
+    lex = lexicon("certificate_of_origin")
+    assert is_hint("(if known)", lex) and is_hint("(Name, address, country)", lex)
+    assert not is_hint("(Example Works Co., Ltd.)", lex) and not is_hint("(see invoice INV-1)", lex)

@@ -222,6 +222,16 @@ def near_caption(text: str, lex: Lexicon, min_score: float = 70) -> bool:
     return any(fuzz.ratio(ft, fc) >= min_score for f in lex.fields for fc in f.folded if len(fc) >= 5)
 
 
+def is_hint(text: str, lex: Lexicon) -> bool:
+    """A run that is only a caption's bracketed hint carried onto its own line ("(if known)", "(Name,
+    address, country)"): part of the caption above it, never a value."""
+    m = re.fullmatch(r"\s*[(（\[]([^)）\]]{1,80})[)）\]]?\s*", text or "")
+    if not m:
+        return False
+    words = [fold(w) for w in re.findall(r"[^\W\d_]+(?:'s)?", m.group(1))]
+    return bool(words) and all(w in lex.hint_words for w in words)
+
+
 def is_caption(text: str, lex: Lexicon) -> bool:
     """A run that is only a caption (of any field of the type): never a value."""
     cm = match(text, lex)

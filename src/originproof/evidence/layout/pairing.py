@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from originproof.evidence.layout.captions import CaptionMatch, Lexicon, match, match_garbled
+from originproof.evidence.layout.captions import CaptionMatch, Lexicon, is_hint, match, match_garbled
 from originproof.evidence.layout.model import PageModel, Run
 
 LEADERS = re.compile(r"^[\s.·…_\-–—:：]+$")
@@ -71,7 +71,7 @@ class Fields:
 
 
 def _is_value_run(r: Run, fields: Fields) -> bool:
-    return not fields.is_caption(r) and not LEADERS.match(r.text)
+    return not fields.is_caption(r) and not LEADERS.match(r.text) and not is_hint(r.text, fields.lex)
 
 
 def _continuations(m: PageModel, first: Run, fields: Fields, limit: int = 6) -> list[Run]:

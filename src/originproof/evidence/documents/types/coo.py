@@ -122,12 +122,7 @@ def _issuer(doc: DocText, fields: Fields, registry: Any, country: str | None) ->
             # The printed name (a letterhead or stamp line) rather than the registry's shorter form.
             run = holding[0]
             cm = match(run.text, lexicon("certificate_of_origin"))
-            text = cm.rest if cm is not None and cm.rest else run.text.strip()
-            if text.count("(") > text.count(")"):
-                m0 = next(m for m in doc.models if run in m.runs)
-                nxt = next((r for r in m0.below(run) if abs(r.bbox[0] - run.bbox[0]) < 2 * run.h), None)
-                if nxt is not None and ")" in nxt.text:
-                    text = f"{text} {nxt.text.strip()}"
+            text = _closed(doc, run, cm.rest if cm is not None and cm.rest else run.text.strip())
             printed = text if len(text) <= 100 and looks_like_name(text) else best
             return run_fact(doc, run, printed)
         run = next((r for m in doc.models for r in m.runs if fold(r.text) and fold(r.text) in fb), None)
@@ -144,7 +139,7 @@ def _issuer(doc: DocText, fields: Fields, registry: Any, country: str | None) ->
                     cands.append((r.page, r.bbox[1], r))
         if cands:
             r = min(cands, key=lambda t: (t[0], t[1]))[2]
-            return run_fact(doc, r, r.text.strip(), conf=0.95)
+            return run_fact(doc, r, _closed(doc, r, r.text.strip()), conf=0.95)
     v = fields.first("issuer")
     if v is not None and looks_like_name(v.lines[0]):
         return fact(doc, v, v.lines[0].strip(), runs=v.runs[:1] or None)
@@ -154,6 +149,18 @@ def _issuer(doc: DocText, fields: Fields, registry: Any, country: str | None) ->
             if any(w in r.text.casefold() + " " for w in words) and looks_like_name(r.text):
                 return run_fact(doc, r, r.text.strip(), conf=UNCHECKED)
     return None
+
+
+def _closed(doc: DocText, run: Any, text: str) -> str:
+    """A name whose bracket its line leaves open ("CCI X (Chambre de commerce et") with the next line that
+    closes it: a letterhead's next line, left-aligned with it or centred under it."""
+    if text.count("(") <= text.count(")"):
+        return text
+    m0 = next(m for m in doc.models if run in m.runs)
+    nxt = next((r for r in m0.below(run) if r.bbox[1] - run.bbox[3] < 1.5 * run.h and (
+        abs(r.bbox[0] - run.bbox[0]) < 2 * run.h or min(r.bbox[2], run.bbox[2]) - max(r.bbox[0], run.bbox[0]) > 0)),
+        None)
+    return f"{text} {nxt.text.strip()}" if nxt is not None and ")" in nxt.text else text
 
 
 def _search(pattern: str, text: str) -> bool:

@@ -47,8 +47,10 @@ def _consignee(doc: DocText, fields: Fields, out: CustomsDeclaration) -> None:
     lex = lexicon("customs_declaration")
     v = fields.first("consignee")
     if v is not None:
-        # The credit code may share the name's line ("统一社会信用代码 9131… 上海…有限公司", "(9131…)").
-        lines = [re.sub(r"统一社会信用代码|社会信用代码|[(（]?\b[0-9A-Z]{18}\b[)）]?", " ", l).strip() for l in v.lines]
+        # The credit code may share the name's line ("统一社会信用代码 9131… 上海…有限公司", "(9131…)"), glued
+        # to it when OCR reads no space (a Han character is a word character: no \b between them).
+        lines = [re.sub(r"统一社会信用代码|社会信用代码|[(（]?(?<![0-9A-Z])[0-9A-Z]{18}(?![0-9A-Z])[)）]?", " ", l).strip()
+                 for l in v.lines]
         first = next((l for l in lines if l), "")
         if looks_like_name(first, lex):
             out.consignee = fact(doc, v, name_of(first))
