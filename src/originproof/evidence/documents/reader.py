@@ -5,6 +5,7 @@ import logging
 from typing import Any, Callable
 
 from originproof.evidence.common import ocr as O
+from originproof.evidence.common.reread import reread_doubtful
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.agreement import parse_agreement
 from originproof.evidence.documents.types.coo import parse_coo
@@ -83,6 +84,7 @@ def _ocr_page(p: _Page, lang: str) -> None:
         p._segments = L.image_segments(ruled)  # type: ignore[attr-defined]
     else:
         lines = O.ocr_image(p._upright, lang, p.number)  # type: ignore[attr-defined]
+    lines = reread_doubtful(p._upright, lines, lang, p.number)  # type: ignore[attr-defined]
     h, w = p._upright.shape[:2]  # type: ignore[attr-defined]
     p.model = L.build(p.number, lines, p._segments, float(w), float(h))  # type: ignore[attr-defined]
     # Boxes go back to the page as submitted: pixels of the image, or PDF points of an image-only page.
