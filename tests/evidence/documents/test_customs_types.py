@@ -2,24 +2,13 @@
 origin cells read as one run ("1200件JP") still give the line its origin and quantity."""
 from __future__ import annotations
 
-import pymupdf
-
-from originproof.evidence.common.ocr import pdf_text_lines
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.customs import parse_customs
-from originproof.evidence.layout.model import build, pdf_segments
+from tests.evidence.documents.drawn import drawn_doc
 
 
 def _doc(draw) -> DocText:
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    draw(page)
-    doc = pymupdf.open(stream=doc.tobytes(), filetype="pdf")
-    lines = pdf_text_lines(doc, 0)
-    for l in lines:
-        l.page = 1
-    return DocText(lines=lines, files=["c.pdf"], page_files={1: "c.pdf"}, ocr=False, country="KR",
-                   models=[build(1, lines, pdf_segments(doc[0]), 595, 842)])
+    return drawn_doc(draw, "KR")
 
 
 def _t(page, x, y, t, size=9):
