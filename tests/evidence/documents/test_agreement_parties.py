@@ -34,3 +34,17 @@ def test_a_cell_rule_read_as_a_bar_is_no_part_of_a_party_name():
     from originproof.evidence.documents.types.agreement import _clean_name
     assert _clean_name("| 北辰化粧品株式会社") == "北辰化粧品株式会社"
     assert _clean_name("Nordlicht Kosmetik GmbH │") == "Nordlicht Kosmetik GmbH"
+
+
+def test_party_blocks_in_the_closing_part_are_a_signature_block_when_the_seal_mark_is_unread():
+    from originproof.evidence.common.ocr import OcrLine
+    from originproof.evidence.documents.types.agreement import _party_blocks
+
+    def ls(*texts):
+        return [OcrLine(t, [0, 20 * i, 500, 20 * i + 12]) for i, t in enumerate(texts)]
+    closing = ls("( 甲 ) (乙)", "住所 : 東京都千代田区1-1 住所 : 大阪市北区2-2", "名称 : 甲社株式会社名称 : 乙社株式会社",
+                 "代表取締役社長山田太郎 代表取締役 田中花子", "Seer ay oa pg eee")
+    assert len(_party_blocks(closing)) == 3
+    # One party's address alone, or one label for both parties, is no block.
+    assert _party_blocks(ls("住所 : 東京都千代田区1-1", "名称 : 甲社株式会社")) == []
+    assert _party_blocks(ls("住所 : 東京都千代田区1-1 住所 : 大阪市北区2-2")) == []

@@ -22,3 +22,20 @@ def test_a_dash_away_from_any_rule_is_text():
     line = _line([("Rong", 50, 75), ("—", 78, 84), ("Ou", 87, 100)])
     runs = build(1, [line], [Segment(400.0, 40.0, 400.0, 300.0)], 600, 800).runs
     assert [r.text for r in runs] == ["Rong — Ou"]
+
+
+def test_a_line_break_forced_by_the_cells_width_is_a_wrap_a_new_item_is_not():
+    from originproof.evidence.common.ocr import OcrLine
+    from originproof.evidence.layout.model import Run, wraps_onto
+
+    cell = (40.0, 100.0, 560.0, 200.0)
+    line = OcrLine("x", [0, 0, 1, 1])
+
+    def run(text, x0, x1, y0):
+        return Run(text, [x0, y0, x1, y0 + 10], line, 0, len(text), 1, 0.9, cell)
+    full = run("Example Thermal Water Moisturizing", 50, 548, 110)  # ran to the right margin
+    short = run("Example Cleansing Milk 200 ml", 50, 300, 110)      # left room for the next word
+    assert wraps_onto(full, run("Cream 50 ml", 50, 130, 123))
+    assert not wraps_onto(short, run("Cream 50 ml", 50, 130, 123))
+    assert not wraps_onto(full, run("2. Night Cream", 50, 150, 123))  # a numbered item starts afresh
+    assert not wraps_onto(full, run("Cream 50 ml", 50, 130, 150))     # a blank line between them

@@ -174,3 +174,28 @@ def test_a_bracketed_value_is_still_a_value():
     lex = lexicon("certificate_of_origin")
     assert is_hint("(if known)", lex) and is_hint("(Name, address, country)", lex)
     assert not is_hint("(Example Works Co., Ltd.)", lex) and not is_hint("(see invoice INV-1)", lex)
+
+
+def test_a_captions_hint_set_apart_on_its_row_is_no_value():
+    def draw(p):
+        _box(p, 40, 40, 300, 130)
+        _text(p, 44, 52, "Producer's name and address", 7)
+        _text(p, 200, 52, "(if known)", 7)
+        _text(p, 50, 80, "Example Works Co., Ltd.")
+    f = pair(_page(draw), lexicon("certificate_of_origin"))
+    assert f.first("producer").text == "Example Works Co., Ltd."
+
+
+def test_a_caption_cut_at_wide_word_gaps_is_one_caption_again():
+    def draw(p):
+        _box(p, 40, 40, 300, 100)
+        _text(p, 44, 52, "No.", 7)
+        _text(p, 80, 52, "and date of", 7)
+        _text(p, 132, 52, "invoice", 7)
+        _text(p, 50, 75, "INV-2026-0042 2026-04-01")
+        _box(p, 300, 40, 560, 100)
+        _text(p, 304, 52, "Certificate No.", 7)
+        _text(p, 310, 75, "EX-123456")
+    f = pair(_page(draw), lexicon("certificate_of_origin"))
+    assert f.first("invoice").text.startswith("INV-2026-0042")
+    assert f.first("certificate_number").text == "EX-123456"

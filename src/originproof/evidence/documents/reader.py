@@ -6,6 +6,7 @@ from typing import Any, Callable
 
 from originproof.evidence.common import ocr as O
 from originproof.evidence.common.reread import reread_doubtful
+from originproof.evidence.common.seals import lift_seal_ink, load_page_image
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.agreement import parse_agreement
 from originproof.evidence.documents.types.coo import parse_coo
@@ -63,14 +64,14 @@ def _load_pages(files: list[FileRef], max_pages: int) -> list[_Page]:
                         pg.model = L.build(n, lines, L.pdf_segments(doc[i]), rect.width, rect.height)
                         pages.append(pg)
                         continue
-                    pix = doc[i].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY)
+                    pix = doc[i].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csRGB, alpha=False)
                     import numpy as np
-                    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+                    gray = lift_seal_ink(np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width, 3))
                     pages.append(_Page(n, f.path, gray=gray, scale=72 / OCR_DPI))
             finally:
                 doc.close()
         else:
-            pages.append(_Page(len(pages) + 1, f.path, gray=O.load_image(f.real)))
+            pages.append(_Page(len(pages) + 1, f.path, gray=load_page_image(f.real)))
         if len(pages) >= max_pages:
             break
     return pages

@@ -58,6 +58,21 @@ class Run:
         return (self.bbox[1] + self.bbox[3]) / 2
 
 
+def wraps_onto(prev: Run, cur: Run) -> bool:
+    """Whether `cur` carries on the text of `prev`, the line above it in one ruled cell, because a line
+    break fell there: `cur` starts at the same left edge with a word that would not have fitted after
+    `prev` (typesetters and word processors break a line only then). A new item (a bullet, a number, a
+    capital after a line with room left) is not a wrapped line."""
+    if prev.cell is None or cur.cell != prev.cell or abs(cur.bbox[0] - prev.bbox[0]) > 0.8 * prev.h:
+        return False
+    if cur.bbox[1] - prev.bbox[3] > 0.9 * prev.h or re.match(r"\s*(?:[-•·*▪◦]|\d{1,2}[.)])\s", cur.text):
+        return False
+    word = cur.text.strip().split(" ")[0]
+    per_char = (cur.bbox[2] - cur.bbox[0]) / max(1, len(cur.text.strip()))
+    right = prev.cell[2] - (cur.bbox[0] - prev.cell[0])  # the cell's right margin mirrors its left one
+    return prev.bbox[2] + per_char * (1 + len(word)) > right
+
+
 @dataclass
 class PageModel:
     page: int

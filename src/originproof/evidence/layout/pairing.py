@@ -129,7 +129,7 @@ def _rest_of_row(m: PageModel, cap: Run, fields: Fields) -> list[Run]:
             break
         if cap.cell is None and row and r.bbox[0] - row[-1].bbox[2] > 0.3 * max(m.width, 1.0):
             break  # a far column of an unruled page
-        if not LEADERS.match(r.text):
+        if not LEADERS.match(r.text) and not is_hint(r.text, fields.lex):
             row.append(r)
     return row
 
@@ -142,7 +142,8 @@ def _value_for(m: PageModel, cap: Run, cm: CaptionMatch, fields: Fields) -> Valu
         return v
     if cm.field.kind == "column":
         return v  # a table header: its values are read row by row (`read_table`)
-    right = [r for r in m.right_of(cap) if not LEADERS.match(r.text)]
+    # A caption's hint set apart on its row ("Producer's name and address   (if known)") is no value.
+    right = [r for r in m.right_of(cap) if not LEADERS.match(r.text) and not is_hint(r.text, fields.lex)]
     nxt = right[0] if right else None
     # To the right, on the same row, in the same cell when ruled (label-left rows, wide gaps, leaders).
     if nxt is not None and not fields.is_caption(nxt) and (cap.cell is None or nxt.cell == cap.cell):
@@ -213,6 +214,42 @@ def _split_captions(m: PageModel, lex: Lexicon) -> None:
     m.runs = out
 
 
+def _join_caption_pieces(m: PageModel, lex: Lexicon) -> None:
+    """A caption that OCR cut at wide word gaps ("No." | "and date of" | "invoice") is one run again when
+    its pieces, side by side in one cell, read together as one caption and nothing else."""
+    rows: list[list[Run]] = []
+    for r in sorted(m.runs, key=lambda r: r.cy):
+        if rows and m.same_row(rows[-1][0], r):
+            rows[-1].append(r)
+        else:
+            rows.append([r])
+    merged: dict[int, Run] = {}  # id of a caption's first piece → the caption whole
+    dropped: set[int] = set()  # ids of its other pieces
+    for row in rows:
+        row.sort(key=lambda r: r.bbox[0])
+        i = 0
+        while i < len(row) - 1:
+            chain = [row[i]]
+            for x in row[i + 1:i + 5]:
+                if x.cell != chain[0].cell or x.bbox[0] - chain[-1].bbox[2] > 3 * chain[0].h:
+                    break
+                chain.append(x)
+            for k in range(len(chain), 1, -1):
+                part = chain[:k]
+                joined = " ".join(c.text.strip() for c in part)
+                cm = match(joined, lex)
+                if cm is not None and not cm.rest:
+                    merged[id(part[0])] = Run(joined, [part[0].bbox[0], min(c.bbox[1] for c in part), part[-1].bbox[2],
+                                                       max(c.bbox[3] for c in part)], part[0].line, part[0].start,
+                                              part[-1].end, part[0].page, min(c.confidence for c in part), part[0].cell)
+                    dropped.update(id(c) for c in part[1:])
+                    i += k - 1
+                    break
+            i += 1
+    if merged:
+        m.runs = [merged.get(id(r), r) for r in m.runs if id(r) not in dropped]
+
+
 def _cell_heads(m: PageModel) -> list[Run]:
     """The top run of each ruled cell that holds more runs under it, printed smaller than they are
     (captions are set in a smaller size than the values typed under them)."""
@@ -235,6 +272,7 @@ def pair(models: list[PageModel], lex: Lexicon) -> Fields:
     out = Fields(lex=lex)
     caps: list[tuple[PageModel, Run, CaptionMatch]] = []
     for m in models:
+        _join_caption_pieces(m, lex)
         _split_captions(m, lex)
         for r in m.runs:
             cm = match(r.text, lex)

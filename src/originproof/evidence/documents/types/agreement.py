@@ -9,6 +9,7 @@ from originproof.evidence.common.ocr import OcrLine
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.common import LEGAL_FORM_RE, looks_like_name
 from originproof.evidence.layout.captions import fold, lexicon, load_data
+from originproof.evidence.layout.model import Run, wraps_onto
 from originproof.evidence.layout.pairing import pair
 from originproof.facts.documents import ProductionAgreement
 from originproof.text.dates import find_dates
@@ -193,6 +194,18 @@ def _signature_area(doc: DocText) -> int:
         [l for l in doc.lines if l.page == last_page]) // 2
 
 
+def _party_blocks(lines: list[OcrLine]) -> list[OcrLine]:
+    """The lines of the closing part's party blocks: two of the block labels each printed for both
+    parties (side by side on one line or in blocks one under the other); [] when there are none."""
+    labels = [fold(m) for ms in (load_data("production_agreement").get("signature_block_labels") or {}).values()
+              for m in ms]
+    counts = {lab: sum(fold(l.text).count(lab) for l in lines) for lab in labels if lab}
+    twice = [lab for lab, n in counts.items() if n >= 2]
+    if len(twice) < 2:
+        return []
+    return [l for l in lines if any(lab in fold(l.text) for lab in twice)]
+
+
 def _signatures(doc: DocText, start: int) -> tuple[bool, float, list[OcrLine]]:
     marks = [fold(m) for ms in (load_data("production_agreement").get("signature_marks") or {}).values() for m in ms]
     # The closing part first; signature blocks also stand before annexes or on an earlier page.
@@ -207,6 +220,9 @@ def _signatures(doc: DocText, start: int) -> tuple[bool, float, list[OcrLine]]:
         return True, 0.95, hits[:2]
     if hits or rules:
         return True, 0.85, (hits or rules)[:2]
+    block = _party_blocks(doc.lines[start:])
+    if block:
+        return True, 0.85, block[:2]
     # Nothing seen: on a text layer that is a reading; under OCR a seal or hand signature may hide it.
     return False, (0.85 if not doc.ocr else 0.6), []
 
@@ -237,12 +253,35 @@ def _product_name(t: str) -> str:
     return re.sub(r"\s*[（(][^()（）]*\d{8,}[^()（）]*[)）]?\s*$", "", t).strip()
 
 
+def _rows(runs: list[Any]) -> list[Any]:
+    """Runs on one printed row joined into one (OCR cuts a row at a wide gap: "ハダルナ   3D保湿…")."""
+    rows: list[list[Any]] = []
+    for r in sorted(runs, key=lambda r: (r.cy, r.bbox[0])):
+        if rows and abs(r.cy - rows[-1][0].cy) < 0.5 * r.h:
+            rows[-1].append(r)
+        else:
+            rows.append([r])
+    out = []
+    for row in rows:
+        row.sort(key=lambda r: r.bbox[0])
+        out.append(Run(" ".join(r.text.strip() for r in row), [min(r.bbox[0] for r in row), min(r.bbox[1] for r in row),
+                       max(r.bbox[2] for r in row), max(r.bbox[3] for r in row)], row[0].line, row[0].start,
+                       row[-1].end, row[0].page, min(r.confidence for r in row), row[0].cell))
+    return out
+
+
 def _products(doc: DocText, fields) -> tuple[list[str], list[OcrLine]]:
     """The products the agreement covers: a products box or caption, else the lines under a
     products heading or annex (bullets, numbered items, a small table)."""
     v = fields.first("products")
     if v is not None and v.runs and (v.caption.cell is not None or len(v.runs) > 1):
-        names = [_product_name(r.text) for r in v.runs]
+        items: list[list[Any]] = []  # rows of one item: a name the cell's width wrapped onto the next line
+        for r in _rows(v.runs):
+            if items and wraps_onto(items[-1][-1], r):
+                items[-1].append(r)
+            else:
+                items.append([r])
+        names = [_product_name(" ".join(r.text.strip() for r in item)) for item in items]
         names = [n for n in names if re.search(r"[^\W\d_]{2}", n)]
         if names:
             return names, [r.line for r in v.runs]

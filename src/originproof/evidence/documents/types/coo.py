@@ -64,7 +64,10 @@ def _country(text: str) -> tuple[str | None, float]:
 
 def _origin(doc: DocText, fields: Fields, out: CertificateOfOrigin) -> None:
     spec = load_data("certificate_of_origin")
-    v = fields.first("origin_country")
+    # The first origin caption whose value is a country: a bare "ORIGIN" (a title's last word, set apart)
+    # also reads as the caption, over whatever line follows it.
+    vals = fields.all("origin_country")
+    v = next((x for x in vals if _country(x.text.split("\n")[0])[0]), vals[0] if vals else None)
     boxed, bconf = _country(v.text.split("\n")[0]) if v is not None else (None, 0.0)
     # The certifying sentence names the origin as well ("… originate in GERMANY").
     stated, sconf, srun = None, 0.0, None
