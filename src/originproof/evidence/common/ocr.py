@@ -394,22 +394,42 @@ def ocr_upright(gray: np.ndarray, lang: str, page: int = 1, min_quality: float |
     was read), the angle, the matrix, and the corrected image with its rules (for the page's cells)."""
     if min_quality is None:
         min_quality = MIN_UPRIGHT_QUALITY[engine_for(lang)]
+    # PP-OCR reads a page in batches: a read whose first batches are already garbage (the page upside
+    # down) stops there and the next orientation is tried at once. Only when no orientation reaches the
+    # bar are the abandoned ones read in full, so the best of all four is chosen as before.
+    give_up = min_quality - GIVE_UP_MARGIN if engine_for(lang) == "rapid" else None
     ruled, angle, M = upright(gray)
     img = remove_rules(ruled)
-    lines = ocr_image(img, lang, page)
-    q = quality(lines)
-    best = (lines, img, angle, M, ruled)
-    if q < min_quality:
-        # Upside down (or, rarely, the quarter-turn guess was wrong): try the other orientations.
-        for turn in (180, 90, 270):
-            alt, m = rotate_tracked(img, turn)
-            l2 = ocr_image(alt, lang, page)
-            q2 = quality(l2)
-            if q2 > q:
-                best, q = (l2, alt, angle + turn, m @ M, rotate_tracked(ruled, turn)[0]), q2
-            if q >= min_quality:
-                break
-    return best
+    tried: list[tuple[list[OcrLine] | None, float, np.ndarray, float, np.ndarray, np.ndarray]] = []
+    for turn in (0, 180, 90, 270):
+        alt, m = rotate_tracked(img, turn) if turn else (img, np.eye(3))
+        try:
+            lines: list[OcrLine] | None = ocr_image(alt, lang, page, give_up_below=give_up)
+            q = quality(lines)
+        except GarbledRead as e:
+            lines, q = None, e.quality
+        tried.append((lines, q, alt, angle + turn, m @ M, turn))
+        if lines is not None and q >= min_quality:
+            break
+    else:
+        # No orientation reached the bar: the abandoned reads are finished, then the best is taken.
+        tried = [(t[0] if t[0] is not None else ocr_image(t[2], lang, page), *t[1:]) for t in tried]
+        tried = [(t[0], quality(t[0]), *t[2:]) for t in tried]
+    best = max(tried, key=lambda t: t[1] if t[0] is not None else -1.0)  # max keeps the earliest of equals
+    lines, _q, alt, ang, mm, turn = best
+    assert lines is not None
+    return lines, alt, ang, mm, rotate_tracked(ruled, turn)[0] if turn else ruled
+
+
+GIVE_UP_MARGIN = 0.05
+
+
+class GarbledRead(Exception):
+    """A read abandoned after its first batches came out below the bar asked for (`quality`: theirs)."""
+
+    def __init__(self, quality: float):
+        super().__init__(f"garbled read ({quality:.2f})")
+        self.quality = quality
 
 
 # ----------------------------------------------------------------------------- engines
@@ -435,13 +455,14 @@ def _rapidocr():
 RAPID_MAX_SIDE = 1650
 
 
-def ocr_rapid(gray: np.ndarray, page: int = 1, latin_to: Any = None) -> list[OcrLine]:
+def ocr_rapid(gray: np.ndarray, page: int = 1, latin_to: Any = None, give_up_below: float | None = None
+              ) -> list[OcrLine]:
     """PP-OCR (Chinese and Latin). With `latin_to`, a page whose text turns out to be Latin only (an annex
     in English) is handed to that reader instead: Tesseract reads Latin text better and ~3× cheaper."""
     import cv2
     k = min(1.0, RAPID_MAX_SIDE / max(gray.shape[:2]))
     small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1.0 else gray
-    lines = _rapid_lines(small, page, spot_latin=latin_to is not None)
+    lines = _rapid_lines(small, page, spot_latin=latin_to is not None, give_up_below=give_up_below)
     if lines is None:
         return latin_to(gray)
     if k < 1.0:
@@ -451,14 +472,15 @@ def ocr_rapid(gray: np.ndarray, page: int = 1, latin_to: Any = None) -> list[Ocr
     return lines
 
 
-def _rapid_lines(gray: np.ndarray, page: int, spot_latin: bool) -> list[OcrLine] | None:
+def _rapid_lines(gray: np.ndarray, page: int, spot_latin: bool, give_up_below: float | None = None
+                 ) -> list[OcrLine] | None:
     """PP-OCR's lines of an image no larger than `RAPID_MAX_SIDE`; None for a Latin page when asked to
     spot one."""
     eng = _rapidocr()
     img = np.stack([gray] * 3, axis=-1) if gray.ndim == 2 else gray
     # No angle classifier: an upside-down page must read as garbage, so `ocr_upright` turns it over
     # (the classifier would flip each line and leave the page's line order reversed).
-    boxes, _ = eng.auto_text_det(img)
+    boxes = _detect(eng, gray)
     if boxes is None:
         return []
     crops = eng.get_crop_img_list(img, boxes)
@@ -469,7 +491,7 @@ def _rapid_lines(gray: np.ndarray, page: int, spot_latin: bool) -> list[OcrLine]
         for x0, x1, gap in rec_chunks(crop):
             pieces.append(crop[:, x0:x1])
             owners.append((i, x0, x1, gap))
-    rec, _ = eng.text_rec(pieces)
+    rec = _recognise(eng, pieces, give_up_below)
     words: dict[int, list[tuple[str, float, list[float], bool]]] = {}
     for (i, x0, x1, gap), r in zip(owners, rec):
         text, conf = str(r[0]).strip(), float(r[1])
@@ -491,8 +513,65 @@ def _rapid_lines(gray: np.ndarray, page: int, spot_latin: bool) -> list[OcrLine]
     return merge_rows(lines)
 
 
+# The detector finds text lines, it does not read them; a line's box found on a smaller copy is cut
+# from the larger image for reading.
+RAPID_DET_MAX_SIDE = RAPID_MAX_SIDE
+
+
+def _detect(eng: Any, gray: np.ndarray) -> np.ndarray | None:
+    """PP-OCR's text boxes (4 corner points each, in `gray`'s pixels, reading order) found on a copy of
+    the page no larger than `RAPID_DET_MAX_SIDE`."""
+    import cv2
+    h, w = gray.shape[:2]
+    k = min(1.0, RAPID_DET_MAX_SIDE / max(h, w))
+    small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1.0 else gray
+    small = np.stack([small] * 3, axis=-1) if small.ndim == 2 else small
+    boxes, _ = eng.text_det(small)
+    if boxes is None or len(boxes) < 1:
+        return None
+    if k < 1.0:
+        boxes = np.round(np.asarray(boxes, dtype=np.float32) / k)
+        boxes[..., 0] = np.clip(boxes[..., 0], 0, w - 1)
+        boxes[..., 1] = np.clip(boxes[..., 1], 0, h - 1)
+    return eng.sorted_boxes(boxes)
+
+
+def _recognise(eng: Any, pieces: list[np.ndarray], give_up_below: float | None = None) -> list[tuple[str, float]]:
+    """`eng.text_rec(pieces)`, one of its batches at a time. The recogniser pads a batch to its widest
+    piece, so a piece's read depends on its batch: the batches are its own (pieces by width, six at a
+    time), and each piece reads as in one call. With `give_up_below`, two batches from the middle of the
+    widths are read first; when their characters' mean confidence is under it, `GarbledRead` is raised
+    and the rest is never read (an upside-down page: see `ocr_upright`)."""
+    order = np.argsort(np.array([p.shape[1] / float(p.shape[0]) for p in pieces]))
+    size = int(getattr(eng.text_rec, "rec_batch_num", 6))
+    batches = [order[i:i + size] for i in range(0, len(order), size)]
+    out: list[Any] = [("", 0.0)] * len(pieces)
+
+    def read(batch: np.ndarray) -> None:
+        rec, _ = eng.text_rec([pieces[j] for j in batch])
+        for j, r in zip(batch, rec):
+            out[j] = r
+    first = sorted({len(batches) // 3, 2 * len(batches) // 3}) if give_up_below is not None and len(batches) >= 3 else []
+    for b in first:
+        read(batches[b])
+    if first:
+        got = [(str(out[j][0]).strip(), float(out[j][1])) for b in first for j in batches[b]]
+        kept = [(t, c) for t, c in got if t and c >= eng.text_score]  # what a line would keep
+        # Upside down, most pieces read as nothing the recogniser stands by (upright: all of them): each
+        # piece it drops counts as one character read with no confidence.
+        n = sum(len(t) for t, _c in kept) + len(got) - len(kept)
+        q = sum(c * len(t) for t, c in kept) / n if n else 0.0
+        if q < give_up_below:
+            raise GarbledRead(q)
+    for b, batch in enumerate(batches):
+        if b not in first:
+            read(batch)
+    return out
+
+
 LATIN_SAMPLE = 60
-LATIN_BATCH = 6  # the recogniser's own batch
+LATIN_PER_STRIP = 2  # heads side by side in one line for the recogniser
+LATIN_BATCH = 3  # strips a time: 6 heads, as many as the recogniser's own batch held before
 
 
 def _latin_page(eng: Any, crops: list[np.ndarray]) -> bool:
@@ -503,17 +582,39 @@ def _latin_page(eng: Any, crops: list[np.ndarray]) -> bool:
         return False
     step = max(1, len(crops) // LATIN_SAMPLE)
     sample = [c[:, : max(1, min(c.shape[1], 3 * c.shape[0]))] for c in crops[::step]]
+    strips = _strips(sample, LATIN_PER_STRIP)
     text = ""
     # A few heads at a time, in reading order: on a Chinese page the first few already hold Han (the
     # form's title), so the rest of the sample is never read.
-    for k in range(0, len(sample), LATIN_BATCH):
-        rec, _ = eng.text_rec(sample[k:k + LATIN_BATCH])
+    for k in range(0, len(strips), LATIN_BATCH):
+        rec, _ = eng.text_rec(strips[k:k + LATIN_BATCH])
         part = "".join(str(r[0]) for r in rec)
         if any(0x3040 <= ord(ch) <= 0x30FF or 0x3400 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
                for ch in part):
             return False  # Han, kana or Hangul (full-width punctuation alone proves nothing)
         text += part
     return sum(ch.isascii() and ch.isalpha() for ch in text) >= 12
+
+
+REC_HEIGHT = 48  # the recogniser's input height
+
+
+def _strips(heads: list[np.ndarray], per: int) -> list[np.ndarray]:
+    """`per` heads at a time set side by side at the recogniser's height, a half-height of white between
+    them: the recogniser pads every line to at least 6.7 heights, so a lone head of three costs as much
+    as two (only the script is wanted here, not where one head's text ends)."""
+    import cv2
+    out = []
+    for i in range(0, len(heads), per):
+        parts: list[np.ndarray] = []
+        for c in heads[i:i + per]:
+            c = np.stack([c] * 3, axis=-1) if c.ndim == 2 else c
+            w = max(1, round(c.shape[1] * REC_HEIGHT / max(1, c.shape[0])))
+            if parts:
+                parts.append(np.full((REC_HEIGHT, REC_HEIGHT // 2, 3), 255, np.uint8))
+            parts.append(cv2.resize(c, (w, REC_HEIGHT)))
+        out.append(np.hstack(parts))
+    return out
 
 
 # PP-OCR's recogniser attends over the whole width of a text box, so a box spanning a form's row costs
@@ -638,9 +739,10 @@ def engine_for(lang: str) -> str:
     return "rapid" if lang == "zh" else "tesseract"
 
 
-def ocr_image(gray: np.ndarray, lang: str, page: int = 1) -> list[OcrLine]:
+def ocr_image(gray: np.ndarray, lang: str, page: int = 1, give_up_below: float | None = None) -> list[OcrLine]:
+    """`give_up_below`: PP-OCR raises `GarbledRead` when its first batches read below it (see `_recognise`)."""
     if engine_for(lang) == "rapid":
-        return ocr_rapid(gray, page, latin_to=lambda g: ocr_tesseract(g, "en", page))
+        return ocr_rapid(gray, page, latin_to=lambda g: ocr_tesseract(g, "en", page), give_up_below=give_up_below)
     return ocr_tesseract(gray, lang, page)
 
 
