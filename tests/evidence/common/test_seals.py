@@ -22,5 +22,11 @@ def test_red_seal_ink_is_lifted_and_black_print_under_it_stays_dark():
 def test_a_grey_page_has_nothing_to_lift():
     page = np.random.default_rng(0).integers(0, 255, (20, 20), np.uint8)
     rgb = np.stack([page] * 3, axis=-1)
-    import cv2
-    assert np.array_equal(lift_seal_ink(rgb), cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+    from PIL import Image
+    assert np.array_equal(lift_seal_ink(rgb), np.asarray(Image.fromarray(rgb).convert("L")))
+
+
+def test_dark_print_under_a_warm_light_is_no_seal():
+    page = np.full((10, 10, 3), (70, 52, 40), np.uint8)  # black print photographed under lamplight
+    from PIL import Image
+    assert np.array_equal(lift_seal_ink(page), np.asarray(Image.fromarray(page).convert("L")))

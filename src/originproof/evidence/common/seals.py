@@ -15,15 +15,17 @@ from pathlib import Path
 import numpy as np
 
 REDDER_BY = 15  # red channel above both others by this much: seal ink (paper and print are near neutral)
-LIFT = 30  # and lightened a little past its red channel, where faded seal ink still shows
+LIGHT_RED = 120  # and light in its own red channel: print under a warm light is reddish too, but dark
+LIFT = 30  # lightened a little past its red channel, where faded seal ink still shows
 
 
 def lift_seal_ink(rgb: np.ndarray) -> np.ndarray:
-    """Grey page (uint8) from an RGB one, with red/purple seal ink lightened to paper."""
-    import cv2
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    """Grey page (uint8) from an RGB one, with red/purple seal ink lightened to paper. The grey is PIL's
+    (ITU-R 601 luma, as every page image was read before): OCR answers differently to one grey level."""
+    from PIL import Image
+    gray = np.array(Image.fromarray(rgb).convert("L"))
     r = rgb[..., 0].astype(np.int16)
-    seal = r - np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16) > REDDER_BY
+    seal = (r - np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16) > REDDER_BY) & (r >= LIGHT_RED)
     if seal.any():
         gray[seal] = np.maximum(gray[seal], np.minimum(255, r[seal] + LIFT)).astype(np.uint8)
     return gray
