@@ -166,6 +166,12 @@ def _dct_matrix() -> np.ndarray:
 FREQS = [(0, 1), (1, 0), (1, 1), (0, 2), (2, 0), (1, 2), (2, 1), (0, 3), (3, 0), (2, 2)]
 
 
+def _freq_basis() -> np.ndarray:
+    """(64, len(FREQS)): column i is the 8×8 DCT basis image of FREQS[i], flattened row by row."""
+    D = _dct_matrix()
+    return np.stack([np.outer(D[u], D[v]).ravel() for u, v in FREQS], axis=1)
+
+
 def double_jpeg_region(img: Image.Image) -> tuple[Region | None, np.ndarray]:
     """Blocks compressed once inside a twice-compressed image (Lin et al. 2009 style, aligned grid).
 
@@ -180,15 +186,16 @@ def double_jpeg_region(img: Image.Image) -> tuple[Region | None, np.ndarray]:
     qt = np.asarray(q[0], dtype=np.float64).reshape(8, 8)
     ycc = np.asarray(img.convert("YCbCr"), dtype=np.float64)[..., 0] - 128.0
     blk = _blocks(ycc, 8)
-    D = _dct_matrix()
-    coef = np.einsum("ij,abjk,lk->abil", D, blk, D)
-    by, bx = coef.shape[:2]
+    by, bx = blk.shape[:2]
     if by * bx < 256:
         return None, np.zeros((by, bx))
+    # Only the FREQS coefficients are looked at: each is one basis image's dot product with every block
+    # (one matrix product, ~20x less work than the blocks' full 2-D DCT).
+    coef = np.ascontiguousarray(blk).reshape(by, bx, 64) @ _freq_basis()
     forb = np.zeros((by, bx), dtype=np.float32)
     used = 0
-    for (u, v) in FREQS:
-        k = np.rint(coef[:, :, u, v] / qt[u, v]).astype(np.int64)
+    for i, (u, v) in enumerate(FREQS):
+        k = np.rint(coef[:, :, i] / qt[u, v]).astype(np.int64)
         kk = np.clip(np.abs(k), 0, 40)
         hist = np.bincount(kk.ravel(), minlength=41).astype(np.float64)
         bad = np.zeros(41, dtype=bool)
