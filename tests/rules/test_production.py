@@ -68,3 +68,12 @@ def test_a_certificate_that_stands_in_only_with_another_names_both_documents():
     assert f["status"] == "fail" and f["facts"]["missing"] == ["de_company_register"]
     said = f["message"]["en"] + f["message"]["zh"] + f["remedy"]["en"] + f["remedy"]["zh"]
     assert "Handelsregisterauszug" in said and "_" not in said
+
+
+def test_activities_that_name_no_known_activity_are_left_to_a_person_not_failed():
+    lic = FactoryLicence(files=["lic.pdf"], activities=sure(["RAH"]))  # a small caption misread as the value
+    [f] = findings("PROD.FACTORY.SCOPE", factory_licence=[lic])
+    assert f["status"] == "unknown" and "RAH" in f["message"]["en"] and "人工核查" in f["message"]["zh"]
+    food = FactoryLicence(files=["lic.pdf"], activities=sure(["健康食品製造業"]))  # another category's activity
+    [f] = findings("PROD.FACTORY.SCOPE", factory_licence=[food])
+    assert f["status"] == "fail"

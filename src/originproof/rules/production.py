@@ -428,6 +428,15 @@ def factory_valid(ctx: RuleContext):
     yield from judge_docs(ctx, code, "factory_licence", judge)
 
 
+def _names_an_activity(ctx: RuleContext, folded_text: str) -> bool:
+    """Whether activities read from a licence name any activity the registry knows (of any category or
+    licence scheme): only then does a licence that does not cover the category say so."""
+    data = ctx.registry.data.get("licence_schemes.yaml") or {}
+    known = [str(k) for ks in (data.get("activity_categories") or {}).values() for k in ks or []]
+    known += [str(a) for e in ctx.registry.entries("licence_schemes.yaml") for a in e.get("activities") or []]
+    return any(fold(k) and fold(k) in folded_text for k in known)
+
+
 def _activity_keywords(ctx: RuleContext, category: str, entry: dict | None) -> list[str]:
     cats = (ctx.registry.data.get("licence_schemes.yaml") or {}).get("activity_categories") or {}
     kws = [str(k) for k in (cats.get(category) or [])]
@@ -470,7 +479,14 @@ def factory_scope(ctx: RuleContext):
             return
         text = fold(" ".join(acts))
         missing = [c for c in cats if c != "other" and not any(fold(k) in text for k in _activity_keywords(ctx, c, entry) if fold(k))]
-        if missing:
+        if missing and not _names_an_activity(ctx, text):
+            # Nothing this check knows as an activity (a garbled read, "RAH", or an unfamiliar wording):
+            # not a reading that the licence covers something else.
+            yield unknown(code, subject, f"The licensed activities were read as “{'; '.join(acts)}”, which names no "
+                          "activity this check knows; a person must check them",
+                          f"许可范围读作“{'；'.join(acts)}”，未能识别为已知的许可项目，需人工核查",
+                          evidence=ptr(d, "activities"), remedy=LEGIBLE_COPY)
+        elif missing:
             yield failed(code, subject, f"The licensed activities ({'; '.join(acts)}) do not cover {named(missing)[0]}",
                          f"许可范围（{'；'.join(acts)}）不覆盖品类：{named(missing)[1]}", severity="nonconforming",
                          evidence=ptr(d, "activities"),
