@@ -29,3 +29,19 @@ def test_standard_dossier_shape(corpus_cache):
         n = sum(1 for _ in c.decode(video=0))
     assert n == int(round(6.0 * 15))
     assert full_decode_seconds(v) > 0
+
+
+def test_the_per_file_table_shows_the_cpu_ratio_with_forensics():
+    from rich.console import Console
+
+    from originproof.bench.speed import print_speed
+    row = {"kind": "document", "file": "scan.jpg", "ours_s": 2.0, "baseline": "OCR every page at 300 dpi",
+           "baseline_s": 4.0, "ratio": 0.5, "cpu_ratio": 0.9, "cpu_ratio_with_forensics": 1.25}
+    res = {"quick": True, "standard": {"cold_s": 10.0, "manifest_only_s": 0.2},
+           "sequential": {"naive_sequential_s": 12.0, "ratio": 0.83}, "per_kind": [row],
+           "throughput": [{"processes": 1, "dossiers": 1, "wall_s": 10.0, "per_minute": 6.0, "median_dossier_s": 10.0}],
+           "throughput_speedup_2_vs_1": None}
+    console = Console(record=True, width=240)
+    print_speed(res, console)
+    text = console.export_text()
+    assert "CPU with forensics / baseline" in text and "1.25×" in text and "0.90×" in text

@@ -3,7 +3,8 @@
 
 - per evidence kind: our reader on each file of the standard dossier, cold, vs
   video: a full decode of every frame (PyAV, bgr) · document: OCR of every page at full resolution
-  (300 dpi, Tesseract with the origin country's language);
+  (300 dpi, Tesseract with the origin country's language); for documents also in CPU time, alone and
+  with the forensics reader that a check runs on every document too;
 - per dossier: `check_path` with reader threads vs naive sequential processing (one thread);
 - throughput over dossiers with 1 and 2 worker processes;
 - the standard dossier (3 one-minute 720p videos; 4 documents of 1–3 pages — three text PDFs and a
@@ -142,24 +143,30 @@ def per_kind(root: Path, lang: str, country: str) -> list[dict[str, Any]]:
         p = root / rel
         return FileRef(path=rel, real=p, sha256=sha256_file(p), kind=sniff(p))
     rows = []
-    doc_reader, vid_reader = reader("document"), reader("video")
+    doc_reader, vid_reader, fz_reader = reader("document"), reader("video"), reader("forensics")
     for slot, docs in m["production"].items():
         for d in docs:
             rels = [d] if isinstance(d, str) else list(d)
             refs = [ref(r) for r in rels]
-            ours = ours_cpu = None
+            ours = ours_cpu = fz_cpu = None
             if doc_reader is not None:
                 t0, c0 = time.perf_counter(), cpu_seconds()
                 try:
-                    doc_reader.fn(refs, slot, ctx)
+                    facts = doc_reader.fn(refs, slot, ctx)
                     ours, ours_cpu = time.perf_counter() - t0, cpu_seconds() - c0
                 except Exception:  # noqa: BLE001
                     ours = None
+                else:
+                    # A check also runs the forensics reader on every document: what reading it costs in all.
+                    if fz_reader is not None:
+                        c0 = cpu_seconds()
+                        fz_reader.fn(refs, facts, ctx)
+                        fz_cpu = cpu_seconds() - c0
             c0 = cpu_seconds()
             base = full_ocr_seconds([root / r for r in rels], lang)
             rows.append({"kind": "document", "file": ", ".join(rels), "slot": slot, "ours_s": ours,
                          "baseline": "OCR every page at 300 dpi", "baseline_s": base,
-                         "ours_cpu_s": ours_cpu, "baseline_cpu_s": cpu_seconds() - c0})
+                         "ours_cpu_s": ours_cpu, "forensics_cpu_s": fz_cpu, "baseline_cpu_s": cpu_seconds() - c0})
     for v in m.get("distribution", {}).get("offline", []):
         r = ref(v["video"])
         ours = None
@@ -176,6 +183,8 @@ def per_kind(root: Path, lang: str, country: str) -> list[dict[str, Any]]:
         row["ratio"] = (row["ours_s"] / row["baseline_s"]) if row["ours_s"] is not None and row["baseline_s"] else None
         if row.get("ours_cpu_s") is not None and row.get("baseline_cpu_s"):
             row["cpu_ratio"] = row["ours_cpu_s"] / row["baseline_cpu_s"]
+            if row.get("forensics_cpu_s") is not None:
+                row["cpu_ratio_with_forensics"] = (row["ours_cpu_s"] + row["forensics_cpu_s"]) / row["baseline_cpu_s"]
     return rows
 
 
@@ -281,11 +290,12 @@ def print_speed(res: dict[str, Any], console: Any) -> None:
               f"ours / naive = {_r(seq['ratio'])}")
     console.print(t)
     k = Table(title="Per evidence file: our reader (cold) vs the naive baseline, same run")
-    for c in ("kind", "file", "ours", "baseline", "baseline time", "ours / baseline", "CPU: ours / baseline"):
+    for c in ("kind", "file", "ours", "baseline", "baseline time", "ours / baseline", "CPU: ours / baseline",
+              "CPU with forensics / baseline"):
         k.add_column(c, justify="left" if c in ("kind", "file", "baseline") else "right")
     for row in res["per_kind"]:
         k.add_row(row["kind"], row["file"], _s(row["ours_s"]), row["baseline"], _s(row["baseline_s"]), _r(row["ratio"]),
-                  _r(row.get("cpu_ratio")))
+                  _r(row.get("cpu_ratio")), _r(row.get("cpu_ratio_with_forensics")))
     console.print(k)
     tp = Table(title="Throughput over dossiers (multiprocessing, 1 reader thread each)")
     for c in ("processes", "dossiers", "wall", "dossiers / min", "median per dossier"):
