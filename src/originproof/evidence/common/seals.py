@@ -19,13 +19,23 @@ LIGHT_RED = 120  # and light in its own red channel: print under a warm light is
 LIFT = 30  # lightened a little past its red channel, where faded seal ink still shows
 
 
+def _seal_mask(rgb: np.ndarray) -> np.ndarray:
+    r = rgb[..., 0].astype(np.int16)
+    return (r - np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16) > REDDER_BY) & (r >= LIGHT_RED)
+
+
+def has_seal_ink(rgb: np.ndarray, share: float = 0.0005) -> bool:
+    """Whether a page (a small rendering will do) shows seal ink worth lifting."""
+    return bool(_seal_mask(rgb).mean() >= share)
+
+
 def lift_seal_ink(rgb: np.ndarray) -> np.ndarray:
     """Grey page (uint8) from an RGB one, with red/purple seal ink lightened to paper. The grey is PIL's
     (ITU-R 601 luma, as every page image was read before): OCR answers differently to one grey level."""
     from PIL import Image
     gray = np.array(Image.fromarray(rgb).convert("L"))
     r = rgb[..., 0].astype(np.int16)
-    seal = (r - np.maximum(rgb[..., 1], rgb[..., 2]).astype(np.int16) > REDDER_BY) & (r >= LIGHT_RED)
+    seal = _seal_mask(rgb)
     if seal.any():
         gray[seal] = np.maximum(gray[seal], np.minimum(255, r[seal] + LIFT)).astype(np.uint8)
     return gray

@@ -159,7 +159,9 @@ def _parties(doc: DocText, fields) -> tuple[list[dict[str, Any]], list[OcrLine]]
     found: list[tuple[str, str | None, str | None]] = (_alias_parties(text) or _pattern_parties(text))[:2]
     # 2. Party boxes or label lines ("1. Client (Party A)", "甲方：…").
     if len(found) < 2:
-        boxed = [_party_from(fields.first(k)) for k in ("party_a", "party_b")]
+        # The first value under each party caption that reads as a party (a clause opening with 갑/을 also
+        # starts with the caption).
+        boxed = [next((p for p in map(_party_from, fields.all(k)) if p), None) for k in ("party_a", "party_b")]
         if all(boxed):
             found = [(n, a, side) for (n, a), side in zip(boxed, ("a", "b"))]  # type: ignore[misc]
     _pre, lines = _preamble(doc)
