@@ -6,7 +6,6 @@ from typing import Any, Callable
 
 from originproof.evidence.common import ocr as O
 from originproof.evidence.common.reread import reread_doubtful
-from originproof.evidence.common.seals import has_seal_ink, lift_seal_ink, load_page_image
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.agreement import parse_agreement
 from originproof.evidence.documents.types.coo import parse_coo
@@ -64,21 +63,14 @@ def _load_pages(files: list[FileRef], max_pages: int) -> list[_Page]:
                         pg.model = L.build(n, lines, L.pdf_segments(doc[i]), rect.width, rect.height)
                         pages.append(pg)
                         continue
+                    pix = doc[i].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY)
                     import numpy as np
-                    # In colour only when a seal's red ink is there to lift (a glance at 36 dpi): otherwise the
-                    # renderer's own grey, as every scanned page was read before.
-                    small = doc[i].get_pixmap(dpi=36, colorspace=pymupdf.csRGB, alpha=False)
-                    if has_seal_ink(np.frombuffer(small.samples, np.uint8).reshape(small.height, small.width, 3)):
-                        pix = doc[i].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csRGB, alpha=False)
-                        gray = lift_seal_ink(np.frombuffer(pix.samples, np.uint8).reshape(pix.height, pix.width, 3))
-                    else:
-                        pix = doc[i].get_pixmap(dpi=OCR_DPI, colorspace=pymupdf.csGRAY)
-                        gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
+                    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width).copy()
                     pages.append(_Page(n, f.path, gray=gray, scale=72 / OCR_DPI))
             finally:
                 doc.close()
         else:
-            pages.append(_Page(len(pages) + 1, f.path, gray=load_page_image(f.real)))
+            pages.append(_Page(len(pages) + 1, f.path, gray=O.load_image(f.real)))
         if len(pages) >= max_pages:
             break
     return pages
