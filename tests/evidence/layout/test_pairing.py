@@ -155,11 +155,15 @@ def test_table_rows_follow_the_key_column(rows):
     assert all("品牌" in t.text(r, "goods_name") for r in t.rows)
 
 
-def test_a_captions_hint_on_its_own_line_is_no_value():
+@pytest.mark.parametrize("caption,hint_at", [
+    ("3. Producer", (44, 61)),                    # the hint on its own line under the caption
+    ("Producer's name and address", (200, 52)),   # the hint set apart on the caption's row
+])
+def test_a_captions_hint_is_no_value(caption, hint_at):
     def draw(p):
         _box(p, 40, 40, 300, 130)
-        _text(p, 44, 52, "3. Producer", 7)
-        _text(p, 44, 61, "(if known)", 7)
+        _text(p, 44, 52, caption, 7)
+        _text(p, *hint_at, "(if known)", 7)
         _text(p, 50, 80, "Example Works Co., Ltd.")
         _box(p, 300, 40, 560, 130)
         _text(p, 304, 52, "2. Consignee", 7)
@@ -174,16 +178,6 @@ def test_a_bracketed_value_is_still_a_value():
     lex = lexicon("certificate_of_origin")
     assert is_hint("(if known)", lex) and is_hint("(Name, address, country)", lex)
     assert not is_hint("(Example Works Co., Ltd.)", lex) and not is_hint("(see invoice INV-1)", lex)
-
-
-def test_a_captions_hint_set_apart_on_its_row_is_no_value():
-    def draw(p):
-        _box(p, 40, 40, 300, 130)
-        _text(p, 44, 52, "Producer's name and address", 7)
-        _text(p, 200, 52, "(if known)", 7)
-        _text(p, 50, 80, "Example Works Co., Ltd.")
-    f = pair(_page(draw), lexicon("certificate_of_origin"))
-    assert f.first("producer").text == "Example Works Co., Ltd."
 
 
 def test_a_caption_cut_at_wide_word_gaps_is_one_caption_again():
