@@ -1,6 +1,6 @@
-"""PP-OCR's reading, cheaper but the same: lines found on a smaller copy of the page, read batch by
-batch exactly as the recogniser batches them, and the Latin-page check reading two heads per line
-(an upside-down read abandoned early: test_orientation)."""
+"""PP-OCR's reading, cheaper but the same: read batch by batch exactly as the recogniser batches them,
+and the Latin-page check reading two heads per line (an upside-down read abandoned early:
+test_orientation)."""
 from __future__ import annotations
 
 import numpy as np
@@ -27,20 +27,8 @@ def _page(rows: list[str], script: str = "zh", size: int = 34, height: int = 110
 def _pieces(gray: np.ndarray) -> list[np.ndarray]:
     eng = O._rapidocr()
     img = np.stack([gray] * 3, axis=-1)
-    crops = eng.get_crop_img_list(img, O._detect(eng, gray))
+    crops = eng.get_crop_img_list(img, eng.auto_text_det(img)[0])
     return [c[:, x0:x1] for c in crops for x0, x1, _g in O.rec_chunks(c)]
-
-
-def test_boxes_found_on_the_smaller_copy_are_in_the_pages_own_pixels(monkeypatch):
-    monkeypatch.setattr(O, "RAPID_DET_MAX_SIDE", 1000)
-    gray = _page(ROWS)  # 1240 × 1100: detected on a copy of 1000 × 887
-    boxes = O._detect(O._rapidocr(), gray)
-    assert boxes is not None and len(boxes) >= len(ROWS)
-    ink_rows = np.nonzero((gray < 128).any(axis=1))[0]
-    for b in boxes:
-        y0, y1 = float(b[:, 1].min()), float(b[:, 1].max())
-        assert ink_rows.min() - 20 <= y0 < y1 <= ink_rows.max() + 20
-        assert (gray[int(y0):int(y1) + 1, int(b[:, 0].min()):int(b[:, 0].max()) + 1] < 128).any()
 
 
 def test_batch_by_batch_reads_what_one_call_reads():
@@ -55,7 +43,8 @@ def test_a_latin_page_is_spotted_and_a_chinese_one_with_latin_goods_is_not():
     eng = O._rapidocr()
 
     def crops(gray: np.ndarray) -> list[np.ndarray]:
-        return eng.get_crop_img_list(np.stack([gray] * 3, axis=-1), O._detect(eng, gray))
+        img = np.stack([gray] * 3, axis=-1)
+        return eng.get_crop_img_list(img, eng.auto_text_det(img)[0])
     assert O._latin_page(eng, crops(_page(LATIN, "latin", 30)))
     mixed = ROWS[:3] + ["Hadaluna 3D Moisturizing Face Mask 4 sheets", "Hadaluna Medicated UV Milk 50ml"] + ROWS[3:]
     assert not O._latin_page(eng, crops(_page(mixed)))
