@@ -297,7 +297,8 @@ def stable(ctx: RuleContext):
                 return False
             match, mconf, _how = brand_match(ctx, o)
             return (True if mconf >= min_conf else None) if match is False else False
-        conc = [o for o in obs if o.conclusive and other_brand(o) is not None]
+        other = {id(o): other_brand(o) for o in obs}  # each page's brand judged once
+        conc = [o for o in obs if o.conclusive and other[id(o)] is not None]
         if not conc:
             doubtful = [o for o in obs if o.conclusive]
             yield (_only_inconclusive(code, sub, obs, url) if not doubtful else unknown(
@@ -307,7 +308,7 @@ def stable(ctx: RuleContext):
             continue
 
         def negative(o: Observation) -> bool:
-            return o.state in NEGATIVE or other_brand(o) is True
+            return o.state in NEGATIVE or other[id(o)] is True
         live = [o for o in conc if not negative(o)]
         negs = [o for o in conc if negative(o)]
         last_neg = negs[-1] if negs else None

@@ -261,7 +261,7 @@ def receipt(ctx: RuleContext):
         # recording day settles it; it fails only when read confidently and nothing contradicts it.
         rdate = _as_date(rc.get("date"))
         created = _created(v) if isinstance(v, VideoFacts) else None
-        by_clock = _clock_fit(ctx, rc, v, country) if rdate is None and created is not None else None
+        by_clock = _clock_fit(ctx, rc, v, created, country) if rdate is None and created is not None else None
         if rdate is None and by_clock is None:
             doubts.append(("date unreadable", "日期无法辨认"))
         elif rdate is None:
@@ -306,7 +306,7 @@ def receipt(ctx: RuleContext):
                          evidence=[rc.pointer("store_name"), rc.pointer("date")], **facts)
 
 
-def _clock_fit(ctx: RuleContext, rc: Any, v: Any, country: str) -> datetime | None:
+def _clock_fit(ctx: RuleContext, rc: Any, v: Any, created: datetime, country: str) -> datetime | None:
     """The moment a receipt whose date is cut off in the picture was printed, when the time it prints falls
     within the recording (± the policy's minutes for till clocks that run off; a phone stamps the start or
     the end of a take) in one of the country's time zones, on a day that what is left of its date fits;
@@ -314,9 +314,8 @@ def _clock_fit(ctx: RuleContext, rc: Any, v: Any, country: str) -> datetime | No
     from datetime import time, timedelta
     from zoneinfo import ZoneInfo
 
-    created = _created(v)
     frag, hhmm = rc.get("date_clipped"), rc.get("time")
-    if not frag or not hhmm or created is None or created.tzinfo is None:
+    if not frag or not hhmm or created.tzinfo is None:
         return None
     try:
         h, mi = (int(x) for x in str(hhmm).split(":")[:2])

@@ -58,6 +58,34 @@ class Run:
         return (self.bbox[1] + self.bbox[3]) / 2
 
 
+def same_row(a: Run, b: Run) -> bool:
+    """Two runs on one printed row: they overlap over more than half the smaller one's height."""
+    ov = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+    return ov > 0.5 * min(a.h, b.h)
+
+
+def rows_of(runs: list[Run]) -> list[list[Run]]:
+    """Runs grouped into printed rows, top to bottom, each left to right (a run joins the row whose first
+    run it shares a row with)."""
+    rows: list[list[Run]] = []
+    for r in sorted(runs, key=lambda r: r.cy):
+        if rows and same_row(rows[-1][0], r):
+            rows[-1].append(r)
+        else:
+            rows.append([r])
+    for row in rows:
+        row.sort(key=lambda r: r.bbox[0])
+    return rows
+
+
+def join_runs(parts: list[Run]) -> Run:
+    """Runs side by side on one row (left to right) as one run: their texts spaced, their boxes united."""
+    return Run(" ".join(r.text.strip() for r in parts),
+               [parts[0].bbox[0], min(r.bbox[1] for r in parts), max(r.bbox[2] for r in parts),
+                max(r.bbox[3] for r in parts)], parts[0].line, parts[0].start, parts[-1].end, parts[0].page,
+               min(r.confidence for r in parts), parts[0].cell)
+
+
 def wraps_onto(prev: Run, cur: Run) -> bool:
     """Whether `cur` carries on the text of `prev`, the line above it in one ruled cell, because a line
     break fell there: `cur` starts at the same left edge with a word that would not have fitted after
@@ -88,8 +116,7 @@ class PageModel:
 
     # ------------------------------------------------------------------ geometry queries
     def same_row(self, a: Run, b: Run) -> bool:
-        ov = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
-        return ov > 0.5 * min(a.h, b.h)
+        return same_row(a, b)
 
     def ruled(self, r: Run) -> bool:
         return r.cell is not None

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from originproof.evidence.layout.captions import CaptionMatch, Lexicon, is_hint, match, match_garbled
-from originproof.evidence.layout.model import PageModel, Run
+from originproof.evidence.layout.model import PageModel, Run, join_runs, rows_of
 
 LEADERS = re.compile(r"^[\s.·…_\-–—:：]+$")
 
@@ -217,16 +217,9 @@ def _split_captions(m: PageModel, lex: Lexicon) -> None:
 def _join_caption_pieces(m: PageModel, lex: Lexicon) -> None:
     """A caption that OCR cut at wide word gaps ("No." | "and date of" | "invoice") is one run again when
     its pieces, side by side in one cell, read together as one caption and nothing else."""
-    rows: list[list[Run]] = []
-    for r in sorted(m.runs, key=lambda r: r.cy):
-        if rows and m.same_row(rows[-1][0], r):
-            rows[-1].append(r)
-        else:
-            rows.append([r])
     merged: dict[int, Run] = {}  # id of a caption's first piece → the caption whole
     dropped: set[int] = set()  # ids of its other pieces
-    for row in rows:
-        row.sort(key=lambda r: r.bbox[0])
+    for row in rows_of(m.runs):
         i = 0
         while i < len(row) - 1:
             chain = [row[i]]
@@ -239,9 +232,7 @@ def _join_caption_pieces(m: PageModel, lex: Lexicon) -> None:
                 joined = " ".join(c.text.strip() for c in part)
                 cm = match(joined, lex)
                 if cm is not None and not cm.rest:
-                    merged[id(part[0])] = Run(joined, [part[0].bbox[0], min(c.bbox[1] for c in part), part[-1].bbox[2],
-                                                       max(c.bbox[3] for c in part)], part[0].line, part[0].start,
-                                              part[-1].end, part[0].page, min(c.confidence for c in part), part[0].cell)
+                    merged[id(part[0])] = join_runs(part)
                     dropped.update(id(c) for c in part[1:])
                     i += k - 1
                     break

@@ -9,7 +9,7 @@ from originproof.evidence.common.ocr import OcrLine
 from originproof.evidence.documents.layout import DocText
 from originproof.evidence.documents.types.common import LEGAL_FORM_RE, looks_like_name
 from originproof.evidence.layout.captions import fold, lexicon, load_data
-from originproof.evidence.layout.model import Run, wraps_onto
+from originproof.evidence.layout.model import join_runs, rows_of, wraps_onto
 from originproof.evidence.layout.pairing import pair
 from originproof.facts.documents import ProductionAgreement
 from originproof.text.dates import find_dates
@@ -255,30 +255,14 @@ def _product_name(t: str) -> str:
     return re.sub(r"\s*[（(][^()（）]*\d{8,}[^()（）]*[)）]?\s*$", "", t).strip()
 
 
-def _rows(runs: list[Any]) -> list[Any]:
-    """Runs on one printed row joined into one (OCR cuts a row at a wide gap: "ハダルナ   3D保湿…")."""
-    rows: list[list[Any]] = []
-    for r in sorted(runs, key=lambda r: (r.cy, r.bbox[0])):
-        if rows and abs(r.cy - rows[-1][0].cy) < 0.5 * r.h:
-            rows[-1].append(r)
-        else:
-            rows.append([r])
-    out = []
-    for row in rows:
-        row.sort(key=lambda r: r.bbox[0])
-        out.append(Run(" ".join(r.text.strip() for r in row), [min(r.bbox[0] for r in row), min(r.bbox[1] for r in row),
-                       max(r.bbox[2] for r in row), max(r.bbox[3] for r in row)], row[0].line, row[0].start,
-                       row[-1].end, row[0].page, min(r.confidence for r in row), row[0].cell))
-    return out
-
-
 def _products(doc: DocText, fields) -> tuple[list[str], list[OcrLine]]:
     """The products the agreement covers: a products box or caption, else the lines under a
     products heading or annex (bullets, numbered items, a small table)."""
     v = fields.first("products")
     if v is not None and v.runs and (v.caption.cell is not None or len(v.runs) > 1):
         items: list[list[Any]] = []  # rows of one item: a name the cell's width wrapped onto the next line
-        for r in _rows(v.runs):
+        # Runs on one printed row are one (OCR cuts a row at a wide gap: "ハダルナ   3D保湿…").
+        for r in (join_runs(row) for row in rows_of(v.runs)):
             if items and wraps_onto(items[-1][-1], r):
                 items[-1].append(r)
             else:
