@@ -107,19 +107,19 @@ def clipped_receipt_finding(frag: str, hhmm: str, created: datetime, duration_s:
     return f.to_report()
 
 
-RECORDED = datetime(2026, 5, 15, 10, 38, 31, tzinfo=timezone.utc)  # 12:38 in Berlin (summer time)
+RECORDED = datetime(2026, 7, 22, 7, 13, 5, tzinfo=timezone.utc)  # 09:13 in Berlin (summer time)
 
 
 def test_a_date_cut_off_in_the_picture_matches_by_the_time_it_prints():
-    f = clipped_receipt_finding("5.2026", "12:39", RECORDED)
+    f = clipped_receipt_finding("7.2026", "09:14", RECORDED)
     assert f["status"] == "pass", f["message"]
-    assert "cut off" in f["message"]["en"] and "12:39" in f["message"]["en"] and "截去" in f["message"]["zh"]
+    assert "cut off" in f["message"]["en"] and "09:14" in f["message"]["en"] and "截去" in f["message"]["zh"]
 
 
 @pytest.mark.parametrize("frag,hhmm", [
-    ("5.2026", "13:38"),   # an hour away from the recording: another visit's receipt, or the time misread
-    ("5.2026", "10:38"),   # the UTC clock, not the store's
-    ("4.2026", "12:38"),   # what is left of the date is another month
+    ("7.2026", "10:14"),   # an hour away from the recording: another visit's receipt, or the time misread
+    ("7.2026", "07:13"),   # the UTC clock, not the store's
+    ("6.2026", "09:13"),   # what is left of the date is another month
 ])
 def test_a_cut_off_date_that_does_not_fit_the_recording_is_left_to_a_person_never_failed(frag, hhmm):
     f = clipped_receipt_finding(frag, hhmm, RECORDED)

@@ -94,7 +94,7 @@ class Receipt(EvidenceFacts):
     subtotal: Fact | None = None  # decimal strings, told apart from the total
     tendered: Fact | None = None
     change: Fact | None = None
-    # No whole date legible: the end of one whose start the frame or paper edge cut off ("…5.2026"),
+    # No whole date legible: the end of one whose start the frame or paper edge cut off ("…7.2026"),
     # read with its time; never a date, only checked against one.
     date_clipped: Fact | None = None
     dates_seen: list[str] = PydField(default_factory=list)  # every date printed (ISO), when more than one

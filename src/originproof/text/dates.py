@@ -134,7 +134,7 @@ def find_time(text: str) -> tuple[str, int, int] | None:
 
 # ------------------------------------------------------------------ a date with its start cut off
 # A receipt filmed close up, or a photo cropped at the paper's edge, often shows only the end of its
-# date line: "…5.2026 12:38". What is left is the *end* of the date as the country writes it, followed
+# date line: "…7.2026 09:14". What is left is the *end* of the date as the country writes it, followed
 # by the time. It cannot be read as a date, but it can be checked against one: whether it is how that
 # day ends when written in the country's ways.
 CLIPPED_STAMP_RE = re.compile(r"^[^\w]*(?P<frag>\d[\d./\-年月]*\d|\d)\s*(?=(?:[01]?\d|2[0-3])\s*[:：]\s*[0-5]\d)")
@@ -142,7 +142,7 @@ CLIPPED_STAMP_RE = re.compile(r"^[^\w]*(?P<frag>\d[\d./\-年月]*\d|\d)\s*(?=(?:
 
 def clipped_stamp(text: str) -> tuple[str, int, int] | None:
     """(the date's visible end, start, end) of a line that begins with what is left of a date and then its
-    time ("5.2026 12:38 Bon 1148", ".2026 12:38"); None when the line does not begin that way or shows
+    time ("7.2026 09:14 Bon 207", ".2026 09:14"); None when the line does not begin that way or shows
     fewer than three of the date's digits."""
     m = CLIPPED_STAMP_RE.match(text or "")
     if not m or sum(ch.isdigit() for ch in m.group("frag")) < 3:

@@ -329,7 +329,7 @@ def _dates(ls: list[OcrLine], country: str | None, expect: date | None):
 
 def _clipped_date(ls: list[OcrLine], out: Receipt, file: str | None) -> None:
     """No whole date is legible: keep what is left of one whose start the frame or the paper's edge cut
-    off, with the time printed after it ("…5.2026 12:38"). It is no date, but the rules may check it
+    off, with the time printed after it ("…7.2026 09:14"). It is no date, but the rules may check it
     against the recording's date and clock."""
     for l in ls:
         t = _nfkc(l.text)
