@@ -30,3 +30,16 @@ def test_lines_come_out_in_reading_order_with_their_boxes():
     lines = ocr_tesseract(_page(["Exporter: Nordlicht Kosmetik GmbH", "Country of origin: Germany"]), "en")
     assert [l.text for l in lines] == ["Exporter: Nordlicht Kosmetik GmbH", "Country of origin: Germany"]
     assert lines[0].bbox[1] < lines[1].bbox[1] and all(l.confidence > 0.8 for l in lines)
+
+
+def test_the_command_line_reads_the_same_words_from_the_uncompressed_file_as_from_a_png():
+    import pytesseract
+    from PIL import Image
+
+    gray = _page(["Consignee: Lindqvist Handel AB", "Declaration No. 4471-0093"])
+    d = pytesseract.image_to_data(Image.fromarray(gray), lang="eng", config="--psm 6",
+                                  output_type=pytesseract.Output.DICT)  # pytesseract's own PNG
+    assert tess._cli_data(Image.fromarray(gray), "eng", 6) == d
+    rgb = Image.fromarray(gray).convert("RGB")
+    assert tess._cli_data(rgb, "eng", 6) == pytesseract.image_to_data(rgb, lang="eng", config="--psm 6",
+                                                                      output_type=pytesseract.Output.DICT)

@@ -443,10 +443,30 @@ def _rapidocr():
     with _rapid_lock:
         if _rapid is None:
             from rapidocr_onnxruntime import RapidOCR
+            from rapidocr_onnxruntime.utils.infer_engine import OrtInferSession
             # One thread per engine: readers already run one process per core, and onnxruntime's own
             # pool (spinning workers on every core) slows each page several-fold on a shared machine.
-            _rapid = RapidOCR(intra_op_num_threads=ORT_THREADS, inter_op_num_threads=1)
+            plain = OrtInferSession.__dict__["_init_sess_opts"]
+            OrtInferSession._init_sess_opts = staticmethod(_with_arena(plain.__func__))
+            try:
+                _rapid = RapidOCR(intra_op_num_threads=ORT_THREADS, inter_op_num_threads=1)
+            finally:
+                OrtInferSession._init_sess_opts = plain
     return _rapid
+
+
+def _with_arena(make: Any) -> Any:
+    """RapidOCR's session options, with onnxruntime's memory arena (and so its memory plan) back on for the
+    detector: the library turns it off, and every page's detection then allocates and page-faults its
+    page-sized tensors afresh (measured: a page's detection ~1.1 → ~0.9 s of CPU; the same boxes, only
+    where the tensors live changes). It keeps ~0.4 GB resident per process once a page was read. The
+    recogniser's small tensors gain nothing from it and keep the library's setting."""
+    def opts(config: Any) -> Any:
+        so = make(config)
+        if "_det_" in Path(str(config.get("model_path", ""))).name:
+            so.enable_cpu_mem_arena = True
+        return so
+    return opts
 
 
 # PP-OCR's recogniser scales every text line to its own height, so a page larger than this long side

@@ -239,27 +239,10 @@ def copy_move_region(img: Image.Image, min_shift: float = 40.0, min_matches: int
     kps, des = sift.detectAndCompute(g, None)
     if des is None or len(kps) < 20:
         return None
-    matcher = cv2.BFMatcher(cv2.NORM_L2)
-    knn = matcher.knnMatch(des, des, k=3)
     pts = np.array([k.pt for k in kps], dtype=np.float32)
-    pairs = []
-    for ms in knn:
-        cand = [m for m in ms if m.trainIdx != m.queryIdx]
-        if len(cand) < 2:
-            continue
-        m1, m2 = cand[0], cand[1]
-        if m1.distance > 0.5 * m2.distance or m1.distance > 160:
-            continue
-        a, b = pts[m1.queryIdx], pts[m1.trainIdx]
-        if np.hypot(*(b - a)) < min_shift:
-            continue
-        if (a[1], a[0]) > (b[1], b[0]):
-            a, b = b, a
-        pairs.append((a, b, m1.distance))
-    if len(pairs) < min_matches:
+    P, dist = _shifted_pairs(des, pts, min_shift)
+    if len(P) < min_matches:
         return None
-    P = np.array([np.concatenate([a, b]) for a, b, _d in pairs])
-    dist = np.array([d for _a, _b, d in pairs])
     shifts = P[:, 2:] - P[:, :2]
     # Cluster by shift (4 px tolerance) and keep the largest cluster.
     best, best_idx = 0, None
@@ -283,6 +266,60 @@ def copy_move_region(img: Image.Image, min_shift: float = 40.0, min_matches: int
     return Region("img.copy_move", "fraud", box, float(best),
                   f"{best} keypoints (median descriptor distance {med_d:.0f}) repeat with one shift ({sx:+.0f},{sy:+.0f}) px: the region "
                   f"[{', '.join(f'{v:.0f}' for v in sbox)}] was cloned onto [{', '.join(f'{v:.0f}' for v in box)}]")
+
+
+def _nearest_others(des: np.ndarray, k: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Each descriptor's `k` nearest descriptors of the same set (itself among them), as
+    `cv2.BFMatcher(NORM_L2).knnMatch(des, des, k)` gives them: (indices, distances), each (n, k), nearest
+    first, equal distances in index order. SIFT's descriptors hold whole numbers up to 255, so the squared
+    distances |a|² + |b|² − 2a·b come out of one matrix product exact (every sum stays below 2²⁴, where
+    float32 still counts in ones) and their float32 roots are the matcher's own, at a fraction of its
+    cost; other descriptors go to the matcher."""
+    import cv2
+
+    d = np.ascontiguousarray(des, dtype=np.float32)
+    sq = (d * d).sum(axis=1, dtype=np.float64)
+    if len(d) <= k or not np.array_equal(d, np.rint(d)) or float(sq.max()) * 4 >= 2 ** 24:
+        knn = cv2.BFMatcher(cv2.NORM_L2).knnMatch(des, des, k=k)
+        return (np.array([[m.trainIdx for m in ms] for ms in knn], dtype=np.int64),
+                np.array([[m.distance for m in ms] for ms in knn], dtype=np.float32))
+    sqf = sq.astype(np.float32)
+    d2 = d @ d.T
+    d2 *= -2
+    d2 += sqf[:, None]
+    d2 += sqf[None, :]
+    np.maximum(d2, 0, out=d2)
+    kth = np.partition(d2, k - 1, axis=1)[:, k - 1]
+    rows, cols = np.nonzero(d2 <= kth[:, None])  # the k nearest and any tied with the k-th
+    vals = d2[rows, cols]
+    order = np.lexsort((cols, vals, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.searchsorted(rows, np.arange(len(d)))
+    take = first[:, None] + np.arange(k)[None, :]
+    return cols[take].astype(np.int64), np.sqrt(vals[take])
+
+
+def _shifted_pairs(des: np.ndarray, pts: np.ndarray, min_shift: float) -> tuple[np.ndarray, np.ndarray]:
+    """Keypoints whose nearest other descriptor is a clear match (half the distance of the next, at most
+    160) lying at least `min_shift` away: rows (x, y of the upper one, x, y of the lower one) and the match
+    distances."""
+    idx, dist = _nearest_others(des)
+    n = len(des)
+    other = idx != np.arange(n)[:, None]
+    ok = other.sum(axis=1) >= 2
+    # The first two neighbours that are not the keypoint itself.
+    rank = np.cumsum(other, axis=1)
+    j1 = np.argmax(other & (rank == 1), axis=1)
+    j2 = np.argmax(other & (rank == 2), axis=1)
+    r = np.arange(n)
+    t1, d1, d2 = idx[r, j1], dist[r, j1].astype(np.float64), dist[r, j2].astype(np.float64)
+    ok &= ~((d1 > 0.5 * d2) | (d1 > 160))
+    a, b = pts[r], pts[t1]
+    diff = b - a
+    ok &= ~(np.hypot(diff[:, 0], diff[:, 1]) < min_shift)
+    swap = (a[:, 1] > b[:, 1]) | ((a[:, 1] == b[:, 1]) & (a[:, 0] > b[:, 0]))
+    lo, hi = np.where(swap[:, None], b, a), np.where(swap[:, None], a, b)
+    return np.concatenate([lo, hi], axis=1)[ok], d1[ok]
 
 
 # ------------------------------------------------------------------ entry
