@@ -39,3 +39,21 @@ def test_a_line_break_forced_by_the_cells_width_is_a_wrap_a_new_item_is_not():
     assert not wraps_onto(short, run("Cream 50 ml", 50, 130, 123))
     assert not wraps_onto(full, run("2. Night Cream", 50, 150, 123))  # a numbered item starts afresh
     assert not wraps_onto(full, run("Cream 50 ml", 50, 130, 150))     # a blank line between them
+
+
+def test_a_column_rule_ending_at_a_row_rule_does_not_bound_the_row_below():
+    # Row 1 is cut in two at x=300; row 2 (y 200-300) is one wide cell. In a photo the column rule is
+    # thick and detected a few pixels past the row rule, reaching the caption set at the top of row 2.
+    segs = [Segment(40.0, 100.0, 560.0, 100.0), Segment(40.0, 200.0, 560.0, 200.0),
+            Segment(40.0, 300.0, 560.0, 300.0), Segment(40.0, 100.0, 40.0, 300.0),
+            Segment(560.0, 100.0, 560.0, 300.0), Segment(300.0, 100.0, 300.0, 206.0)]
+    cap = OcrLine("Issuing office", [50.0, 201.0, 120.0, 213.0], 0.9, 1,
+                  [("Issuing", [50.0, 201.0, 80.0, 213.0]), ("office", [83.0, 201.0, 120.0, 213.0])])
+    val = OcrLine("Example Prefecture", [52.0, 230.0, 190.0, 244.0], 0.9, 1,
+                  [("Example", [52.0, 230.0, 110.0, 244.0]), ("Prefecture", [114.0, 230.0, 190.0, 244.0])])
+    above = OcrLine("Licence No.", [50.0, 110.0, 120.0, 122.0], 0.9, 1,
+                    [("Licence", [50.0, 110.0, 95.0, 122.0]), ("No.", [98.0, 110.0, 120.0, 122.0])])
+    runs = {r.text: r for r in build(1, [cap, val, above], segs, 600, 800).runs}
+    # Caption and value share the wide cell: the value is found under its caption.
+    assert runs["Issuing office"].cell == runs["Example Prefecture"].cell == (40.0, 200.0, 560.0, 300.0)
+    assert runs["Licence No."].cell == (40.0, 100.0, 300.0, 200.0)

@@ -194,19 +194,23 @@ def _cell_of(r: Run, segs: list[Segment], tol: float) -> tuple[float, float, flo
     cx, cy = r.cx, r.cy
     left = right = top = bottom = None
     for s in segs:
-        if s.horizontal:
-            if s.x0 - tol <= cx <= s.x1 + tol:
-                if s.y0 <= y0 + tol and (top is None or s.y0 > top):
-                    top = s.y0
-                if s.y0 >= y1 - tol and (bottom is None or s.y0 < bottom):
-                    bottom = s.y0
-        else:
-            if s.y0 - tol <= cy <= s.y1 + tol:
+        if s.horizontal and s.x0 - tol <= cx <= s.x1 + tol:
+            if s.y0 <= y0 + tol and (top is None or s.y0 > top):
+                top = s.y0
+            if s.y0 >= y1 - tol and (bottom is None or s.y0 < bottom):
+                bottom = s.y0
+    if top is None or bottom is None:
+        return None
+    for s in segs:
+        if not s.horizontal:
+            # A column rule stops at the row rule it meets: one that ends at the run's top rule (its end
+            # reaching the run only by a tolerance, a photo's thick line) bounds the row above, not this one.
+            if s.y0 - tol <= cy <= s.y1 + tol and min(s.y1, bottom) - max(s.y0, top) > 1.5 * tol:
                 if s.x0 <= x0 + tol and (left is None or s.x0 > left):
                     left = s.x0
                 if s.x0 >= x1 - tol and (right is None or s.x0 < right):
                     right = s.x0
-    if top is None or bottom is None or (left is None and right is None):
+    if left is None and right is None:
         return None
     return (round(left if left is not None else -1.0, 0), round(top, 0),
             round(right if right is not None else 1e6, 0), round(bottom, 0))
