@@ -48,3 +48,14 @@ def test_party_blocks_in_the_closing_part_are_a_signature_block_when_the_seal_ma
     # One party's address alone, or one label for both parties, is no block.
     assert _party_blocks(ls("住所 : 東京都千代田区1-1", "名称 : 甲社株式会社")) == []
     assert _party_blocks(ls("住所 : 東京都千代田区1-1 住所 : 大阪市北区2-2")) == []
+
+
+def test_a_party_defined_between_dashes_ends_at_the_dash():
+    from originproof.evidence.documents.types.agreement import _pattern_parties
+    text = ("Zwischen Beispiel Naturkosmetik GmbH — nachfolgend „Auftraggeberin“ — und Muster Kosmetik "
+            "Produktions GmbH — nachfolgend „Lohnhersteller“ — wird folgender Vertrag geschlossen:")
+    assert [(n, side) for n, _alt, side in _pattern_parties(text)] == [
+        ("Beispiel Naturkosmetik GmbH", "a"), ("Muster Kosmetik Produktions GmbH", "b")]
+    text = ("This Agreement is made between Example Brands Ltd — hereinafter the \"Client\" — and Sample "
+            "Makers Pty Ltd — hereinafter the \"Manufacturer\".")
+    assert [n for n, _alt, _s in _pattern_parties(text)] == ["Example Brands Ltd", "Sample Makers Pty Ltd"]

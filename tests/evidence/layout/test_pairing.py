@@ -193,3 +193,33 @@ def test_a_caption_cut_at_wide_word_gaps_is_one_caption_again():
     f = pair(_page(draw), lexicon("certificate_of_origin"))
     assert f.first("invoice").text.startswith("INV-2026-0042")
     assert f.first("certificate_number").text == "EX-123456"
+
+
+def test_a_ruled_table_header_of_small_captions_over_a_padded_body():
+    # The header captions are small and their cells tall; the body's first row sits well below them,
+    # farther than a few caption heights, but right under the header's bottom rule.
+    def draw(p):
+        cols = [(40, 80, "Item"), (80, 330, "Description of goods"), (330, 420, "HS code"), (420, 560, "Quantity")]
+        for x0, x1, cap in cols:
+            _box(p, x0, 100, x1, 130)
+            _text(p, x0 + 3, 108, cap, 5)
+            _box(p, x0, 130, x1, 300)
+        for i, (desc, hs) in enumerate([("Example Hand Cream 75 ml", "330499"), ("Example Face Cream", "330499")]):
+            y = 150 + 30 * i
+            _text(p, 44, y, str(i + 1))
+            _text(p, 84, y, desc)
+            _text(p, 334, y, hs)
+            _text(p, 424, y, f"{(i + 1) * 100} pcs")
+    models = _page(draw)
+    f = pair(models, lexicon("certificate_of_origin"))
+    t = read_table(models, f, ["item", "goods", "hs_code", "quantity"], "hs_code")
+    assert t is not None and [t.text(r, "hs_code") for r in t.rows] == ["330499", "330499"]
+    assert t.text(t.rows[1], "goods") == "Example Face Cream"
+
+
+def test_a_bracket_after_the_captions_colon_belongs_to_the_value():
+    lex = lexicon("customs_declaration")
+    m = match("收货人：（91310115EXAMPLE0001）成都示例贸易有限公司", lex)
+    assert m is not None and m.field.name == "consignee" and m.rest.startswith("（91310115EXAMPLE0001）")
+    m = match("毛重（千克）：1005", lex)  # a bracket before the colon is still the caption's
+    assert m is not None and m.rest == "1005"

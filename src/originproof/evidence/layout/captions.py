@@ -189,6 +189,8 @@ def _skip_hints(text: str, end: int, f: Field, lex: Lexicon) -> int:
     while end < len(text):
         rest = text[end:]
         h = HINT.match(rest)
+        if h and h.end() > 0 and colon and h.group(0).lstrip()[:1] in "([（":
+            break  # "收货人：(9131…) 上海…": after the colon a bracket is the value's, no caption hint
         if h and h.end() > 0:
             # After a colon the value starts: hint words no longer belong to the caption.
             colon = colon or ":" in h.group(0) or "：" in h.group(0)

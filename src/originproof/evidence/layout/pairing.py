@@ -330,7 +330,9 @@ def read_table(models: list[PageModel], fields: Fields, columns: list[str], key:
         body = sorted((r for r in m.runs if r.bbox[1] >= top - 1 and all(r is not h for h, _ in header)),
                       key=lambda r: (r.bbox[1], r.bbox[0]))
         taken: list[tuple[Run, str]] = []
-        last_y = top
+        # A ruled header row ends at its cells' bottom rule: the first body row is as far from that rule
+        # as the table's padding puts it, whatever the (small) caption size.
+        last_y = max([top] + [r.cell[3] for r, _c in header if r.cell is not None and r.cell[3] - top < 8 * anchor.h])
         for r in body:
             if r.bbox[1] - last_y > 4 * anchor.h or (fields.is_caption(r) and fields.captions[id(r)].field.name
                                                       not in columns):

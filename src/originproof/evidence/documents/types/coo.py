@@ -15,7 +15,9 @@ from originproof.text.countries import country_from_name, country_near_name
 
 HS_RE = re.compile(r"(?<!\d)(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)")
 INLINE_HS_RE = re.compile(r"(?:H\.?\s?S\.?(?:\s*(?:code|no\.?|heading))?|tariff\s*(?:no\.?|number|heading)|"
-                          r"zolltarif(?:nummer)?|warennummer|code\s*sh|nomenclature)\s*[:：]?\s*(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)",
+                          r"zolltarif(?:nummer)?|warennummer|code\s*sh|nomenclature)"
+                          # a bracketed hint may stand between the label and its code ("HS code (6 digits): …")
+                          r"(?:\s*[(（][^()（）\d]{0,20}\d?[^()（）\d]{0,20}[)）])?\s*[:：]?\s*(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)",
                           re.I)
 ITEM_NO = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 REMARK_PRODUCER = re.compile(r"(?:manufactured\s+by|manufacturer|producer|hersteller|fabricant|produttore|製造者|生産者)\s*[:：]\s*(.+)",
