@@ -18,3 +18,18 @@ def test_an_hs_label_with_a_bracketed_hint_still_gives_the_code():
     assert out.goods is not None
     assert [(g["description"], g["hs_code"]) for g in out.goods.value] == [
         ("Example Hand Cream 75 ml", "330499"), ("Example Face Cream 50 ml", "330499")]
+
+
+def test_an_hs_label_whose_code_wrapped_onto_the_next_line():
+    def draw(p: pymupdf.Page) -> None:
+        p.insert_text((40, 100), "Description of goods", fontsize=9)
+        p.insert_text((50, 120), "Example Thermal Water Moisturizing Cream 50 ml - HS", fontsize=9)
+        p.insert_text((50, 131), "330499", fontsize=9)
+        p.insert_text((480, 120), "600 units", fontsize=9)
+        p.insert_text((50, 146), "Example Cleansing Milk 200 ml - HS 330410", fontsize=9)
+        p.insert_text((480, 146), "300 units", fontsize=9)
+    out = parse_coo(drawn_doc(draw, "FR"))
+    assert out.goods is not None
+    assert [(g["description"], g["hs_code"], g["quantity"]) for g in out.goods.value] == [
+        ("Example Thermal Water Moisturizing Cream 50 ml", "330499", "600 units"),
+        ("Example Cleansing Milk 200 ml", "330410", "300 units")]

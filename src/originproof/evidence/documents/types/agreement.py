@@ -16,7 +16,10 @@ from originproof.text.dates import find_dates
 from originproof.text.identifiers import compact
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-ARTICLE = re.compile(r"^\s*(?:第\s*\d+\s*条|제\s*\d+\s*조|§\s*\d+|article\s+\d+|art\.\s*\d+|\d{1,2}\.\s+\S)", re.I)
+# OCR often reads a paragraph sign as a dollar sign ("$ 3 Vertragslaufzeit"): one before an article number
+# and its heading word is one.
+ARTICLE = re.compile(r"^\s*(?:第\s*\d+\s*条|제\s*\d+\s*조|§\s*\d+|\$\s*\d{1,2}\s+[^\W\d_]|article\s+\d+|art\.\s*\d+|"
+                     r"\d{1,2}\.\s+\S)", re.I)
 # An alias given in brackets after a party's name: （以下「甲」という）, (이하 "갑"이라 한다), (以下简称"甲方").
 ALIAS = re.compile(r"[（(]\s*(?:以下|이하)[^）)]{0,12}?[「『“\"']?\s*(甲|乙|갑|을|甲方|乙方)")
 # The same definition with an alias OCR could not read ("(이하 \"Zt\", …)"): its side follows from the order.
@@ -28,7 +31,8 @@ REG_IN_TEXT = re.compile(r"(?:reg(?:istration|istered)?\.?\s*no\.?|registered\s+
                          r"SIREN|company\s+no\.?|统一社会信用代码|P\.?\s?IVA)\s*[:：]?\s*([A-Z]{0,3}\s?\d[\d\s\-]{5,}\d)", re.I)
 TITLE_CUES = ["契約書", "계약서", "协议书", "合同书", "協議書"]
 BULLET = re.compile(r"^\s*[•・*·\-–ㆍ∙●▪◦‧]\s*")
-ANNEX = re.compile(r"(annex|anlage|annexe|allegato|schedule|appendix|別紙|별지|별첨|附件|附表|products|製品|제품|produits|prodotti)",
+ANNEX = re.compile(r"(annex|anlage|annexe|allegato|schedule|appendix|別紙|별지|별첨|附件|附表|products|produkte|erzeugnisse|製品|제품|"
+                   r"produits|prodotti)",
                    re.I)
 
 
@@ -282,7 +286,7 @@ def _products(doc: DocText, fields) -> tuple[list[str], list[OcrLine]]:
                 start = i
     if start is None:
         return [], []
-    prods, lines = [], []
+    prods, lines, raw = [], [], ""
     head = re.split(r"[:：]", doc.lines[start].text, maxsplit=1)
     if len(head) == 2 and head[1].strip():
         prods.append(_product_name(head[1]))  # "Products: Brand X" names the range on the heading's line
@@ -298,7 +302,13 @@ def _products(doc: DocText, fields) -> tuple[list[str], list[OcrLine]]:
             break
         if (not NUMBERING.match(t) and len(t) > 90) or re.search(r"[。]$|\.$", t) or ALIAS.search(t):
             break
-        name = _product_name(t)
+        if prods and lines and NUMBERING.match(lines[-1].text) and not NUMBERING.match(t):
+            # Items numbered "(1)", "(2)" each carry their number: a line without one carries on the item
+            # above, which the page's width wrapped.
+            raw = _join([raw, t])
+            prods[-1] = _product_name(raw)
+            continue
+        name, raw = _product_name(t), t
         if re.search(r"[^\W\d_]{2}", name):
             prods.append(name)
             lines.append(l)

@@ -14,11 +14,13 @@ from originproof.facts.documents import CertificateOfOrigin
 from originproof.text.countries import country_from_name, country_near_name
 
 HS_RE = re.compile(r"(?<!\d)(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)")
-INLINE_HS_RE = re.compile(r"(?:H\.?\s?S\.?(?:\s*(?:code|no\.?|heading))?|tariff\s*(?:no\.?|number|heading)|"
-                          r"zolltarif(?:nummer)?|warennummer|code\s*sh|nomenclature)"
-                          # a bracketed hint may stand between the label and its code ("HS code (6 digits): …")
-                          r"(?:\s*[(（][^()（）\d]{0,20}\d?[^()（）\d]{0,20}[)）])?\s*[:：]?\s*(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)",
-                          re.I)
+HS_LABEL = (r"(?:H\.?\s?S\.?(?:\s*(?:code|no\.?|heading))?|tariff\s*(?:no\.?|number|heading)|"
+            r"zolltarif(?:nummer)?|warennummer|code\s*sh|nomenclature)"
+            # a bracketed hint may stand between the label and its code ("HS code (6 digits): …")
+            r"(?:\s*[(（][^()（）\d]{0,20}\d?[^()（）\d]{0,20}[)）])?")
+INLINE_HS_RE = re.compile(HS_LABEL + r"\s*[:：]?\s*(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)", re.I)
+# The label closing a line whose width pushed the code onto the next one ("… 50 ml — HS" / "330499").
+HS_LABEL_AT_END = re.compile(r"(?<![^\W\d_])" + HS_LABEL + r"\s*[:：]?\s*$", re.I)
 ITEM_NO = re.compile(r"^\s*\d{1,3}[.)]\s+\S")
 REMARK_PRODUCER = re.compile(r"(?:manufactured\s+by|manufacturer|producer|hersteller|fabricant|produttore|製造者|生産者)\s*[:：]\s*(.+)",
                              re.I)
@@ -205,13 +207,19 @@ def _goods(doc: DocText, fields: Fields) -> Any:
         inline, lines = [], []
         for i, line in enumerate(doc.lines):
             hs = INLINE_HS_RE.search(line.text)
-            if not hs:
-                continue
-            desc = line.text[:hs.start()].strip(" -–—|")
+            if hs:
+                label, code, end = hs.start(), hs.group(1), hs.end()
+            else:
+                wrapped = _code_wrapped_below(doc, line)
+                if wrapped is None:
+                    continue
+                label, code, end, below = wrapped
+                lines.append(below)
+            desc = line.text[:label].strip(" -–—|")
             if not re.search(r"[^\W\d_]{3}", desc) and i > 0:
                 desc = doc.lines[i - 1].text.strip()
-            q = QTY_RE.search(line.text, hs.end())
-            inline.append({"description": desc, "hs_code": re.sub(r"\D", "", hs.group(1)),
+            q = QTY_RE.search(line.text, end)
+            inline.append({"description": desc, "hs_code": re.sub(r"\D", "", code),
                            "quantity": f"{q.group(1)} {q.group(2)}" if q else None})
             lines.append(line)
         if inline:
@@ -222,6 +230,25 @@ def _goods(doc: DocText, fields: Fields) -> Any:
     if any(not g["description"] for g in goods):
         c = min(c, 0.7)  # a goods row without its description: the table was not read whole
     return Fact(value=goods, confidence=round(float(c), 3), at=runs_at(doc, runs))
+
+
+def _code_wrapped_below(doc: DocText, line: Any) -> tuple[int, str, int, Any] | None:
+    """An HS label ending a run of `line` whose code the line's width carried onto the next line, set at
+    the same left edge: (where the label starts in the line, the code, where the run ends, the code's line)."""
+    for m in doc.models:
+        for r in m.runs:
+            if r.line is not line:
+                continue
+            lab = HS_LABEL_AT_END.search(r.text)
+            if lab is None:
+                continue
+            nxt = next((x for x in m.below(r) if abs(x.bbox[0] - r.bbox[0]) < 1.5 * r.h), None)
+            if nxt is None or nxt.bbox[1] - r.bbox[3] > 0.9 * r.h:
+                continue
+            code = re.match(r"\s*(\d{4}(?:[.\s]?\d{2}){1,3})(?!\d)", nxt.text)
+            if code:
+                return r.start + lab.start(), code.group(1), r.end, nxt.line
+    return None
 
 
 def _remarks_producer(doc: DocText, fields: Fields) -> Any:
