@@ -189,27 +189,22 @@ def _split_line(line: OcrLine, vertical: list[Segment], scale_h: float | None = 
     return spans
 
 
+def _nearest_rules(coords: list[float], lo: float, hi: float, tol: float) -> tuple[float | None, float | None]:
+    """The closest rule at or before `lo` and the closest at or after `hi` (each within `tol`)."""
+    return (max((c for c in coords if c <= lo + tol), default=None),
+            min((c for c in coords if c >= hi - tol), default=None))
+
+
 def _cell_of(r: Run, segs: list[Segment], tol: float) -> tuple[float, float, float, float] | None:
     x0, y0, x1, y1 = r.bbox
     cx, cy = r.cx, r.cy
-    left = right = top = bottom = None
-    for s in segs:
-        if s.horizontal and s.x0 - tol <= cx <= s.x1 + tol:
-            if s.y0 <= y0 + tol and (top is None or s.y0 > top):
-                top = s.y0
-            if s.y0 >= y1 - tol and (bottom is None or s.y0 < bottom):
-                bottom = s.y0
+    top, bottom = _nearest_rules([s.y0 for s in segs if s.horizontal and s.x0 - tol <= cx <= s.x1 + tol], y0, y1, tol)
     if top is None or bottom is None:
         return None
-    for s in segs:
-        if not s.horizontal:
-            # A column rule stops at the row rule it meets: one that ends at the run's top rule (its end
-            # reaching the run only by a tolerance, a photo's thick line) bounds the row above, not this one.
-            if s.y0 - tol <= cy <= s.y1 + tol and min(s.y1, bottom) - max(s.y0, top) > 1.5 * tol:
-                if s.x0 <= x0 + tol and (left is None or s.x0 > left):
-                    left = s.x0
-                if s.x0 >= x1 - tol and (right is None or s.x0 < right):
-                    right = s.x0
+    # A column rule stops at the row rule it meets: one that ends at the run's top rule (its end reaching
+    # the run only by a tolerance, a photo's thick line) bounds the row above, not this one.
+    left, right = _nearest_rules([s.x0 for s in segs if not s.horizontal and s.y0 - tol <= cy <= s.y1 + tol
+                                  and min(s.y1, bottom) - max(s.y0, top) > 1.5 * tol], x0, x1, tol)
     if left is None and right is None:
         return None
     return (round(left if left is not None else -1.0, 0), round(top, 0),
