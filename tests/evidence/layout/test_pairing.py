@@ -223,3 +223,18 @@ def test_a_bracket_after_the_captions_colon_belongs_to_the_value():
     assert m is not None and m.field.name == "consignee" and m.rest.startswith("（91310115EXAMPLE0001）")
     m = match("毛重（千克）：1005", lex)  # a bracket before the colon is still the caption's
     assert m is not None and m.rest == "1005"
+
+
+def test_a_garbled_caption_in_a_header_row_is_known_by_its_place():
+    # OCR misread one caption of a header row ("Licence Nunber"); its row-mates are captions and a value
+    # sits in the cell under it, so it is a caption, and its near spelling says which.
+    def draw(p):
+        for j, (cap, val) in enumerate([("Licence Nunber", "AB-2024-0042"), ("Date of issue", "16 May 2024")]):
+            _box(p, 40 + 200 * j, 100, 240 + 200 * j, 116)
+            _box(p, 40 + 200 * j, 116, 240 + 200 * j, 140)
+            _text(p, 44 + 200 * j, 111, cap, 7)
+            _text(p, 44 + 200 * j, 132, val, 10)
+    f = pair(_page(draw), lexicon("factory_licence"))
+    assert f.first("licence_number").text == "AB-2024-0042"
+    assert f.first("licence_number").fuzzy
+    assert f.first("issue_date").text == "16 May 2024"

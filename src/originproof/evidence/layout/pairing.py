@@ -259,6 +259,26 @@ def _cell_heads(m: PageModel) -> list[Run]:
     return heads
 
 
+def _header_row_heads(m: PageModel, captions: dict[int, CaptionMatch]) -> list[Run]:
+    """Runs alone in a ruled cell of a header row (a row of cells whose other heads are captions) over a cell
+    that holds a value: captions by their place, like a cell's head (`_cell_heads`)."""
+    by_cell: dict[tuple, list[Run]] = {}
+    for r in m.runs:
+        if r.cell is not None:
+            by_cell.setdefault(r.cell, []).append(r)
+    heads = []
+    for cell, runs in by_cell.items():
+        if len(runs) != 1 or id(runs[0]) in captions:
+            continue
+        r = runs[0]
+        if not any(id(x) in captions and x.cell is not None and x.cell != cell and m.same_row(x, r) for x in m.runs):
+            continue
+        tol = 0.6 * r.h
+        if any(abs(c[1] - cell[3]) <= tol and c[0] < r.cx < c[2] for c in by_cell):
+            heads.append(r)
+    return heads
+
+
 def pair(models: list[PageModel], lex: Lexicon) -> Fields:
     out = Fields(lex=lex)
     caps: list[tuple[PageModel, Run, CaptionMatch]] = []
@@ -272,7 +292,7 @@ def pair(models: list[PageModel], lex: Lexicon) -> Fields:
                 caps.append((m, r, cm))
         # Under OCR a small caption may come out garbled; the head run of a ruled cell with a value
         # under it is a caption by its place, and a near spelling then says which.
-        for r in _cell_heads(m):
+        for r in _cell_heads(m) + _header_row_heads(m, out.captions):
             if id(r) not in out.captions:
                 cm = match_garbled(r.text, lex)
                 if cm is not None:
